@@ -1,0 +1,428 @@
+"""Records → findings: schema rules, code lists and cross-record integrity.
+
+Schema errors are translated into Indonesian using the schema itself: the failing field's
+``title`` and ``x-nomor``, and for cross-field rules the ``x-pesan``/``x-saran`` of the rule
+(``allOf`` item with ``x-aturan``) that failed. Only integrity checks that a JSON Schema
+cannot express (references between files, dates, cycles) are written here in Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterable
+
+from jsonschema.exceptions import ValidationError
+
+from .catalog import Catalog, Record, data_at
+from .findings import GALAT, PERINGATAN, Finding
+from .schema import RecordSchema, Schemas, walk
+
+TYPE_WORDS = {
+    "string": "teks",
+    "integer": "bilangan bulat",
+    "number": "angka",
+    "array": "daftar",
+    "object": "kumpulan isian",
+    "boolean": "Ya/Tidak",
+    "null": "kosong",
+}
+TITLE_PREFIXES = ("jumlah", "laporan", "database", "data ", "belanja")
+
+
+def check(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+    """All findings for a loaded catalog, sorted by file and line."""
+    findings = list(catalog.findings)
+    for record in catalog.records.values():
+        if record.doc is None or not isinstance(record.doc.data, dict):
+            continue
+        rs = schemas[record.kind]
+        findings.extend(schema_findings(record, rs))
+        findings.extend(codelist_findings(record, rs, schemas))
+        if record.kind == "kegiatan":
+            findings.extend(activity_findings(record, rs, catalog))
+    findings.extend(integrity_findings(catalog, schemas))
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+# --- schema errors -------------------------------------------------------------------------
+
+
+def _rule(schema: dict, error: ValidationError) -> dict | None:
+    """The innermost ``x-aturan`` rule on the schema path of ``error``."""
+    node, found = schema, None
+    for part in error.absolute_schema_path:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            break
+        if isinstance(node, dict) and "x-aturan" in node:
+            found = node
+    return found
+
+
+def _leaves(error: ValidationError) -> Iterable[ValidationError]:
+    if error.context:
+        for sub in error.context:
+            yield from _leaves(sub)
+    else:
+        yield error
+
+
+def schema_findings(record: Record, rs: RecordSchema) -> list[Finding]:
+    out = []
+    for top in rs.validator.iter_errors(record.data):
+        for error in _leaves(top):
+            out.append(_translate(record, rs, error))
+    return out
+
+
+def _fmt(value) -> str:
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}…'"
+    if value is None:
+        return "kosong"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return TYPE_WORDS["array" if isinstance(value, list) else "object"]
+    return str(value)
+
+
+def _choices(options: list, value=None) -> str:
+    text = "Pilih salah satu: " + "; ".join(str(o) for o in options) + "."
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, [str(o) for o in options], n=1, cutoff=0.6)
+        if close:
+            text = f"Mungkin maksud Anda '{close[0]}'? " + text
+    return text
+
+
+def _translate(record: Record, rs: RecordSchema, error: ValidationError) -> Finding:
+    path = tuple(error.absolute_path)
+    rule = _rule(rs.schema, error)
+    validator = error.validator
+    value = error.instance
+    tingkat = GALAT
+    kode = f"skema-{validator}" if validator else "skema-dilarang"
+    pesan = saran = ""
+
+    if validator == "required":
+        missing = [k for k in error.validator_value if k not in (value or {})]
+        path = path + (missing[0],) if missing else path
+        fld = rs.field(path)
+        pesan = "Isian wajib belum diisi."
+        saran = f"Isi '{missing[0] if missing else ''}'" + (f": {fld.bantuan}" if fld and fld.bantuan else ".")
+        kode = "skema-wajib"
+    elif validator == "additionalProperties":
+        known = list((error.schema.get("properties") or {}).keys())
+        extra = [k for k in value if k not in known] if isinstance(value, dict) else []
+        if extra:
+            path = path + (extra[0],)
+        close = difflib.get_close_matches(extra[0], known, n=1, cutoff=0.6) if extra else []
+        pesan = f"Isian '{extra[0] if extra else '?'}' tidak dikenal pada formulir {rs.form}."
+        saran = (f"Mungkin maksud Anda '{close[0]}'? " if close else "") + "Nama isian yang sah: " + ", ".join(known) + "."
+        kode = "skema-isian-tak-dikenal"
+    elif validator == "type":
+        want = error.validator_value
+        want = [want] if isinstance(want, str) else want
+        pesan = f"Jenis nilai salah: harus {' atau '.join(TYPE_WORDS.get(w, w) for w in want)}, tertulis {_fmt(value)}."
+        if "array" in want and not isinstance(value, list):
+            saran = "Tulis sebagai daftar: setiap butir pada baris sendiri diawali '- '."
+        elif "string" in want and isinstance(value, (int, float, bool)):
+            saran = "Tulis nilainya di dalam tanda kutip, misalnya \"0123\"."
+        elif ("integer" in want or "number" in want) and isinstance(value, str):
+            saran = "Tulis angka saja tanpa tanda kutip, satuan atau titik ribuan."
+        else:
+            saran = "Periksa nilai isian ini."
+    elif validator == "enum":
+        pesan = f"Nilai {_fmt(value)} bukan pilihan yang sah."
+        saran = _choices(error.validator_value, value)
+    elif validator == "const":
+        pesan = f"Nilai {_fmt(value)} tidak sesuai; yang diharapkan '{error.validator_value}'."
+        saran = f"Ubah menjadi '{error.validator_value}'."
+    elif validator == "pattern":
+        fld = rs.field(path)
+        pesan = f"Format {_fmt(value)} tidak sesuai."
+        saran = f"Contoh format yang benar: {fld.contoh}." if fld and fld.contoh else f"Format: {error.validator_value}"
+        if isinstance(value, str) and value != value.strip():
+            saran = "Hapus spasi di awal atau akhir. " + saran
+    elif validator == "minLength":
+        pesan = "Isian kosong."
+        saran = "Isi teksnya, atau hapus isian ini bila tidak wajib."
+    elif validator == "maxLength":
+        pesan = f"Teks terlalu panjang ({len(value)} karakter; paling banyak {error.validator_value})."
+        saran = "Persingkat teksnya."
+    elif validator == "minItems":
+        pesan = f"Daftar kosong; isi paling sedikit {error.validator_value} butir."
+        saran = "Tambahkan butir daftar, atau hapus isian ini bila tidak wajib."
+    elif validator == "uniqueItems":
+        pesan = "Ada butir yang ditulis lebih dari sekali."
+        saran = "Hapus butir yang sama."
+    elif validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        word = {"minimum": "paling kecil", "maximum": "paling besar",
+                "exclusiveMinimum": "harus lebih besar dari", "exclusiveMaximum": "harus lebih kecil dari"}[validator]
+        pesan = f"Nilai {_fmt(value)} di luar rentang: {word} {error.validator_value}."
+        saran = "Periksa angkanya."
+    elif validator == "not" and error.validator_value == {}:  # {"not": {}}: the field must be left empty
+        pesan = "Isian ini harus dikosongkan."
+        saran = "Hapus isian ini."
+    else:
+        pesan = f"Nilai {_fmt(value)} tidak memenuhi aturan '{validator}'."
+        saran = "Periksa isian ini terhadap petunjuk pengisian."
+
+    if rule is not None:
+        kode = f"aturan-{rule['x-aturan']}"
+        if rule.get("x-tingkat") == PERINGATAN:
+            tingkat = PERINGATAN
+        if rule.get("x-bidang") and validator == "not":
+            path = path + (rule["x-bidang"],)
+            pesan = ""
+        pesan = (pesan + " " if pesan else "") + rule["x-pesan"]
+        saran = rule["x-saran"]
+    return _at(record, rs, path, kode, pesan, saran, tingkat)
+
+
+def _at(record: Record, rs: RecordSchema, path, kode, pesan, saran, tingkat=GALAT) -> Finding:
+    fld = rs.nearest_field(path)
+    return Finding(
+        kode=kode, tingkat=tingkat, berkas=record.path, baris=record.line(path),
+        lokasi=".".join(str(p) for p in path) or None,
+        nomor=fld.nomor if fld else None, label=fld.label if fld else None, formulir=rs.form,
+        pesan=pesan, saran=saran,
+    )
+
+
+# --- code lists ----------------------------------------------------------------------------
+
+
+def codelist_findings(record: Record, rs: RecordSchema, schemas: Schemas) -> list[Finding]:
+    out = []
+    for path, value in walk(record.data):
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or not path:
+            continue
+        sub = rs.subschema(path)
+        ref = sub.get("x-daftar-kode") if sub else None
+        if not ref:
+            continue
+        if ref["daftar"] == "@daftar":
+            names = sorted(schemas.codelists)
+            if value not in names:
+                out.append(_at(record, rs, path, "kode-daftar-tak-dikenal",
+                               f"Daftar kode {_fmt(value)} tidak ada di schemas/kode.", _choices(names, value)))
+            continue
+        cl = schemas.codelists[ref["daftar"]]
+        allowed = cl.values(ref.get("kolom"), ref.get("tingkat"))
+        if str(value) in allowed:
+            continue
+        tingkat = ref.get("tingkat", GALAT) if ref.get("tingkat") in (GALAT, PERINGATAN) else GALAT
+        hint = _choices(allowed, str(value)) if len(allowed) <= 30 else f"Lihat {cl.path} untuk kode yang sah."
+        if tingkat == PERINGATAN:
+            hint = f"Gunakan satuan dari {cl.path}, atau usulkan satuan baru ke Walidata. " + hint
+        level = f" tingkat {ref['tingkat']}" if ref.get("tingkat") not in (None, GALAT, PERINGATAN) else ""
+        out.append(_at(record, rs, path, "kode-tidak-dikenal",
+                       f"Nilai {_fmt(value)} tidak ada di daftar kode {cl.title}{level}.", hint, tingkat))
+    if record.kind == "variabel":
+        out.extend(_classification_findings(record, rs, schemas))
+    return out
+
+
+def _classification_findings(record: Record, rs: RecordSchema, schemas: Schemas) -> list[Finding]:
+    """MS-Var column 9: codes written out must exist in the code list the variable cites."""
+    data = record.data
+    cl = schemas.codelists.get(data.get("klasifikasi_referensi") or "")
+    items = data.get("klasifikasi_isian")
+    if cl is None or not isinstance(items, list):
+        return []
+    known = cl.lookup()
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or "kode" not in item:
+            continue
+        kode = str(item["kode"])
+        if kode not in known:
+            out.append(_at(record, rs, ("klasifikasi_isian", i, "kode"), "kode-klasifikasi",
+                           f"Kode {_fmt(kode)} tidak ada di daftar {cl.title} ({cl.path}).",
+                           "Periksa kodenya; kode berawalan nol ditulis dalam tanda kutip, misalnya \"01111\"."))
+    return out
+
+
+# --- one activity --------------------------------------------------------------------------
+
+
+def _bound(value: str, end: bool) -> str:
+    """'2025-03' → '2025-03-01' (start) or '2025-03-31' (end-ish) for ordering."""
+    return value if len(value) == 10 else value + ("-31" if end else "-01")
+
+
+def activity_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> list[Finding]:
+    data = record.data
+    out = []
+    dir_year = record.slug.split("-", 1)[0]
+    if isinstance(data.get("tahun"), int) and str(data["tahun"]) != dir_year:
+        out.append(_at(record, rs, ("tahun",), "tahun-folder",
+                       f"Tahun {data['tahun']} tidak sama dengan tahun pada nama folder ({dir_year}).",
+                       f"Samakan isian tahun dengan nama folder, atau ganti nama folder menjadi {data['tahun']}-…"))
+    title = data.get("judul_kegiatan")
+    if isinstance(title, str) and title.lower().startswith(TITLE_PREFIXES):
+        out.append(_at(record, rs, ("judul_kegiatan",), "judul-awalan",
+                       "Judul kegiatan diawali kata yang oleh BPS dinilai keliru (Jumlah, Laporan, Database, Data, Belanja).",
+                       "Awali judul dengan cara pengumpulan data, misalnya 'Kompilasi Produk Administrasi …' atau 'Survei …'.",
+                       PERINGATAN))
+    jadwal = data_at(data, ("perencanaan", "jadwal"))
+    if isinstance(jadwal, dict):
+        starts = []
+        for phase, ranges in jadwal.items():
+            if not isinstance(ranges, list):
+                continue
+            for i, r in enumerate(ranges):
+                if not (isinstance(r, dict) and isinstance(r.get("awal"), str) and isinstance(r.get("akhir"), str)):
+                    continue
+                if _bound(r["awal"], False) > _bound(r["akhir"], True):
+                    out.append(_at(record, rs, ("perencanaan", "jadwal", phase, i, "akhir"), "jadwal-terbalik",
+                                   f"Akhir ({r['akhir']}) lebih awal daripada awal ({r['awal']}).",
+                                   "Tukar atau perbaiki tanggal awal dan akhir."))
+            firsts = [_bound(r["awal"], False) for r in ranges if isinstance(r, dict) and isinstance(r.get("awal"), str)]
+            if firsts:
+                starts.append((phase, min(firsts)))
+        for (prev, p_start), (phase, start) in zip(starts, starts[1:]):
+            if start < p_start:
+                out.append(_at(record, rs, ("perencanaan", "jadwal", phase), "jadwal-urutan",
+                               f"Fase ini dimulai ({start[:7]}) sebelum fase sebelumnya '{prev}' ({p_start[:7]}).",
+                               "Susun jadwal mengikuti urutan proses bisnis: perencanaan, desain, pengumpulan, pengolahan, analisis, diseminasi, evaluasi.",
+                               PERINGATAN))
+    # 3.4 lists the main variables; each should also be reported as an MS-Var record
+    variables = catalog.children(record.ident, "variabel")
+    names = {str(v.data.get("nama", "")).strip().lower() for v in variables}
+    listed = data_at(data, ("perencanaan", "variabel_dikumpulkan"))
+    if not variables:
+        out.append(_at(record, rs, (), "msvar-kosong", "Kegiatan ini belum memiliki MS-Var (folder variabel/ kosong).",
+                       "Tambahkan satu berkas variabel/<slug>.yaml untuk setiap variabel yang dikumpulkan.", PERINGATAN))
+    elif isinstance(listed, list):
+        for i, item in enumerate(listed):
+            name = item.get("nama") if isinstance(item, dict) else None
+            if isinstance(name, str) and name.strip().lower() not in names:
+                out.append(_at(record, rs, ("perencanaan", "variabel_dikumpulkan", i, "nama"), "msvar-tidak-ada",
+                               f"Variabel '{name}' pada 3.4 belum dilaporkan sebagai MS-Var.",
+                               "Buat berkas di folder variabel/ dengan nama variabel yang sama persis."))
+    return out
+
+
+# --- across records ------------------------------------------------------------------------
+
+
+def _resolve(ref: str, home: str) -> str:
+    """'slug' → 'opd/tahun-kegiatan/slug' relative to the referring record's activity."""
+    return ref if "/" in ref else f"{home}/{ref}"
+
+
+def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+    out = []
+    ind_schema = schemas["indikator"]
+    # duplicate names inside an activity, and duplicate titles within a year
+    for kind in ("variabel", "indikator"):
+        seen: dict[tuple, Record] = {}
+        for rec in sorted(catalog.of(kind), key=lambda r: r.path):
+            name = rec.data.get("nama")
+            if not isinstance(name, str):
+                continue
+            key = (rec.activity, name.strip().lower())
+            if key in seen:
+                out.append(_at(rec, schemas[kind], ("nama",), "nama-ganda",
+                               f"Nama '{name}' sudah dipakai oleh {seen[key].path}.",
+                               "Setiap variabel/indikator dalam satu kegiatan harus bernama unik; gabungkan atau bedakan namanya."))
+            else:
+                seen[key] = rec
+    titles: dict[tuple, Record] = {}
+    for rec in sorted(catalog.of("kegiatan"), key=lambda r: r.path):
+        title, year = rec.data.get("judul_kegiatan"), rec.data.get("tahun")
+        if not isinstance(title, str):
+            continue
+        key = (year, re.sub(r"\s+", " ", title.strip().lower()))
+        other = titles.get(key)
+        if other is None:
+            titles[key] = rec
+        elif other.opd == rec.opd:
+            out.append(_at(rec, schemas["kegiatan"], ("judul_kegiatan",), "judul-ganda",
+                           f"Judul kegiatan sama dengan {other.path} pada tahun yang sama.",
+                           "Satu kegiatan statistik hanya dilaporkan sekali per tahun; gabungkan kedua folder."))
+        else:
+            out.append(_at(rec, schemas["kegiatan"], ("judul_kegiatan",), "judul-ganda-opd",
+                           f"Judul kegiatan sama dengan kegiatan OPD lain ({other.path}).",
+                           "Koordinasikan dengan Walidata untuk menghindari duplikasi kegiatan statistik.", PERINGATAN))
+    # indicator → variable / indicator references
+    graph: dict[str, list[str]] = {}
+    for rec in catalog.of("indikator"):
+        data = rec.data
+        home = rec.activity
+        if isinstance(data.get("variabel_pembangun"), list) and "kegiatan_penghasil" not in data:
+            for i, ref in enumerate(data["variabel_pembangun"]):
+                if isinstance(ref, str) and catalog.get("variabel", _resolve(ref, home)) is None:
+                    out.append(_at(rec, ind_schema, ("variabel_pembangun", i), "rujukan-variabel",
+                                   f"Variabel pembangun '{ref}' tidak ditemukan di katalog.",
+                                   _suggest(ref, home, catalog, "variabel")))
+        if isinstance(data.get("indikator_pembangun"), list):
+            targets = []
+            for i, ref in enumerate(data["indikator_pembangun"]):
+                if not isinstance(ref, str):
+                    continue
+                target = _resolve(ref, home)
+                if target == rec.ident:
+                    out.append(_at(rec, ind_schema, ("indikator_pembangun", i), "rujukan-diri",
+                                   "Indikator komposit tidak boleh tersusun dari dirinya sendiri.",
+                                   "Hapus rujukan ini."))
+                elif catalog.get("indikator", target) is None:
+                    out.append(_at(rec, ind_schema, ("indikator_pembangun", i), "rujukan-indikator",
+                                   f"Indikator pembangun '{ref}' tidak ditemukan di katalog.",
+                                   _suggest(ref, home, catalog, "indikator")))
+                else:
+                    targets.append(target)
+            graph[rec.ident] = targets
+    for cycle in _cycles(graph):
+        rec = catalog.get("indikator", cycle[0])
+        out.append(_at(rec, ind_schema, ("indikator_pembangun",), "rujukan-siklus",
+                       "Indikator komposit saling menyusun secara melingkar: " + " → ".join(cycle + [cycle[0]]) + ".",
+                       "Putus lingkaran: indikator pembangun harus lebih dasar daripada indikator komposit."))
+    return out
+
+
+def _suggest(ref: str, home: str, catalog: Catalog, kind: str) -> str:
+    candidates = [r.slug if r.activity == home else r.ident for r in catalog.of(kind)]
+    close = difflib.get_close_matches(ref, candidates, n=1, cutoff=0.6)
+    base = (f"Tulis slug berkas {kind} (nama berkas tanpa .yaml) di kegiatan yang sama, "
+            f"atau 'opd/tahun-kegiatan/slug' untuk kegiatan lain.")
+    return (f"Mungkin maksud Anda '{close[0]}'? " if close else "") + base
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each elementary cycle once, found by iterative DFS (rotated to start at its smallest node)."""
+    found, seen_keys = [], set()
+    state: dict[str, int] = {}
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        stack = [(start, iter(graph.get(start, [])))]
+        trail = [start]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                trail.pop()
+                state[node] = 2
+                continue
+            if state.get(child) == 1:
+                cycle = trail[trail.index(child):]
+                i = cycle.index(min(cycle))
+                cycle = cycle[i:] + cycle[:i]
+                if tuple(cycle) not in seen_keys:
+                    seen_keys.add(tuple(cycle))
+                    found.append(cycle)
+            elif not state.get(child):
+                state[child] = 1
+                trail.append(child)
+                stack.append((child, iter(graph.get(child, []))))
+    return found

@@ -1,0 +1,278 @@
+"""Files → documents: a strict, safe YAML reader that remembers the line of every value.
+
+It builds data straight from libyaml's event stream with an explicit stack, so it never
+recurses, never expands an alias and never constructs an arbitrary tag. Plain scalars follow
+YAML 1.2 rules, stricter than PyYAML's 1.1: ``01111`` stays the string ``"01111"``, ``no``
+stays ``"no"`` and dates stay strings (the JSON Schemas check their format).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml is the fast path; the pure-Python parser gives the same events
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader
+
+MAX_BYTES = 1024 * 1024
+"""A single metadata record is a few kilobytes; anything above 1 MiB is not a record."""
+MAX_DEPTH = 32
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_STD = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
+
+Path_ = tuple  # a location inside a document: keys and list indices
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a metadata record, with a message for the person who wrote it."""
+
+    def __init__(self, kode: str, pesan: str, saran: str, baris: int | None = None):
+        super().__init__(pesan)
+        self.kode = kode
+        self.pesan = pesan
+        self.saran = saran
+        self.baris = baris
+
+
+@dataclass
+class Document:
+    """Parsed YAML data plus the 1-based line of every key and item."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Path_) -> int | None:
+        """Line of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+def resolve_plain(text: str) -> Any:
+    """YAML 1.2 core-schema resolution of a plain scalar, keeping leading-zero codes as text."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        return resolve_plain(event.value) if event.implicit[0] else event.value
+    if tag == _STD + "str":
+        return event.value
+    if tag in _PLAIN_TAGS:
+        return resolve_plain(event.value)
+    raise LoadError(
+        "yaml-tag",
+        f"Tag YAML '{tag}' tidak didukung.",
+        "Hapus tag tersebut; tulis nilainya sebagai teks atau angka biasa.",
+        event.start_mark.line + 1,
+    )
+
+
+def _where(mark) -> int | None:
+    return mark.line + 1 if mark is not None else None
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document. Raises :class:`LoadError` with a line number on any problem."""
+    lines: dict[Path_, int] = {}
+    # Each frame: [container, path, pending_key (mappings), keys_seen (mappings)]
+    stack: list[list] = []
+    root: Any = None
+    documents = 0
+
+    def attach(value: Any, line: int) -> tuple:
+        nonlocal root
+        if not stack:
+            root = value
+            lines[()] = line
+            return ()
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            child = path + (len(container),)
+            container.append(value)
+            lines[child] = line
+            return child
+        if frame[2] is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise LoadError(
+                    "yaml-kunci-kompleks",
+                    "Kunci (nama isian) berupa daftar atau objek tidak didukung.",
+                    "Tulis nama isian sebagai teks biasa sebelum tanda titik dua.",
+                    line,
+                )
+            key = "" if value is None else str(value) if not isinstance(value, bool) else str(value).lower()
+            if key in frame[3]:
+                raise LoadError(
+                    "yaml-kunci-ganda",
+                    f"Isian '{key}' ditulis dua kali (pertama di baris {frame[3][key]}).",
+                    "Hapus salah satu; YAML hanya menyimpan satu nilai per isian.",
+                    line,
+                )
+            if key == "<<":
+                raise LoadError(
+                    "yaml-gabung",
+                    "Kunci gabungan YAML '<<' tidak didukung.",
+                    "Tulis setiap isian secara lengkap.",
+                    line,
+                )
+            frame[3][key] = line
+            frame[2] = key
+            return _NO_KEY
+        key = frame[2]
+        frame[2] = _NO_KEY
+        child = path + (key,)
+        container[key] = value
+        lines[child] = frame[3][key]
+        return child
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                attach(_scalar(event), event.start_mark.line + 1)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                _check_tag(event)
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError(
+                        "yaml-terlalu-dalam",
+                        f"Struktur bersarang lebih dari {MAX_DEPTH} tingkat.",
+                        "Periksa tanda kurung atau indentasi; rekaman metadata tidak sedalam ini.",
+                        event.start_mark.line + 1,
+                    )
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                path = attach(container, event.start_mark.line + 1)
+                stack.append([container, path, _NO_KEY, {}])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                raise LoadError(
+                    "yaml-alias",
+                    f"Alias YAML '*{event.anchor}' tidak didukung.",
+                    "Salin nilainya secara lengkap di tempat ini; alias (& dan *) tidak diizinkan.",
+                    event.start_mark.line + 1,
+                )
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise LoadError(
+                        "yaml-banyak-dokumen",
+                        "Berkas berisi lebih dari satu dokumen YAML (pemisah '---').",
+                        "Satu berkas hanya untuk satu rekaman; pindahkan rekaman lain ke berkas sendiri.",
+                        event.start_mark.line + 1,
+                    )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise LoadError(
+            "yaml-sintaks",
+            f"YAML tidak dapat dibaca: {_problem(exc.problem or exc.context)}.",
+            "Periksa indentasi (gunakan spasi, bukan tab), tanda titik dua setelah nama isian, "
+            "dan tanda kutip yang belum ditutup di sekitar baris ini.",
+            _where(mark),
+        ) from None
+    except yaml.YAMLError as exc:  # e.g. a reader error without a mark
+        raise LoadError("yaml-sintaks", f"YAML tidak dapat dibaca: {exc}.", "Periksa isi berkas.") from None
+    return Document(root, lines)
+
+
+_NO_KEY = object()
+
+# libyaml's problems, in words an OPD operator can act on
+_PROBLEMS = {
+    "found character that cannot start any token": "ada karakter yang tidak boleh mengawali nilai (misalnya tab, '@' atau '`')",
+    "mapping values are not allowed here": "ada tanda titik dua (:) di tempat yang salah; beri tanda kutip pada teks yang memuat ': '",
+    "did not find expected key": "indentasi tidak konsisten dengan baris sebelumnya",
+    "did not find expected node content": "nilai tidak ditemukan; mungkin kurung atau tanda kutip tidak lengkap",
+    "could not find expected ':'": "tanda titik dua (:) setelah nama isian tidak ditemukan",
+    "found unexpected end of stream": "berkas berakhir sebelum tanda kutip atau kurung ditutup",
+    "did not find expected '-' indicator": "indentasi butir daftar ('- ') tidak konsisten",
+    "found a tab character that violates indentation": "indentasi memakai karakter tab",
+}
+
+
+def _problem(text: str | None) -> str:
+    text = text or "struktur tidak dikenali"
+    for english, indonesian in _PROBLEMS.items():
+        if text.startswith(english):
+            return indonesian
+    return text
+
+
+def _check_tag(event) -> None:
+    if event.tag not in (None, "!", _STD + "map", _STD + "seq"):
+        raise LoadError(
+            "yaml-tag",
+            f"Tag YAML '{event.tag}' tidak didukung.",
+            "Hapus tag tersebut.",
+            event.start_mark.line + 1,
+        )
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_BYTES:
+        raise LoadError(
+            "berkas-terlalu-besar",
+            f"Berkas berukuran {size:,} byte, melebihi batas {MAX_BYTES:,} byte.".replace(",", "."),
+            "Satu berkas hanya memuat satu rekaman metadata; pecah atau periksa isinya.",
+        )
+
+
+def decode(raw: bytes) -> str:
+    """Bytes → text, rejecting oversized or binary data and anything that is not UTF-8."""
+    _check_size(len(raw))
+    if b"\x00" in raw:
+        raise LoadError(
+            "berkas-biner",
+            "Berkas berisi data biner, bukan teks YAML.",
+            "Simpan rekaman sebagai teks YAML (.yaml); lampiran biner tidak disimpan di metadata/.",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise LoadError(
+            "berkas-bukan-utf8",
+            "Berkas bukan teks UTF-8 (mungkin disimpan sebagai ANSI/Windows-1252).",
+            "Simpan ulang berkas dengan encoding UTF-8.",
+            line,
+        ) from None
+
+
+def load(path: str | Path) -> Document:
+    """Read and parse one YAML file. Raises :class:`LoadError`."""
+    path = Path(path)
+    try:
+        _check_size(path.stat().st_size)  # before reading a huge file into memory
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError("berkas-tidak-terbaca", f"Berkas tidak dapat dibaca: {exc.strerror}.", "Periksa izin berkas.") from None
+    return parse(decode(raw))

@@ -1,0 +1,189 @@
+"""The record contract: JSON Schemas and reference code lists, read from ``schemas/``.
+
+Everything user-facing about a field — its Indonesian label, form number, help text and
+options — is read from here; no other module keeps its own list of fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+
+KINDS = ("opd", "kegiatan", "variabel", "indikator")
+BUNDLED = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of a record schema, addressed by its path of keys."""
+
+    path: tuple[str, ...]
+    schema: dict
+
+    @property
+    def key(self) -> str:
+        return self.path[-1] if self.path else ""
+
+    @property
+    def label(self) -> str:
+        return self.schema.get("title") or self.key
+
+    @property
+    def nomor(self) -> str | None:
+        return self.schema.get("x-nomor")
+
+    @property
+    def bantuan(self) -> str:
+        return self.schema.get("description", "")
+
+    @property
+    def contoh(self) -> str | None:
+        return self.schema.get("x-contoh") or (self.schema.get("items") or {}).get("x-contoh")
+
+    @property
+    def pribadi(self) -> bool:
+        return bool(self.schema.get("x-pribadi"))
+
+    @property
+    def options(self) -> list[str]:
+        """Allowed option names, in form order (empty for free fields)."""
+        if "enum" in self.schema:
+            return list(self.schema["enum"])
+        return list((self.schema.get("items") or {}).get("enum", []))
+
+    @property
+    def codes(self) -> dict[str, int]:
+        """Option name → numeric code on the paper form."""
+        return dict(self.schema.get("x-kode", {}))
+
+    @property
+    def multiple(self) -> bool:
+        return bool(self.schema.get("x-pilihan-ganda"))
+
+    @property
+    def daftar_kode(self) -> dict | None:
+        return self.schema.get("x-daftar-kode")
+
+    def heading(self) -> str:
+        """'4.2 Frekuensi Penyelenggaraan' — how a reviewer finds the item on the form."""
+        return f"{self.nomor} {self.label}" if self.nomor else self.label
+
+
+class RecordSchema:
+    """The JSON Schema of one record kind, with field lookup by instance path."""
+
+    def __init__(self, kind: str, schema: dict):
+        self.kind = kind
+        self.schema = schema
+        self.validator = Draft202012Validator(schema)
+
+    @property
+    def form(self) -> str:
+        return self.schema.get("x-formulir", self.kind)
+
+    def subschema(self, path) -> dict | None:
+        """Schema of the value at an instance path (list indices step into ``items``)."""
+        node = self.schema
+        for part in path:
+            if isinstance(part, int):
+                node = node.get("items")
+            else:
+                node = (node.get("properties") or {}).get(part)
+            if not isinstance(node, dict):
+                return None
+        return node
+
+    def field(self, path) -> Field | None:
+        keys = tuple(p for p in path if not isinstance(p, int))
+        node = self.subschema(path)
+        return Field(keys, node) if node is not None else None
+
+    def nearest_field(self, path) -> Field | None:
+        """The field at ``path`` or at the closest ancestor the schema knows."""
+        path = tuple(path)
+        while path:
+            found = self.field(path)
+            if found is not None and "title" in found.schema:
+                return found
+            path = path[:-1]
+        return None
+
+    def fields(self, node: dict | None = None, prefix: tuple = ()) -> Iterator[Field]:
+        """Every property in form order, depth first (objects before their children)."""
+        node = self.schema if node is None else node
+        for key, sub in (node.get("properties") or {}).items():
+            path = prefix + (key,)
+            yield Field(path, sub)
+            if sub.get("type") == "object":
+                yield from self.fields(sub, path)
+            elif sub.get("type") == "array" and (sub.get("items") or {}).get("type") == "object":
+                yield from self.fields(sub["items"], path)
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """One resource of the code-list data package, read as text (leading zeros kept)."""
+
+    name: str
+    title: str
+    path: str
+    rows: tuple[dict, ...]
+    key: str
+
+    def values(self, column: str | None = None, tingkat: str | None = None) -> list[str]:
+        column = column or self.key
+        return [r[column] for r in self.rows if tingkat is None or r.get("tingkat") == tingkat]
+
+    def lookup(self, column: str | None = None) -> dict[str, dict]:
+        column = column or self.key
+        return {r[column]: r for r in self.rows}
+
+
+class Schemas:
+    """All record schemas plus the code lists of one catalog."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.records = {k: RecordSchema(k, self._json(f"{k}.schema.json")) for k in KINDS}
+
+    def _json(self, name: str) -> dict:
+        return json.loads((self.root / name).read_text(encoding="utf-8"))
+
+    def __getitem__(self, kind: str) -> RecordSchema:
+        return self.records[kind]
+
+    @cached_property
+    def codelists(self) -> dict[str, CodeList]:
+        package_path = self.root / "kode" / "datapackage.json"
+        package = json.loads(package_path.read_text(encoding="utf-8"))
+        lists = {}
+        for res in package["resources"]:
+            with open(package_path.parent / res["path"], encoding="utf-8", newline="") as fh:
+                rows = tuple(csv.DictReader(fh))
+            key = (res.get("schema", {}).get("primaryKey") or [res["schema"]["fields"][0]["name"]])[0]
+            lists[res["name"]] = CodeList(res["name"], res.get("title", res["name"]),
+                                          f"schemas/kode/{res['path']}", rows, key)
+        return lists
+
+    @classmethod
+    def find(cls, catalog_root: Path) -> "Schemas":
+        """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool."""
+        own = Path(catalog_root) / "schemas"
+        return cls(own if (own / "kegiatan.schema.json").is_file() else BUNDLED)
+
+
+def walk(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every (path, value) pair inside a loaded document."""
+    yield path, data
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from walk(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from walk(v, path + (i,))
