@@ -86,9 +86,14 @@ def load_catalog(root: Path, loader=load) -> Catalog:
     catalog = Catalog(root)
     meta = root / "metadata"
     if not meta.is_dir():
-        catalog.findings.append(_finding(
-            "metadata", "katalog-tidak-ada", f"Folder metadata/ tidak ditemukan di {root}.",
-            "Jalankan perintah dari folder katalog, atau sebutkan foldernya: satudata validate FOLDER."))
+        catalog.findings.append(
+            _finding(
+                "metadata",
+                "katalog-tidak-ada",
+                f"Folder metadata/ tidak ditemukan di {root}.",
+                "Jalankan perintah dari folder katalog, atau sebutkan foldernya: satudata validate FOLDER.",
+            )
+        )
         return catalog
 
     def read(kind: str, ident: str, file: Path) -> None:
@@ -100,10 +105,15 @@ def load_catalog(root: Path, loader=load) -> Catalog:
             catalog.findings.append(_finding(rel, exc.kode, exc.pesan, exc.saran, baris=exc.baris))
         else:
             if not isinstance(record.doc.data, dict):
-                catalog.findings.append(_finding(
-                    rel, "yaml-bukan-objek", "Isi berkas bukan kumpulan isian 'nama: nilai'.",
-                    "Setiap rekaman berupa pasangan nama isian dan nilai, misalnya 'nama: Jumlah penduduk'.",
-                    baris=1))
+                catalog.findings.append(
+                    _finding(
+                        rel,
+                        "yaml-bukan-objek",
+                        "Isi berkas bukan kumpulan isian 'nama: nilai'.",
+                        "Setiap rekaman berupa pasangan nama isian dan nilai, misalnya 'nama: Jumlah penduduk'.",
+                        baris=1,
+                    )
+                )
         catalog.add(record)
 
     def stray(path: Path, where: str) -> None:
@@ -111,12 +121,24 @@ def load_catalog(root: Path, loader=load) -> Catalog:
         if path.name.startswith("."):
             return
         if path.suffix == ".yml":
-            catalog.findings.append(_finding(
-                rel, "berkas-ekstensi", "Ekstensi .yml tidak dibaca.", f"Ganti nama berkas menjadi {path.stem}.yaml."))
+            catalog.findings.append(
+                _finding(
+                    rel,
+                    "berkas-ekstensi",
+                    "Ekstensi .yml tidak dibaca.",
+                    f"Ganti nama berkas menjadi {path.stem}.yaml.",
+                )
+            )
         else:
-            catalog.findings.append(_finding(
-                rel, "berkas-tak-dikenal", f"Berkas atau folder ini tidak dikenal di {where} dan diabaikan.",
-                "Pindahkan atau hapus; lihat susunan folder di README.", tingkat="peringatan"))
+            catalog.findings.append(
+                _finding(
+                    rel,
+                    "berkas-tak-dikenal",
+                    f"Berkas atau folder ini tidak dikenal di {where} dan diabaikan.",
+                    "Pindahkan atau hapus; lihat susunan folder di README.",
+                    tingkat="peringatan",
+                )
+            )
 
     for opd_dir in sorted(meta.iterdir()):
         if not opd_dir.is_dir():
@@ -129,10 +151,14 @@ def load_catalog(root: Path, loader=load) -> Catalog:
         if opd_file.is_file():
             read("opd", opd, opd_file)
         else:
-            catalog.findings.append(_finding(
-                opd_dir.relative_to(root).as_posix(), "opd-tidak-ada",
-                f"Folder OPD '{opd}' tidak memiliki opd.yaml.",
-                "Buat opd.yaml berisi identitas OPD (lihat contoh OPD lain)."))
+            catalog.findings.append(
+                _finding(
+                    opd_dir.relative_to(root).as_posix(),
+                    "opd-tidak-ada",
+                    f"Folder OPD '{opd}' tidak memiliki opd.yaml.",
+                    "Buat opd.yaml berisi identitas OPD (lihat contoh OPD lain).",
+                )
+            )
         for entry in sorted(opd_dir.iterdir()):
             if entry.name == "opd.yaml":
                 continue
@@ -146,10 +172,14 @@ def load_catalog(root: Path, loader=load) -> Catalog:
             if keg_file.is_file():
                 read("kegiatan", activity, keg_file)
             else:
-                catalog.findings.append(_finding(
-                    entry.relative_to(root).as_posix(), "kegiatan-tidak-ada",
-                    "Folder kegiatan tidak memiliki kegiatan.yaml.",
-                    "Buat kegiatan.yaml (MS-Keg) di folder ini, atau hapus foldernya."))
+                catalog.findings.append(
+                    _finding(
+                        entry.relative_to(root).as_posix(),
+                        "kegiatan-tidak-ada",
+                        "Folder kegiatan tidak memiliki kegiatan.yaml.",
+                        "Buat kegiatan.yaml (MS-Keg) di folder ini, atau hapus foldernya.",
+                    )
+                )
             for sub in sorted(entry.iterdir()):
                 if sub.name == "kegiatan.yaml" or sub.name == "data":
                     continue
@@ -170,11 +200,15 @@ def _slug_ok(catalog: Catalog, root: Path, path: Path, pattern, what: str, stem=
     if pattern.fullmatch(name):
         return True
     suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "nama-baru"
-    catalog.findings.append(_finding(
-        path.relative_to(root).as_posix(), "slug-tidak-sah",
-        f"{what.capitalize()} '{name}' tidak sah: hanya huruf kecil a-z, angka dan tanda hubung.",
-        f"Ganti nama menjadi '{suggestion}'." + (" Folder kegiatan diawali tahun, misalnya 2025-profil-kesehatan."
-                                                if pattern is ACTIVITY_DIR else "")))
+    catalog.findings.append(
+        _finding(
+            path.relative_to(root).as_posix(),
+            "slug-tidak-sah",
+            f"{what.capitalize()} '{name}' tidak sah: hanya huruf kecil a-z, angka dan tanda hubung.",
+            f"Ganti nama menjadi '{suggestion}'."
+            + (" Folder kegiatan diawali tahun, misalnya 2025-profil-kesehatan." if pattern is ACTIVITY_DIR else ""),
+        )
+    )
     return False
 
 

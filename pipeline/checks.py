@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from jsonschema.exceptions import ValidationError
 
@@ -123,7 +123,9 @@ def _translate(record: Record, rs: RecordSchema, error: ValidationError) -> Find
             path = path + (extra[0],)
         close = difflib.get_close_matches(extra[0], known, n=1, cutoff=0.6) if extra else []
         pesan = f"Isian '{extra[0] if extra else '?'}' tidak dikenal pada formulir {rs.form}."
-        saran = (f"Mungkin maksud Anda '{close[0]}'? " if close else "") + "Nama isian yang sah: " + ", ".join(known) + "."
+        saran = (
+            (f"Mungkin maksud Anda '{close[0]}'? " if close else "") + "Nama isian yang sah: " + ", ".join(known) + "."
+        )
         kode = "skema-isian-tak-dikenal"
     elif validator == "type":
         want = error.validator_value
@@ -132,7 +134,7 @@ def _translate(record: Record, rs: RecordSchema, error: ValidationError) -> Find
         if "array" in want and not isinstance(value, list):
             saran = "Tulis sebagai daftar: setiap butir pada baris sendiri diawali '- '."
         elif "string" in want and isinstance(value, (int, float, bool)):
-            saran = "Tulis nilainya di dalam tanda kutip, misalnya \"0123\"."
+            saran = 'Tulis nilainya di dalam tanda kutip, misalnya "0123".'
         elif ("integer" in want or "number" in want) and isinstance(value, str):
             saran = "Tulis angka saja tanpa tanda kutip, satuan atau titik ribuan."
         else:
@@ -162,8 +164,12 @@ def _translate(record: Record, rs: RecordSchema, error: ValidationError) -> Find
         pesan = "Ada butir yang ditulis lebih dari sekali."
         saran = "Hapus butir yang sama."
     elif validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        word = {"minimum": "paling kecil", "maximum": "paling besar",
-                "exclusiveMinimum": "harus lebih besar dari", "exclusiveMaximum": "harus lebih kecil dari"}[validator]
+        word = {
+            "minimum": "paling kecil",
+            "maximum": "paling besar",
+            "exclusiveMinimum": "harus lebih besar dari",
+            "exclusiveMaximum": "harus lebih kecil dari",
+        }[validator]
         pesan = f"Nilai {_fmt(value)} di luar rentang: {word} {error.validator_value}."
         saran = "Periksa angkanya."
     elif validator == "not" and error.validator_value == {}:  # {"not": {}}: the field must be left empty
@@ -188,10 +194,16 @@ def _translate(record: Record, rs: RecordSchema, error: ValidationError) -> Find
 def _at(record: Record, rs: RecordSchema, path, kode, pesan, saran, tingkat=GALAT) -> Finding:
     fld = rs.nearest_field(path)
     return Finding(
-        kode=kode, tingkat=tingkat, berkas=record.path, baris=record.line(path),
+        kode=kode,
+        tingkat=tingkat,
+        berkas=record.path,
+        baris=record.line(path),
         lokasi=".".join(str(p) for p in path) or None,
-        nomor=fld.nomor if fld else None, label=fld.label if fld else None, formulir=rs.form,
-        pesan=pesan, saran=saran,
+        nomor=fld.nomor if fld else None,
+        label=fld.label if fld else None,
+        formulir=rs.form,
+        pesan=pesan,
+        saran=saran,
     )
 
 
@@ -210,8 +222,16 @@ def codelist_findings(record: Record, rs: RecordSchema, schemas: Schemas) -> lis
         if ref["daftar"] == "@daftar":
             names = sorted(schemas.codelists)
             if value not in names:
-                out.append(_at(record, rs, path, "kode-daftar-tak-dikenal",
-                               f"Daftar kode {_fmt(value)} tidak ada di schemas/kode.", _choices(names, value)))
+                out.append(
+                    _at(
+                        record,
+                        rs,
+                        path,
+                        "kode-daftar-tak-dikenal",
+                        f"Daftar kode {_fmt(value)} tidak ada di schemas/kode.",
+                        _choices(names, value),
+                    )
+                )
             continue
         cl = schemas.codelists[ref["daftar"]]
         allowed = cl.values(ref.get("kolom"), ref.get("tingkat"))
@@ -222,8 +242,17 @@ def codelist_findings(record: Record, rs: RecordSchema, schemas: Schemas) -> lis
         if tingkat == PERINGATAN:
             hint = f"Gunakan satuan dari {cl.path}, atau usulkan satuan baru ke Walidata. " + hint
         level = f" tingkat {ref['tingkat']}" if ref.get("tingkat") not in (None, GALAT, PERINGATAN) else ""
-        out.append(_at(record, rs, path, "kode-tidak-dikenal",
-                       f"Nilai {_fmt(value)} tidak ada di daftar kode {cl.title}{level}.", hint, tingkat))
+        out.append(
+            _at(
+                record,
+                rs,
+                path,
+                "kode-tidak-dikenal",
+                f"Nilai {_fmt(value)} tidak ada di daftar kode {cl.title}{level}.",
+                hint,
+                tingkat,
+            )
+        )
     if record.kind == "variabel":
         out.extend(_classification_findings(record, rs, schemas))
     return out
@@ -243,9 +272,16 @@ def _classification_findings(record: Record, rs: RecordSchema, schemas: Schemas)
             continue
         kode = str(item["kode"])
         if kode not in known:
-            out.append(_at(record, rs, ("klasifikasi_isian", i, "kode"), "kode-klasifikasi",
-                           f"Kode {_fmt(kode)} tidak ada di daftar {cl.title} ({cl.path}).",
-                           "Periksa kodenya; kode berawalan nol ditulis dalam tanda kutip, misalnya \"01111\"."))
+            out.append(
+                _at(
+                    record,
+                    rs,
+                    ("klasifikasi_isian", i, "kode"),
+                    "kode-klasifikasi",
+                    f"Kode {_fmt(kode)} tidak ada di daftar {cl.title} ({cl.path}).",
+                    'Periksa kodenya; kode berawalan nol ditulis dalam tanda kutip, misalnya "01111".',
+                )
+            )
     return out
 
 
@@ -262,15 +298,29 @@ def activity_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> lis
     out = []
     dir_year = record.slug.split("-", 1)[0]
     if isinstance(data.get("tahun"), int) and str(data["tahun"]) != dir_year:
-        out.append(_at(record, rs, ("tahun",), "tahun-folder",
-                       f"Tahun {data['tahun']} tidak sama dengan tahun pada nama folder ({dir_year}).",
-                       f"Samakan isian tahun dengan nama folder, atau ganti nama folder menjadi {data['tahun']}-…"))
+        out.append(
+            _at(
+                record,
+                rs,
+                ("tahun",),
+                "tahun-folder",
+                f"Tahun {data['tahun']} tidak sama dengan tahun pada nama folder ({dir_year}).",
+                f"Samakan isian tahun dengan nama folder, atau ganti nama folder menjadi {data['tahun']}-…",
+            )
+        )
     title = data.get("judul_kegiatan")
     if isinstance(title, str) and title.lower().startswith(TITLE_PREFIXES):
-        out.append(_at(record, rs, ("judul_kegiatan",), "judul-awalan",
-                       "Judul kegiatan diawali kata yang oleh BPS dinilai keliru (Jumlah, Laporan, Database, Data, Belanja).",
-                       "Awali judul dengan cara pengumpulan data, misalnya 'Kompilasi Produk Administrasi …' atau 'Survei …'.",
-                       PERINGATAN))
+        out.append(
+            _at(
+                record,
+                rs,
+                ("judul_kegiatan",),
+                "judul-awalan",
+                "Judul kegiatan diawali kata yang oleh BPS dinilai keliru (Jumlah, Laporan, Database, Data, Belanja).",
+                "Awali judul dengan cara pengumpulan data, misalnya 'Kompilasi Produk Administrasi …' atau 'Survei …'.",
+                PERINGATAN,
+            )
+        )
     jadwal = data_at(data, ("perencanaan", "jadwal"))
     if isinstance(jadwal, dict):
         starts = []
@@ -281,32 +331,64 @@ def activity_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> lis
                 if not (isinstance(r, dict) and isinstance(r.get("awal"), str) and isinstance(r.get("akhir"), str)):
                     continue
                 if _bound(r["awal"], False) > _bound(r["akhir"], True):
-                    out.append(_at(record, rs, ("perencanaan", "jadwal", phase, i, "akhir"), "jadwal-terbalik",
-                                   f"Akhir ({r['akhir']}) lebih awal daripada awal ({r['awal']}).",
-                                   "Tukar atau perbaiki tanggal awal dan akhir."))
-            firsts = [_bound(r["awal"], False) for r in ranges if isinstance(r, dict) and isinstance(r.get("awal"), str)]
+                    out.append(
+                        _at(
+                            record,
+                            rs,
+                            ("perencanaan", "jadwal", phase, i, "akhir"),
+                            "jadwal-terbalik",
+                            f"Akhir ({r['akhir']}) lebih awal daripada awal ({r['awal']}).",
+                            "Tukar atau perbaiki tanggal awal dan akhir.",
+                        )
+                    )
+            firsts = [
+                _bound(r["awal"], False) for r in ranges if isinstance(r, dict) and isinstance(r.get("awal"), str)
+            ]
             if firsts:
                 starts.append((phase, min(firsts)))
-        for (prev, p_start), (phase, start) in zip(starts, starts[1:]):
+        for (prev, p_start), (phase, start) in zip(starts, starts[1:], strict=False):
             if start < p_start:
-                out.append(_at(record, rs, ("perencanaan", "jadwal", phase), "jadwal-urutan",
-                               f"Fase ini dimulai ({start[:7]}) sebelum fase sebelumnya '{prev}' ({p_start[:7]}).",
-                               "Susun jadwal mengikuti urutan proses bisnis: perencanaan, desain, pengumpulan, pengolahan, analisis, diseminasi, evaluasi.",
-                               PERINGATAN))
+                out.append(
+                    _at(
+                        record,
+                        rs,
+                        ("perencanaan", "jadwal", phase),
+                        "jadwal-urutan",
+                        f"Fase ini dimulai ({start[:7]}) sebelum fase sebelumnya '{prev}' ({p_start[:7]}).",
+                        "Susun jadwal mengikuti urutan proses bisnis: perencanaan, desain, pengumpulan, pengolahan, analisis, diseminasi, evaluasi.",
+                        PERINGATAN,
+                    )
+                )
     # 3.4 lists the main variables; each should also be reported as an MS-Var record
     variables = catalog.children(record.ident, "variabel")
     names = {str(v.data.get("nama", "")).strip().lower() for v in variables}
     listed = data_at(data, ("perencanaan", "variabel_dikumpulkan"))
     if not variables:
-        out.append(_at(record, rs, (), "msvar-kosong", "Kegiatan ini belum memiliki MS-Var (folder variabel/ kosong).",
-                       "Tambahkan satu berkas variabel/<slug>.yaml untuk setiap variabel yang dikumpulkan.", PERINGATAN))
+        out.append(
+            _at(
+                record,
+                rs,
+                (),
+                "msvar-kosong",
+                "Kegiatan ini belum memiliki MS-Var (folder variabel/ kosong).",
+                "Tambahkan satu berkas variabel/<slug>.yaml untuk setiap variabel yang dikumpulkan.",
+                PERINGATAN,
+            )
+        )
     elif isinstance(listed, list):
         for i, item in enumerate(listed):
             name = item.get("nama") if isinstance(item, dict) else None
             if isinstance(name, str) and name.strip().lower() not in names:
-                out.append(_at(record, rs, ("perencanaan", "variabel_dikumpulkan", i, "nama"), "msvar-tidak-ada",
-                               f"Variabel '{name}' pada 3.4 belum dilaporkan sebagai MS-Var.",
-                               "Buat berkas di folder variabel/ dengan nama variabel yang sama persis."))
+                out.append(
+                    _at(
+                        record,
+                        rs,
+                        ("perencanaan", "variabel_dikumpulkan", i, "nama"),
+                        "msvar-tidak-ada",
+                        f"Variabel '{name}' pada 3.4 belum dilaporkan sebagai MS-Var.",
+                        "Buat berkas di folder variabel/ dengan nama variabel yang sama persis.",
+                    )
+                )
     return out
 
 
@@ -330,9 +412,16 @@ def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
                 continue
             key = (rec.activity, name.strip().lower())
             if key in seen:
-                out.append(_at(rec, schemas[kind], ("nama",), "nama-ganda",
-                               f"Nama '{name}' sudah dipakai oleh {seen[key].path}.",
-                               "Setiap variabel/indikator dalam satu kegiatan harus bernama unik; gabungkan atau bedakan namanya."))
+                out.append(
+                    _at(
+                        rec,
+                        schemas[kind],
+                        ("nama",),
+                        "nama-ganda",
+                        f"Nama '{name}' sudah dipakai oleh {seen[key].path}.",
+                        "Setiap variabel/indikator dalam satu kegiatan harus bernama unik; gabungkan atau bedakan namanya.",
+                    )
+                )
             else:
                 seen[key] = rec
     titles: dict[tuple, Record] = {}
@@ -345,13 +434,28 @@ def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
         if other is None:
             titles[key] = rec
         elif other.opd == rec.opd:
-            out.append(_at(rec, schemas["kegiatan"], ("judul_kegiatan",), "judul-ganda",
-                           f"Judul kegiatan sama dengan {other.path} pada tahun yang sama.",
-                           "Satu kegiatan statistik hanya dilaporkan sekali per tahun; gabungkan kedua folder."))
+            out.append(
+                _at(
+                    rec,
+                    schemas["kegiatan"],
+                    ("judul_kegiatan",),
+                    "judul-ganda",
+                    f"Judul kegiatan sama dengan {other.path} pada tahun yang sama.",
+                    "Satu kegiatan statistik hanya dilaporkan sekali per tahun; gabungkan kedua folder.",
+                )
+            )
         else:
-            out.append(_at(rec, schemas["kegiatan"], ("judul_kegiatan",), "judul-ganda-opd",
-                           f"Judul kegiatan sama dengan kegiatan OPD lain ({other.path}).",
-                           "Koordinasikan dengan Walidata untuk menghindari duplikasi kegiatan statistik.", PERINGATAN))
+            out.append(
+                _at(
+                    rec,
+                    schemas["kegiatan"],
+                    ("judul_kegiatan",),
+                    "judul-ganda-opd",
+                    f"Judul kegiatan sama dengan kegiatan OPD lain ({other.path}).",
+                    "Koordinasikan dengan Walidata untuk menghindari duplikasi kegiatan statistik.",
+                    PERINGATAN,
+                )
+            )
     # indicator → variable / indicator references
     graph: dict[str, list[str]] = {}
     for rec in catalog.of("indikator"):
@@ -360,9 +464,16 @@ def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
         if isinstance(data.get("variabel_pembangun"), list) and "kegiatan_penghasil" not in data:
             for i, ref in enumerate(data["variabel_pembangun"]):
                 if isinstance(ref, str) and catalog.get("variabel", _resolve(ref, home)) is None:
-                    out.append(_at(rec, ind_schema, ("variabel_pembangun", i), "rujukan-variabel",
-                                   f"Variabel pembangun '{ref}' tidak ditemukan di katalog.",
-                                   _suggest(ref, home, catalog, "variabel")))
+                    out.append(
+                        _at(
+                            rec,
+                            ind_schema,
+                            ("variabel_pembangun", i),
+                            "rujukan-variabel",
+                            f"Variabel pembangun '{ref}' tidak ditemukan di katalog.",
+                            _suggest(ref, home, catalog, "variabel"),
+                        )
+                    )
         if isinstance(data.get("indikator_pembangun"), list):
             targets = []
             for i, ref in enumerate(data["indikator_pembangun"]):
@@ -370,29 +481,52 @@ def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
                     continue
                 target = _resolve(ref, home)
                 if target == rec.ident:
-                    out.append(_at(rec, ind_schema, ("indikator_pembangun", i), "rujukan-diri",
-                                   "Indikator komposit tidak boleh tersusun dari dirinya sendiri.",
-                                   "Hapus rujukan ini."))
+                    out.append(
+                        _at(
+                            rec,
+                            ind_schema,
+                            ("indikator_pembangun", i),
+                            "rujukan-diri",
+                            "Indikator komposit tidak boleh tersusun dari dirinya sendiri.",
+                            "Hapus rujukan ini.",
+                        )
+                    )
                 elif catalog.get("indikator", target) is None:
-                    out.append(_at(rec, ind_schema, ("indikator_pembangun", i), "rujukan-indikator",
-                                   f"Indikator pembangun '{ref}' tidak ditemukan di katalog.",
-                                   _suggest(ref, home, catalog, "indikator")))
+                    out.append(
+                        _at(
+                            rec,
+                            ind_schema,
+                            ("indikator_pembangun", i),
+                            "rujukan-indikator",
+                            f"Indikator pembangun '{ref}' tidak ditemukan di katalog.",
+                            _suggest(ref, home, catalog, "indikator"),
+                        )
+                    )
                 else:
                     targets.append(target)
             graph[rec.ident] = targets
     for cycle in _cycles(graph):
         rec = catalog.get("indikator", cycle[0])
-        out.append(_at(rec, ind_schema, ("indikator_pembangun",), "rujukan-siklus",
-                       "Indikator komposit saling menyusun secara melingkar: " + " → ".join(cycle + [cycle[0]]) + ".",
-                       "Putus lingkaran: indikator pembangun harus lebih dasar daripada indikator komposit."))
+        out.append(
+            _at(
+                rec,
+                ind_schema,
+                ("indikator_pembangun",),
+                "rujukan-siklus",
+                "Indikator komposit saling menyusun secara melingkar: " + " → ".join(cycle + [cycle[0]]) + ".",
+                "Putus lingkaran: indikator pembangun harus lebih dasar daripada indikator komposit.",
+            )
+        )
     return out
 
 
 def _suggest(ref: str, home: str, catalog: Catalog, kind: str) -> str:
     candidates = [r.slug if r.activity == home else r.ident for r in catalog.of(kind)]
     close = difflib.get_close_matches(ref, candidates, n=1, cutoff=0.6)
-    base = (f"Tulis slug berkas {kind} (nama berkas tanpa .yaml) di kegiatan yang sama, "
-            f"atau 'opd/tahun-kegiatan/slug' untuk kegiatan lain.")
+    base = (
+        f"Tulis slug berkas {kind} (nama berkas tanpa .yaml) di kegiatan yang sama, "
+        f"atau 'opd/tahun-kegiatan/slug' untuk kegiatan lain."
+    )
     return (f"Mungkin maksud Anda '{close[0]}'? " if close else "") + base
 
 
@@ -415,7 +549,7 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
                 state[node] = 2
                 continue
             if state.get(child) == 1:
-                cycle = trail[trail.index(child):]
+                cycle = trail[trail.index(child) :]
                 i = cycle.index(min(cycle))
                 cycle = cycle[i:] + cycle[:i]
                 if tuple(cycle) not in seen_keys:

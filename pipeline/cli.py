@@ -29,8 +29,14 @@ def _under(finding: Finding, root: Path, target: Path) -> bool:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["teks", "json"]), default="teks", show_default=True,
-              help="Bentuk keluaran: teks untuk dibaca, json untuk alat lain.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["teks", "json"]),
+    default="teks",
+    show_default=True,
+    help="Bentuk keluaran: teks untuk dibaca, json untuk alat lain.",
+)
 @click.option("--ketat", is_flag=True, help="Peringatan juga dianggap gagal (kode keluar 1).")
 def validate(path: Path, fmt: str, ketat: bool) -> None:
     """Periksa metadata terhadap skema, daftar kode dan keterkaitan antarrekaman.
@@ -46,16 +52,27 @@ def validate(path: Path, fmt: str, ketat: bool) -> None:
     counts = Counter(f.tingkat for f in findings)
     kinds = Counter(r.kind for r in catalog.records.values())
     if fmt == "json":
-        click.echo(json.dumps({
-            "ringkasan": {"galat": counts["galat"], "peringatan": counts["peringatan"],
-                          "rekaman": {k: kinds[k] for k in ("opd", "kegiatan", "variabel", "indikator")}},
-            "temuan": [f.to_dict() for f in findings],
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ringkasan": {
+                        "galat": counts["galat"],
+                        "peringatan": counts["peringatan"],
+                        "rekaman": {k: kinds[k] for k in ("opd", "kegiatan", "variabel", "indikator")},
+                    },
+                    "temuan": [f.to_dict() for f in findings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for f in findings:
             _echo_finding(f)
-        summary = (f"Diperiksa {kinds['opd']} OPD, {kinds['kegiatan']} kegiatan, {kinds['variabel']} variabel, "
-                   f"{kinds['indikator']} indikator: {counts['galat']} galat, {counts['peringatan']} peringatan.")
+        summary = (
+            f"Diperiksa {kinds['opd']} OPD, {kinds['kegiatan']} kegiatan, {kinds['variabel']} variabel, "
+            f"{kinds['indikator']} indikator: {counts['galat']} galat, {counts['peringatan']} peringatan."
+        )
         ok = not counts["galat"] and not (ketat and counts["peringatan"])
         click.secho(summary, fg="green" if ok else "red", bold=True)
     if counts["galat"] or (ketat and counts["peringatan"]):

@@ -274,5 +274,7 @@ def load(path: str | Path) -> Document:
         _check_size(path.stat().st_size)  # before reading a huge file into memory
         raw = path.read_bytes()
     except OSError as exc:
-        raise LoadError("berkas-tidak-terbaca", f"Berkas tidak dapat dibaca: {exc.strerror}.", "Periksa izin berkas.") from None
+        raise LoadError(
+            "berkas-tidak-terbaca", f"Berkas tidak dapat dibaca: {exc.strerror}.", "Periksa izin berkas."
+        ) from None
     return parse(decode(raw))

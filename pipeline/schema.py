@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
@@ -167,12 +168,13 @@ class Schemas:
             with open(package_path.parent / res["path"], encoding="utf-8", newline="") as fh:
                 rows = tuple(csv.DictReader(fh))
             key = (res.get("schema", {}).get("primaryKey") or [res["schema"]["fields"][0]["name"]])[0]
-            lists[res["name"]] = CodeList(res["name"], res.get("title", res["name"]),
-                                          f"schemas/kode/{res['path']}", rows, key)
+            lists[res["name"]] = CodeList(
+                res["name"], res.get("title", res["name"]), f"schemas/kode/{res['path']}", rows, key
+            )
         return lists
 
     @classmethod
-    def find(cls, catalog_root: Path) -> "Schemas":
+    def find(cls, catalog_root: Path) -> Schemas:
         """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool."""
         own = Path(catalog_root) / "schemas"
         return cls(own if (own / "kegiatan.schema.json").is_file() else BUNDLED)
