@@ -237,11 +237,11 @@ def codelist_findings(record: Record, rs: RecordSchema, schemas: Schemas) -> lis
         allowed = cl.values(ref.get("kolom"), ref.get("tingkat"))
         if str(value) in allowed:
             continue
-        tingkat = ref.get("tingkat", GALAT) if ref.get("tingkat") in (GALAT, PERINGATAN) else GALAT
+        tingkat = PERINGATAN if ref.get("peringatan") else GALAT
         hint = _choices(allowed, str(value)) if len(allowed) <= 30 else f"Lihat {cl.path} untuk kode yang sah."
         if tingkat == PERINGATAN:
-            hint = f"Gunakan satuan dari {cl.path}, atau usulkan satuan baru ke Walidata. " + hint
-        level = f" tingkat {ref['tingkat']}" if ref.get("tingkat") not in (None, GALAT, PERINGATAN) else ""
+            hint = f"Gunakan nilai dari {cl.path}, atau usulkan tambahan ke Walidata. " + hint
+        level = f" tingkat {ref['tingkat']}" if ref.get("tingkat") else ""
         out.append(
             _at(
                 record,

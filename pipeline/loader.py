@@ -128,7 +128,7 @@ def parse(text: str) -> Document:
                     "Tulis nama isian sebagai teks biasa sebelum tanda titik dua.",
                     line,
                 )
-            key = "" if value is None else str(value) if not isinstance(value, bool) else str(value).lower()
+            key = value
             if key in frame[3]:
                 raise LoadError(
                     "yaml-kunci-ganda",
@@ -157,7 +157,10 @@ def parse(text: str) -> Document:
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
             if kind is yaml.ScalarEvent:
-                attach(_scalar(event), event.start_mark.line + 1)
+                value = _scalar(event)
+                if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                    value = event.value  # keys keep their exact text: `2025:` is the key "2025"
+                attach(value, event.start_mark.line + 1)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 _check_tag(event)
                 if len(stack) >= MAX_DEPTH:
@@ -207,7 +210,7 @@ _NO_KEY = object()
 # libyaml's problems, in words an OPD operator can act on
 _PROBLEMS = {
     "found character that cannot start any token": "ada karakter yang tidak boleh mengawali nilai (misalnya tab, '@' atau '`')",
-    "mapping values are not allowed here": "ada tanda titik dua (:) di tempat yang salah; beri tanda kutip pada teks yang memuat ': '",
+    "mapping values are not allowed": "ada tanda titik dua (:) di tempat yang salah; beri tanda kutip pada teks yang memuat ': '",
     "did not find expected key": "indentasi tidak konsisten dengan baris sebelumnya",
     "did not find expected node content": "nilai tidak ditemukan; mungkin kurung atau tanda kutip tidak lengkap",
     "could not find expected ':'": "tanda titik dua (:) setelah nama isian tidak ditemukan",

@@ -1,0 +1,197 @@
+"""Builders for small, valid catalogs that individual tests then break in one place."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.catalog import load_catalog
+from pipeline.checks import check
+from pipeline.schema import BUNDLED, Schemas
+
+REPO = Path(__file__).resolve().parent.parent
+
+OPD = {
+    "nama": "Dinas Kesehatan Kabupaten Pasuruan",
+    "singkatan": "Dinkes",
+    "alamat": "Komplek Perkantoran Pemerintah Kabupaten Pasuruan, Jl. Raya Raci Km 9 Bangil",
+    "email": "dinkes@pasuruankab.go.id",
+    "kode_wilayah": "3514",
+    "pengelola": ["dinkes-pasuruan"],
+}
+
+
+def _jadwal():
+    months = ["01", "02", "03", "05", "06", "07", "09"]
+    keys = [
+        "perencanaan_kegiatan",
+        "desain",
+        "pengumpulan_data",
+        "pengolahan_data",
+        "analisis",
+        "diseminasi_hasil",
+        "evaluasi",
+    ]
+    return {k: [{"awal": f"2025-{m}", "akhir": f"2025-{m}"}] for k, m in zip(keys, months, strict=True)}
+
+
+KOMPROMIN = {
+    "judul_kegiatan": "Kompilasi Produk Administrasi Profil Kesehatan Kabupaten Pasuruan",
+    "tahun": 2025,
+    "jenis_statistik": "Statistik Sektoral",
+    "cara_pengumpulan_data": "Kompilasi Produk Administrasi",
+    "sektor_kegiatan": "Kesehatan",
+    "rekomendasi_bps": "Tidak",
+    "penyelenggara": {
+        "instansi": "Dinas Kesehatan Kabupaten Pasuruan",
+        "alamat": "Jl. Raya Raci Km 9 Bangil",
+        "telepon": "(0343) 744000",
+        "email": "dinkes@pasuruankab.go.id",
+    },
+    "penanggung_jawab": {
+        "eselon_2": "Kepala Dinas Kesehatan",
+        "teknis": {"nama": "Siti Aminah", "jabatan": "Kepala Bidang P2P", "email": "siti@example.org"},
+    },
+    "perencanaan": {
+        "latar_belakang": "Profil kesehatan disusun setiap tahun.",
+        "tujuan": "Menyediakan data kesehatan.",
+        "jadwal": _jadwal(),
+        "variabel_dikumpulkan": [
+            {"nama": "Jumlah kelahiran hidup", "definisi": "Bayi lahir hidup.", "referensi_waktu": "Tahun lalu"}
+        ],
+    },
+    "desain_kegiatan": {
+        "kegiatan_dilakukan": "Berulang",
+        "frekuensi": "Tahunan",
+        "tipe_pengumpulan_data": "Cross Sectional",
+        "cakupan_wilayah": "Sebagian Wilayah Indonesia",
+        "wilayah_kegiatan": [{"provinsi": "35", "kabupaten_kota": "3514"}],
+        "metode_pengumpulan_data": ["Pengumpulan Data Sekunder"],
+        "sarana_pengumpulan_data": ["Lainnya"],
+        "sarana_pengumpulan_data_lainnya": "Aplikasi pelaporan puskesmas",
+        "unit_pengumpulan_data": ["Lainnya"],
+        "unit_pengumpulan_data_lainnya": "Puskesmas",
+    },
+    "pengumpulan_data": {
+        "uji_coba": "Tidak",
+        "metode_pemeriksaan_kualitas": ["Supervisi"],
+        "penyesuaian_nonrespon": "Tidak",
+    },
+    "pengolahan_analisis": {
+        "tahapan_pengolahan": {"penyuntingan": "Ya", "penyandian": "Tidak", "entri_data": "Ya", "validasi": "Ya"},
+        "metode_analisis": "Deskriptif",
+        "unit_analisis": ["Lainnya"],
+        "unit_analisis_lainnya": "Puskesmas",
+        "tingkat_penyajian": ["Kabupaten/Kota", "Kecamatan"],
+    },
+    "diseminasi": {
+        "produk": {"tercetak": "Tidak", "digital": "Ya", "data_mikro": "Tidak"},
+        "rilis": {"digital": ["2025-10-01"]},
+    },
+}
+
+SURVEI = copy.deepcopy(KOMPROMIN) | {
+    "judul_kegiatan": "Survei Kepuasan Masyarakat terhadap Layanan Puskesmas Kabupaten Pasuruan",
+    "cara_pengumpulan_data": "Survei",
+    "rekomendasi_bps": "Ya",
+    "identitas_rekomendasi": "V-25.3514.004",
+    "desain_sampel": {
+        "jenis_rancangan_sampel": "Single Stage/Phase",
+        "metode_pemilihan_sampel": "Sampel Probabilitas",
+        "metode_sampel": "Systematic Random Sampling",
+        "kerangka_sampel": "List Frame",
+        "fraksi_sampel": 0.05,
+        "sampling_error": 5,
+        "unit_sampel": "Pengguna layanan",
+        "unit_observasi": "Pengguna layanan",
+    },
+}
+SURVEI["desain_kegiatan"] = KOMPROMIN["desain_kegiatan"] | {
+    "metode_pengumpulan_data": ["Wawancara"],
+    "sarana_pengumpulan_data": ["Computer-assisted Personal Interviewing (CAPI)"],
+    "unit_pengumpulan_data": ["Individu"],
+}
+del (
+    SURVEI["desain_kegiatan"]["sarana_pengumpulan_data_lainnya"],
+    SURVEI["desain_kegiatan"]["unit_pengumpulan_data_lainnya"],
+)
+SURVEI["pengumpulan_data"] = KOMPROMIN["pengumpulan_data"] | {
+    "uji_coba": "Ya",
+    "petugas": "Mitra/Tenaga Kontrak",
+    "pendidikan_petugas": "SMA/SMK",
+    "jumlah_petugas": {"supervisor": 2, "enumerator": 10},
+    "pelatihan_petugas": "Ya",
+}
+
+VARIABEL = {
+    "nama": "Jumlah kelahiran hidup",
+    "konsep": "Kelahiran hidup",
+    "definisi": "Kelahiran hidup adalah bayi yang lahir dengan tanda kehidupan.",
+    "referensi_pemilihan": "Peraturan Menteri Kesehatan",
+    "referensi_waktu": "Tahun lalu",
+    "tipe_data": "Integer",
+    "akses_umum": "Ya",
+    "satuan": "jiwa",
+}
+
+INDIKATOR = {
+    "nama": "Angka Kematian Bayi",
+    "konsep": "Kematian bayi",
+    "definisi": "Banyaknya kematian bayi berumur di bawah satu tahun per 1.000 kelahiran hidup.",
+    "interpretasi": "Semakin tinggi nilainya, semakin buruk derajat kesehatan bayi.",
+    "metode_perhitungan": "Kematian bayi dibagi kelahiran hidup dikali 1.000.",
+    "rumus": r"\frac{D_0}{B} \times 1000",
+    "ukuran": "Angka",
+    "satuan": "per 1.000 kelahiran hidup",
+    "klasifikasi_penyajian": ["Kecamatan"],
+    "komposit": "Tidak",
+    "variabel_pembangun": ["jumlah-kelahiran-hidup"],
+    "level_estimasi": "Kecamatan",
+    "akses_umum": "Ya",
+}
+
+ACTIVITY = "metadata/dinkes/2025-profil-kesehatan"
+
+
+def write_yaml(path: Path, data) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class CatalogBuilder:
+    """A valid one-OPD catalog on disk; tests edit or add records, then call :meth:`findings`."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.schemas = Schemas(BUNDLED)
+        write_yaml(root / "metadata/dinkes/opd.yaml", OPD)
+        write_yaml(root / ACTIVITY / "kegiatan.yaml", KOMPROMIN)
+        write_yaml(root / ACTIVITY / "variabel/jumlah-kelahiran-hidup.yaml", VARIABEL)
+        write_yaml(root / ACTIVITY / "indikator/angka-kematian-bayi.yaml", INDIKATOR)
+
+    def write(self, rel: str, data) -> Path:
+        return write_yaml(self.root / rel, data)
+
+    def text(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def findings(self):
+        return check(load_catalog(self.root), self.schemas)
+
+    def codes(self, level: str | None = None):
+        return {f.kode for f in self.findings() if level is None or f.tingkat == level}
+
+
+@pytest.fixture
+def catalog(tmp_path) -> CatalogBuilder:
+    return CatalogBuilder(tmp_path)
