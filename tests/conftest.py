@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,66 @@ class CatalogBuilder:
 @pytest.fixture
 def catalog(tmp_path) -> CatalogBuilder:
     return CatalogBuilder(tmp_path)
+
+
+def events(*steps, start_day=3):
+    """An alur log with one event per step, a working day apart (roles follow the SOP)."""
+    role = {
+        1: "opd",
+        2: "opd",
+        3: "walidata",
+        4: "opd",
+        5: "opd",
+        6: "bps",
+        7: "opd",
+        8: "walidata",
+        9: "bps",
+        10: "walidata",
+        11: "bps",
+        12: "walidata",
+        13: "opd",
+    }
+    actor = {"opd": "dinkes-pasuruan", "walidata": "walidata-pasuruan", "bps": "bps-pasuruan"}
+    out = []
+    for i, step in enumerate(steps):
+        e = {
+            "langkah": step,
+            "waktu": f"2025-02-{start_day + i:02d}T09:00:00+07:00",
+            "peran": role[step],
+            "aktor": actor[role[step]],
+            "catatan": f"Langkah {step}",
+        }
+        if step == 6:
+            e |= {"nomor_surat": "V-25.3514.004", "tanggal_surat": f"2025-02-{start_day + i:02d}"}
+        out.append(e)
+    return {"riwayat": out}
+
+
+PUBLIC_ALUR = events(1, 7, 8, 9, 11)
+
+
+class PortalBuilder(CatalogBuilder):
+    """A catalog with the project's mkdocs.yml and docs/, one public and one draft activity."""
+
+    def __init__(self, root: Path):
+        super().__init__(root)
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        shutil.copytree(REPO / "docs", root / "docs")
+        self.write(f"{ACTIVITY}/kegiatan.yaml", KOMPROMIN | {"alur": PUBLIC_ALUR})
+        draft = SURVEI | {"judul_kegiatan": "Survei Draf Rahasia Tahunan", "alur": events(1, 2, 3)}
+        self.write("metadata/dinkes/2025-survei-draf/kegiatan.yaml", draft)
+        self.write("metadata/dinkes/2025-survei-draf/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL)
+
+    def build(self, *args, out="site"):
+        from click.testing import CliRunner
+
+        from pipeline.cli import main
+
+        result = CliRunner().invoke(main, ["build", str(self.root), "--keluar", str(self.root / out), *args])
+        assert result.exit_code == 0, result.output
+        return self.root / out
+
+
+@pytest.fixture
+def portal(tmp_path) -> PortalBuilder:
+    return PortalBuilder(tmp_path)

@@ -1,0 +1,162 @@
+"""Records → the catalog model that every output (portal, exports) is built from.
+
+The model applies the publication rules once, so no output can leak what it should not:
+only activities that reached SOP step 11 are public, variables and indicators marked not
+public are dropped, and fields the schema marks ``x-pribadi`` (personal contact data) are
+removed. The internal (reviewer) view keeps drafts and non-public records, flagged.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog, Record
+from .schema import RecordSchema, Schemas
+
+PUBLIC_STEP = 11
+STAGES = [  # SOP steps grouped for the dashboard
+    ("Belum dimulai", range(0, 1)),
+    ("Rekomendasi (1–6)", range(1, 7)),
+    ("Pelaporan (7–8)", range(7, 9)),
+    ("Pemeriksaan BPS (9–10)", range(9, 11)),
+    ("Disetujui (11)", range(11, 12)),
+    ("Dipublikasikan (12–13)", range(12, 14)),
+]
+
+
+def stage_of(step: int) -> str:
+    return next(name for name, steps in STAGES if step in steps)
+
+
+@dataclass
+class Item:
+    """A variable or an indicator."""
+
+    kind: str
+    ident: str
+    slug: str
+    data: dict
+    public: bool
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("nama", self.slug))
+
+
+@dataclass
+class Activity:
+    ident: str  # opd/tahun-slug
+    opd: str
+    slug: str
+    data: dict
+    step: int  # highest SOP step recorded (0 = none)
+    public: bool
+    variables: list[Item] = field(default_factory=list)
+    indicators: list[Item] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get("judul_kegiatan", self.ident))
+
+    @property
+    def year(self) -> int | None:
+        year = self.data.get("tahun")
+        return year if isinstance(year, int) else None
+
+    @property
+    def sector(self) -> str:
+        return str(self.data.get("sektor_kegiatan", ""))
+
+
+@dataclass
+class Opd:
+    slug: str
+    data: dict
+    activities: list[Activity] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("nama", self.slug))
+
+
+@dataclass
+class CatalogModel:
+    internal: bool
+    schemas: Schemas
+    opds: dict[str, Opd]
+    activities: list[Activity]
+    progress: dict[str, Counter]  # OPD slug → activities per SOP stage, drafts included (counts only)
+
+    def activity(self, ident: str) -> Activity | None:
+        return next((a for a in self.activities if a.ident == ident), None)
+
+    def item(self, kind: str, ident: str) -> Item | None:
+        activity = self.activity(ident.rsplit("/", 1)[0])
+        if activity is None:
+            return None
+        items = activity.variables if kind == "variabel" else activity.indicators
+        return next((i for i in items if i.ident == ident), None)
+
+
+def highest_step(data: dict) -> int:
+    events = (data.get("alur") or {}).get("riwayat") or []
+    steps = [e.get("langkah") for e in events if isinstance(e, dict) and isinstance(e.get("langkah"), int)]
+    return max(steps, default=0)
+
+
+def strip_private(data: Any, rs: RecordSchema, path: tuple = ()) -> Any:
+    """A copy of ``data`` without the fields the schema marks as personal (``x-pribadi``)."""
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            sub = rs.subschema(path + (key,))
+            if sub is not None and sub.get("x-pribadi"):
+                continue
+            out[key] = strip_private(value, rs, path + (key,))
+        return out
+    if isinstance(data, list):
+        return [strip_private(v, rs, path + (0,)) for v in data]
+    return copy.deepcopy(data)
+
+
+def build_model(catalog: Catalog, schemas: Schemas, internal: bool = False) -> CatalogModel:
+    """The public catalog (default) or the reviewers' internal view."""
+    opds = {
+        r.ident: Opd(r.ident, r.data if internal else strip_private(r.data, schemas["opd"]))
+        for r in sorted(catalog.of("opd"), key=lambda r: r.ident)
+    }
+    activities = []
+    progress = {slug: Counter() for slug in opds}
+    for rec in sorted(catalog.of("kegiatan"), key=lambda r: r.ident):
+        if rec.opd not in opds or not rec.data:
+            continue
+        step = highest_step(rec.data)
+        progress[rec.opd][stage_of(step)] += 1
+        public = step >= PUBLIC_STEP
+        if not (public or internal):
+            continue
+        data = dict(rec.data) if internal else strip_private(rec.data, schemas["kegiatan"])
+        events = list((data.pop("alur", None) or {}).get("riwayat") or [])
+        activity = Activity(rec.ident, rec.opd, rec.slug, data, step, public, events=events if internal else [])
+        activity.variables = _items(catalog, schemas, rec, "variabel", internal)
+        activity.indicators = _items(catalog, schemas, rec, "indikator", internal)
+        activities.append(activity)
+        opds[rec.opd].activities.append(activity)
+    return CatalogModel(internal, schemas, opds, activities, progress)
+
+
+def _items(catalog: Catalog, schemas: Schemas, activity: Record, kind: str, internal: bool) -> list[Item]:
+    out = []
+    for rec in sorted(catalog.children(activity.ident, kind), key=lambda r: r.ident):
+        if not rec.data:
+            continue
+        public = rec.data.get("akses_umum") == "Ya"
+        if not (public or internal):
+            continue
+        data = rec.data if internal else strip_private(rec.data, schemas[kind])
+        out.append(Item(kind, rec.ident, rec.slug, data, public))
+    return out

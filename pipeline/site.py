@@ -1,0 +1,227 @@
+"""Catalog model → the public portal in ``site/``: MkDocs Material around pages rendered here.
+
+MkDocs renders what people write (``docs/``) and the few navigation pages; every record page
+(activities, indicators, browse lists) is rendered by :mod:`pipeline.render` and poured into a
+page "shell" that MkDocs built at the same folder depth, so it gets Material's header,
+navigation and styles without a Markdown and theme pass per record. Pagefind then indexes the
+record pages for offline full-text search. The build happens in a temporary folder and is
+swapped into place at the end, so a failed build never leaves a half-built site.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from .model import CatalogModel
+from .render import Page, Renderer
+
+SHELL = "_kerangka"
+MARK_TITLE = "SDJUDUL7f3a"
+MARK_BODY = '<div id="sd-penanda-7f3a"><h1>x</h1></div>'
+GENERATED = ("kegiatan", "indikator", "opd", "sektor", "tahun", "dasbor", "cari", "petunjuk", SHELL)
+HOME_MARK = "<!-- satudata:ringkasan -->"
+
+
+class BuildError(Exception):
+    """The portal could not be built; the message says why, in Indonesian."""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: int
+    record_pages: int
+    seconds: float
+    mkdocs_seconds: float
+    render_seconds: float
+    search_seconds: float
+
+
+@contextmanager
+def _env(**values):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: str(v) for k, v in values.items()})
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _raw(body: str) -> str:
+    """An HTML fragment as one raw-HTML Markdown block (no blank lines, so Markdown leaves it alone)."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    return '<div class="sd-halaman">\n' + "\n".join(lines) + "\n</div>\n"
+
+
+def _md(title: str, body: str, hide=("toc",)) -> str:
+    front = f"---\ntitle: {title!r}\nhide:\n" + "".join(f"  - {h}\n" for h in hide) + "---\n\n"
+    return front + _raw(body)
+
+
+def prepare_docs(root: Path, docs: Path, renderer: Renderer, depths: set[int]) -> None:
+    """Copy the hand-written docs and add the generated navigation, reference and shell pages."""
+    source = root / "docs"
+    if source.is_dir():
+        shutil.copytree(source, docs)
+    else:
+        docs.mkdir(parents=True)
+    for name in GENERATED:
+        if (docs / name).exists():
+            raise BuildError(f"docs/{name} dipakai oleh halaman yang dibuat otomatis; ganti nama folder tersebut.")
+    home = docs / "index.md"
+    summary = _raw(renderer.home_summary())
+    if home.is_file():
+        text = home.read_text(encoding="utf-8")
+        home.write_text(
+            text.replace(HOME_MARK, summary) if HOME_MARK in text else text + "\n" + summary, encoding="utf-8"
+        )
+    else:
+        home.write_text(
+            _md(renderer.model.schemas["kegiatan"].schema["title"], renderer.home_summary()), encoding="utf-8"
+        )
+    titles = {
+        "kegiatan": "Kegiatan",
+        "opd": "OPD",
+        "sektor": "Sektor",
+        "tahun": "Tahun",
+        "dasbor": "Dasbor SOP",
+        "cari": "Cari",
+    }
+    for rel, body in renderer.section_pages().items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_md(titles[rel.split("/")[0]], body), encoding="utf-8")
+    for rel, body in renderer.reference_pages().items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        form = rel.split("/")[1].removesuffix(".md").upper()
+        path.write_text(_md(f"Petunjuk pengisian {form}", body), encoding="utf-8")
+    for depth in depths:
+        # a page at <d> folders deep: _kerangka/s/s/.../k<d>.md → _kerangka/s/.../k<d>/index.html
+        path = docs / SHELL / Path(*(["s"] * (depth - 2))) / f"k{depth}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ntitle: {MARK_TITLE}\nhide:\n  - toc\n---\n\n{MARK_BODY}\n", encoding="utf-8")
+
+
+def shell_path(site: Path, depth: int) -> Path:
+    return site / SHELL / Path(*(["s"] * (depth - 2))) / f"k{depth}" / "index.html"
+
+
+def pour(site: Path, pages: list[Page]) -> None:
+    """Write each record page into the shell of its depth."""
+    shells: dict[int, tuple[str, str]] = {}
+    for page in pages:
+        if page.depth not in shells:
+            html = shell_path(site, page.depth).read_text(encoding="utf-8")
+            if MARK_BODY not in html:
+                raise BuildError("Kerangka halaman MkDocs tidak memuat penanda konten; periksa tema di mkdocs.yml.")
+            before, after = html.split(MARK_BODY, 1)
+            shells[page.depth] = (before, after)
+        before, after = shells[page.depth]
+        title = _escape(page.title)
+        target = site / page.path / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            before.replace(MARK_TITLE, title) + page.body + after.replace(MARK_TITLE, title), encoding="utf-8"
+        )
+    shutil.rmtree(site / SHELL)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def write_sitemap(site: Path, site_url: str | None, pages: list[str]) -> None:
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        (site / name).unlink(missing_ok=True)
+    if not site_url:
+        return
+    base = site_url.rstrip("/") + "/"
+    body = "".join(f"<url><loc>{_escape(base + p)}</loc></url>\n" for p in sorted(pages))
+    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</urlset>\n'
+    (site / "sitemap.xml").write_text(xml, encoding="utf-8")
+    with open(site / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(xml.encode())
+
+
+def run_pagefind(site: Path) -> None:
+    """Index the record pages (``data-pagefind-body``). No Pagefind filters: its filter index is
+    written in a different order on each run, which would break byte-identical builds."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--silent"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise BuildError(f"Indeks pencarian (Pagefind) gagal dibuat: {proc.stderr.strip() or proc.stdout.strip()}")
+
+
+def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None = None) -> BuildResult:
+    """Build the portal for ``model`` into ``out`` (replaced atomically)."""
+    started = time.perf_counter()
+    root, out = Path(root), Path(out).resolve()
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise BuildError(f"mkdocs.yml tidak ditemukan di {root}.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    try:
+        renderer = Renderer(model)
+        t = time.perf_counter()
+        pages = renderer.pages()
+        render_seconds = time.perf_counter() - t
+        prepare_docs(root, work / "docs", renderer, {p.depth for p in pages})
+        overrides = {"docs_dir": str(work / "docs"), "site_dir": str(work / "site")}
+        if site_url:
+            overrides["site_url"] = site_url
+        t = time.perf_counter()
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        # no build date in the output: the same catalog always gives byte-identical files
+        with _env(SOURCE_DATE_EPOCH=0):
+            config = load_config(config_file=str(config_file), **overrides)
+            if model.internal:
+                config["site_name"] = f"{config['site_name']} (Internal)"
+            mkdocs_build(config)
+        mkdocs_seconds = time.perf_counter() - t
+        site = work / "site"
+        t = time.perf_counter()
+        pour(site, pages)
+        render_seconds += time.perf_counter() - t
+        folders = (f.parent.relative_to(site).as_posix() for f in site.rglob("index.html"))
+        write_sitemap(site, site_url, ["" if d == "." else d + "/" for d in folders])
+        t = time.perf_counter()
+        run_pagefind(site)
+        search_seconds = time.perf_counter() - t
+        _swap(site, out)
+        count = sum(1 for _ in out.rglob("index.html"))
+        return BuildResult(out, count, len(pages), time.perf_counter() - started,
+                           mkdocs_seconds, render_seconds, search_seconds)  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Replace ``out`` with ``new``: two renames, never a half-written folder at ``out``."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}-lama-{os.getpid()}")
+        out.rename(old)
+    new.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,162 @@
+"""`satudata build`: what the public portal shows, and what it must never show."""
+
+from __future__ import annotations
+
+import hashlib
+from html.parser import HTMLParser
+
+from click.testing import CliRunner
+from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, PUBLIC_ALUR, VARIABEL
+
+from pipeline.cli import main
+
+
+def texts(site):
+    """Every text file of the built site (HTML, JS, JSON, XML, CSS)."""
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix in {".html", ".js", ".json", ".xml", ".css", ".txt"}:
+            yield path, path.read_text(encoding="utf-8", errors="replace")
+
+
+class _Markup(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.problems, self._tag = [], None
+
+    def handle_starttag(self, tag, attrs):
+        self._tag = tag
+        if tag in ("b", "i", "img"):
+            self.problems.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.problems.append(f"{tag} {name}={value}")
+
+    def handle_data(self, data):
+        if self._tag == "script" and "alert" in data:
+            self.problems.append(f"script: {data[:40]}")
+
+
+def assert_no_injected_markup(text, path):
+    parser = _Markup()
+    parser.feed(text)
+    assert parser.problems == [], f"{path}: {parser.problems}"
+
+
+def digest(site):
+    h = hashlib.sha256()
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        h.update(path.relative_to(site).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def test_public_pages_in_form_order(portal):
+    site = portal.build()
+    page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
+    assert "<title>Kompilasi Produk Administrasi Profil Kesehatan Kabupaten Pasuruan - " in page
+    order = [
+        page.index(s)
+        for s in (
+            "Blok I. Penyelenggara",
+            "Blok II. Penanggung Jawab",
+            "Blok III. Perencanaan",
+            "Blok IV. Desain Kegiatan",
+            "Blok VI. Pengumpulan Data",
+            "Blok VII. Pengolahan",
+            "Blok VIII. Diseminasi",
+            "Metadata Statistik Variabel",
+            "Metadata Statistik Indikator",
+        )
+    ]
+    assert order == sorted(order)
+    assert 'id="variabel-jumlah-kelahiran-hidup"' in page and "Jumlah kelahiran hidup" in page
+    indicator = (site / "indikator/dinkes/2025-profil-kesehatan/angka-kematian-bayi/index.html").read_text()
+    assert "<math" in indicator and "<mfrac>" in indicator  # formula rendered to MathML at build time
+    assert 'href="../../../../kegiatan/dinkes/2025-profil-kesehatan/#variabel-jumlah-kelahiran-hidup"' in indicator
+    for browse in ("opd/dinkes", "sektor/kesehatan", "tahun/2025", "kegiatan", "dasbor", "cari", "petunjuk/ms-keg"):
+        assert (site / browse / "index.html").is_file(), browse
+    assert (site / "pagefind/pagefind.js").is_file()
+    assert not (site / "_kerangka").exists()
+
+
+def test_drafts_private_records_and_contacts_never_leak(portal):
+    portal.write(
+        f"{ACTIVITY}/variabel/nik-responden.yaml", VARIABEL | {"nama": "NIK Responden Rahasia", "akses_umum": "Tidak"}
+    )
+    portal.write(
+        f"{ACTIVITY}/indikator/indikator-internal.yaml",
+        INDIKATOR | {"nama": "Indikator Internal Rahasia", "akses_umum": "Tidak"},
+    )
+    site = portal.build()
+    secrets = [
+        "Survei Draf Rahasia",
+        "2025-survei-draf",
+        "NIK Responden Rahasia",
+        "nik-responden",
+        "Indikator Internal Rahasia",
+        "Siti Aminah",
+        "siti@example.org",
+    ]  # the last two: personal contact
+    for path, text in texts(site):
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} leaked into {path.relative_to(site)}"
+    assert not (site / "kegiatan/dinkes/2025-survei-draf").exists()
+
+
+def test_metadata_text_is_escaped(portal):
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    portal.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"definisi": evil, "alias": "</dd><b>"})
+    portal.write(
+        f"{ACTIVITY}/indikator/angka-kematian-bayi.yaml",
+        INDIKATOR
+        | {"nama": "AKB <i>x</i>", "rumus": r"\text{<script>alert(2)</script>} \href{javascript:alert(3)}{y}"},
+    )
+    site = portal.build()
+    for path, text in texts(site):
+        if path.suffix == ".html":
+            assert_no_injected_markup(text, path)
+    page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+
+
+def test_build_is_deterministic(portal):
+    first = digest(portal.build(out="a"))
+    second = digest(portal.build(out="b"))
+    assert first == second
+
+
+def test_build_is_atomic(portal):
+    site = portal.build()
+    (site / "penanda.txt").write_text("versi lama")
+    (portal.root / "docs/kegiatan").mkdir()  # collides with a generated section: the build must fail
+    result = CliRunner().invoke(main, ["build", str(portal.root), "--keluar", str(site)])
+    assert result.exit_code == 1 and "docs/kegiatan" in result.output
+    assert (site / "penanda.txt").read_text() == "versi lama"  # the old site is untouched
+    (portal.root / "docs/kegiatan").rmdir()
+    portal.build()
+    assert not (site / "penanda.txt").exists()
+    assert [p.name for p in portal.root.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_build_refuses_invalid_catalog(portal):
+    portal.write(f"{ACTIVITY}/kegiatan.yaml", KOMPROMIN | {"alur": PUBLIC_ALUR, "tahun": "dua ribu"})
+    result = CliRunner().invoke(main, ["build", str(portal.root), "--keluar", str(portal.root / "site")])
+    assert result.exit_code == 1 and "Portal tidak dibangun: 1 galat" in result.output
+    assert not (portal.root / "site").exists()
+
+
+def test_internal_view_shows_drafts_and_workflow(portal):
+    portal.write(f"{ACTIVITY}/variabel/nik-responden.yaml", VARIABEL | {"nama": "NIK Responden", "akses_umum": "Tidak"})
+    site = portal.build("--internal", out="internal")
+    draft = (site / "kegiatan/dinkes/2025-survei-draf/index.html").read_text()
+    assert "Draf — belum disetujui BPS" in draft and "Langkah 3" in draft
+    page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
+    assert "NIK Responden" in page and "tidak publik" in page
+    assert "(Internal)" in page
+
+
+def test_dashboard_counts_drafts_without_naming_them(portal):
+    site = portal.build()
+    board = (site / "dasbor/index.html").read_text()
+    assert "<svg" in board and "Kemajuan SOP per OPD" in board
+    assert "Rekomendasi (1–6): 1" in board and "Disetujui (11): 1" in board
