@@ -293,6 +293,14 @@ def _bound(value: str, end: bool) -> str:
     return value if len(value) == 10 else value + ("-31" if end else "-01")
 
 
+def _earlier(a: str, b: str) -> bool:
+    """Is date ``a`` before ``b``? A month without a day is compared at month level."""
+    day_a, day_b = _bound(a, False), _bound(b, False)
+    if len(a) == 7 or len(b) == 7:
+        return day_a[:7] < day_b[:7]
+    return day_a < day_b
+
+
 def activity_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> list[Finding]:
     data = record.data
     out = []
@@ -341,13 +349,11 @@ def activity_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> lis
                             "Tukar atau perbaiki tanggal awal dan akhir.",
                         )
                     )
-            firsts = [
-                _bound(r["awal"], False) for r in ranges if isinstance(r, dict) and isinstance(r.get("awal"), str)
-            ]
+            firsts = [r["awal"] for r in ranges if isinstance(r, dict) and isinstance(r.get("awal"), str)]
             if firsts:
-                starts.append((phase, min(firsts)))
+                starts.append((phase, min(firsts, key=lambda d: _bound(d, False))))
         for (prev, p_start), (phase, start) in zip(starts, starts[1:], strict=False):
-            if start < p_start:
+            if _earlier(start, p_start):
                 out.append(
                     _at(
                         record,

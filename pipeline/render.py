@@ -92,10 +92,15 @@ class Renderer:
         )  # fmt: skip
 
     def _ref(self, kind: str, a: Activity, ref) -> tuple[str, str | None]:
-        """(label, url or None) for a reference written as 'slug' or 'opd/tahun-slug/slug'."""
+        """(label, url) for a reference written as 'slug' or 'opd/tahun-slug/slug'.
+
+        A target missing from this view (not public, or a draft activity) is not named: its
+        slug could reveal what is confidential."""
         ident = ref if "/" in str(ref) else f"{a.ident}/{ref}"
         target = self.model.item(kind, ident)
-        return (target.name, item_url(target)) if target else (str(ref), None)
+        if target is None:
+            return (f"({kind} tidak dipublikasikan)", None)
+        return (target.name, item_url(target))
 
     # --- browse pages --------------------------------------------------------------------
 

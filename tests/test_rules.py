@@ -514,3 +514,15 @@ def test_activity_without_variables_warns(catalog):
         KEG, edit(KOMPROMIN, **{"perencanaan.variabel_dikumpulkan": KOMPROMIN["perencanaan"]["variabel_dikumpulkan"]})
     )
     assert catalog.codes() == {"msvar-kosong"}
+
+
+def test_month_only_start_is_not_before_a_day_in_that_month(catalog):
+    jadwal = {
+        "perencanaan.jadwal.pengumpulan_data": [{"awal": "2025-03-03", "akhir": "2025-03-20"}],
+        "perencanaan.jadwal.pengolahan_data": [{"awal": "2025-03", "akhir": "2025-04"}],
+    }
+    catalog.write(KEG, edit(KOMPROMIN, **jadwal))
+    assert "jadwal-urutan" not in catalog.codes()
+    jadwal["perencanaan.jadwal.pengolahan_data"] = [{"awal": "2025-02", "akhir": "2025-04"}]
+    catalog.write(KEG, edit(KOMPROMIN, **jadwal))
+    assert "jadwal-urutan" in catalog.codes()

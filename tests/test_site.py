@@ -101,6 +101,8 @@ def test_drafts_private_records_and_contacts_never_leak(portal):
         for secret in secrets:
             assert secret not in text, f"{secret!r} leaked into {path.relative_to(site)}"
     assert not (site / "kegiatan/dinkes/2025-survei-draf").exists()
+    indicator = (site / "indikator/dinkes/2025-profil-kesehatan/angka-kematian-bayi/index.html").read_text()
+    assert "(variabel tidak dipublikasikan)" in indicator
 
 
 def test_metadata_text_is_escaped(portal):
