@@ -87,6 +87,10 @@ def test_drafts_private_records_and_contacts_never_leak(portal):
         f"{ACTIVITY}/indikator/indikator-internal.yaml",
         INDIKATOR | {"nama": "Indikator Internal Rahasia", "akses_umum": "Tidak"},
     )
+    # a public indicator built from the private variable must not name it either
+    portal.write(
+        f"{ACTIVITY}/indikator/angka-kematian-bayi.yaml", INDIKATOR | {"variabel_pembangun": ["nik-responden"]}
+    )
     site = portal.build()
     secrets = [
         "Survei Draf Rahasia",
