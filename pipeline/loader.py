@@ -164,12 +164,7 @@ def parse(text: str) -> Document:
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 _check_tag(event)
                 if len(stack) >= MAX_DEPTH:
-                    raise LoadError(
-                        "yaml-terlalu-dalam",
-                        f"Struktur bersarang lebih dari {MAX_DEPTH} tingkat.",
-                        "Periksa tanda kurung atau indentasi; rekaman metadata tidak sedalam ini.",
-                        event.start_mark.line + 1,
-                    )
+                    raise _too_deep(event.start_mark.line + 1)
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 path = attach(container, event.start_mark.line + 1)
                 stack.append([container, path, _NO_KEY, {}])
@@ -193,6 +188,8 @@ def parse(text: str) -> Document:
                     )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if (exc.problem or "").startswith("exceeded maximum nesting depth"):  # libyaml's own limit
+            raise _too_deep(_where(mark)) from None
         raise LoadError(
             "yaml-sintaks",
             f"YAML tidak dapat dibaca: {_problem(exc.problem or exc.context)}.",
@@ -206,6 +203,16 @@ def parse(text: str) -> Document:
 
 
 _NO_KEY = object()
+
+
+def _too_deep(line: int | None) -> LoadError:
+    return LoadError(
+        "yaml-terlalu-dalam",
+        f"Struktur bersarang lebih dari {MAX_DEPTH} tingkat.",
+        "Periksa tanda kurung atau indentasi; rekaman metadata tidak sedalam ini.",
+        line,
+    )
+
 
 # libyaml's problems, in words an OPD operator can act on
 _PROBLEMS = {
