@@ -1,0 +1,194 @@
+"""Portal build speed and search cost: this project's build vs plain mkdocs-material pages.
+
+    python benchmarks/portal.py --kegiatan 100 1000 [--material-max 1000] [--queries 7]
+
+For each size it generates a synthetic catalog (benchmarks/generate.py), then measures:
+- our build (`satudata build`): seconds, record pages per second, Pagefind index bytes;
+- the same record pages written as plain Markdown and built by MkDocs with the Material theme
+  and Material's own search plugin (only up to --material-max activities: it is slow);
+- in Debian's Chromium (Playwright), for a set of queries: milliseconds until results show and
+  bytes transferred by the search per query, for Pagefind and for Material's search.
+Prints one table; medians over the queries. Results are recorded in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from generate import WORDS, generate
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from pipeline.catalog import load_catalog
+from pipeline.model import build_model
+from pipeline.schema import Schemas
+from pipeline.site import build_site
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def plain_material(root: Path, model, out: Path) -> tuple[float, int]:
+    """The baseline: every record page as a Markdown file through MkDocs + Material + search."""
+    docs = root / "plain-docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Katalog\n")
+    pages = 0
+    for a in model.activities:
+        lines = [f"# {a.title}\n", f"{model.opds[a.opd].name} · {a.year} · {a.sector}\n"]
+        lines += [f"- **{k}**: {v}" for k, v in a.data.items() if isinstance(v, (str, int))]
+        for v in a.variables:
+            lines += [f"\n### {v.name}\n"] + [f"- **{k}**: {val}" for k, val in v.data.items() if k != "nama"]
+        path = docs / "kegiatan" / a.ident / "index.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        pages += 1
+        for i in a.indicators:
+            ipath = docs / "indikator" / i.ident / "index.md"
+            ipath.parent.mkdir(parents=True, exist_ok=True)
+            ipath.write_text(f"# {i.name}\n\n" + "\n".join(f"- **{k}**: {v}" for k, v in i.data.items()) + "\n")
+            pages += 1
+    config_file = root / "plain-mkdocs.yml"
+    config_file.write_text(
+        "site_name: Baseline\ntheme:\n  name: material\n  language: id\n  font: false\nplugins:\n  - search\n"
+        "markdown_extensions:\n  - toc:\n      permalink: true\n",
+        encoding="utf-8",
+    )
+    started = time.perf_counter()
+    mkdocs_build(load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(out)))
+    return time.perf_counter() - started, pages
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def measure_queries(browser, url: str, queries: list[str], engine: str) -> tuple[list[float], list[int]]:
+    """Per query: ms from typing to first result shown, bytes the search fetched."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    fetched: list[int] = []
+
+    def on_response(response):
+        u = response.url
+        if ("/pagefind/" in u) if engine == "pagefind" else ("search" in u):
+            try:
+                fetched.append(len(response.body()))
+            except Exception:
+                pass
+
+    page.on("response", on_response)
+    times, sizes = [], []
+    if engine == "pagefind":
+        # the engine itself, through Pagefind's JS API: search + load the top 10 result fragments
+        # (the search page's UI adds a 300 ms typing debounce on top of this)
+        page.goto(url + "cari/")
+        timed = """async (q) => { const pf = await import('/pagefind/pagefind.js');
+            const t0 = performance.now(); const r = await pf.search(q);
+            await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
+            return performance.now() - t0; }"""
+        for q in queries:
+            times.append(page.evaluate(timed, q))
+            page.wait_for_timeout(100)
+            sizes.append(sum(fetched))  # the first query also pays for the index entry and wasm
+            fetched.clear()
+    else:
+        # Material: the whole index is fetched when the page loads; the first query pays for it
+        page.goto(url)
+        box = "input.md-search__input"
+        shown = """(q) => { const m = document.querySelector('.md-search-result__item mark');
+                            return m && m.textContent.toLowerCase().startsWith(q); }"""
+        for q in queries:
+            page.click(box)
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Backspace")
+            page.wait_for_timeout(300)
+            started = time.perf_counter()
+            page.keyboard.type(q)
+            page.wait_for_function(shown, arg=q, timeout=120_000, polling=10)
+            times.append((time.perf_counter() - started) * 1000)
+            sizes.append(sum(fetched))
+            fetched.clear()
+    context.close()
+    return times, sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kegiatan", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--material-max", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=7)
+    parser.add_argument("--tanpa-peramban", action="store_true", help="skip the Chromium query measurements")
+    args = parser.parse_args()
+    queries = [WORDS[k * 9 % len(WORDS)] for k in range(args.queries)]  # each word occurs in many records
+
+    rows = []
+    browser = pw = None
+    if not args.tanpa_peramban:
+        from playwright.sync_api import sync_playwright
+
+        pw = sync_playwright().start()
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+    for n in args.kegiatan:
+        with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
+            root = Path(tmp)
+            generate(root, n)
+            schemas = Schemas.find(root)
+            model = build_model(load_catalog(root), schemas)
+            ours = build_site(root, model, root / "site")
+            row = {
+                "kegiatan": n,
+                "halaman": ours.record_pages,
+                "build_s": ours.seconds,
+                "render_ms_per_page": 1000 * ours.render_seconds / ours.record_pages,
+                "pagefind_s": ours.search_seconds,
+                "pagefind_bytes": folder_bytes(root / "site" / "pagefind"),
+            }
+            if n <= args.material_max:
+                seconds, pages = plain_material(root, model, root / "plain")
+                row |= {"material_s": seconds, "material_ms_per_page": 1000 * seconds / pages,
+                        "material_index_bytes": (root / "plain/search/search_index.json").stat().st_size}  # fmt: skip
+                row["speedup_per_page"] = row["material_ms_per_page"] / (1000 * ours.seconds / ours.record_pages)
+            if browser is not None:
+                server, url = serve(root / "site")
+                t, s = measure_queries(browser, url, queries, "pagefind")
+                server.shutdown()
+                row |= {"pagefind_first_ms": t[0], "pagefind_ms": statistics.median(t),
+                        "pagefind_first_bytes": s[0], "pagefind_query_bytes": statistics.median(s)}  # fmt: skip
+                if n <= args.material_max:
+                    server, url = serve(root / "plain")
+                    t, s = measure_queries(browser, url, queries, "material")
+                    server.shutdown()
+                    row |= {"material_first_ms": t[0], "material_query_ms": statistics.median(t),
+                            "material_first_bytes": s[0], "material_query_bytes": statistics.median(s)}  # fmt: skip
+            rows.append(row)
+            print({k: round(v, 2) if isinstance(v, float) else v for k, v in row.items()}, flush=True)
+    if browser is not None:
+        browser.close()
+        pw.stop()
+
+
+if __name__ == "__main__":
+    main()
