@@ -212,6 +212,11 @@ def _slug_ok(catalog: Catalog, root: Path, path: Path, pattern, what: str, stem=
     return False
 
 
+def resolve_ref(ref: str, activity: str) -> str:
+    """A building-block reference → record identity: 'slug' is in ``activity``, else 'opd/tahun-slug/slug'."""
+    return ref if "/" in ref else f"{activity}/{ref}"
+
+
 def data_at(data: Any, path) -> Any:
     for part in path:
         try:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from jsonschema.exceptions import ValidationError
 
-from .catalog import Catalog, Record, data_at
+from .catalog import Catalog, Record, data_at, resolve_ref
 from .findings import GALAT, PERINGATAN, Finding
 from .schema import RecordSchema, Schemas, walk
 
@@ -401,11 +401,6 @@ def activity_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> lis
 # --- across records ------------------------------------------------------------------------
 
 
-def _resolve(ref: str, home: str) -> str:
-    """'slug' → 'opd/tahun-kegiatan/slug' relative to the referring record's activity."""
-    return ref if "/" in ref else f"{home}/{ref}"
-
-
 def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
     out = []
     ind_schema = schemas["indikator"]
@@ -469,7 +464,7 @@ def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
         home = rec.activity
         if isinstance(data.get("variabel_pembangun"), list) and "kegiatan_penghasil" not in data:
             for i, ref in enumerate(data["variabel_pembangun"]):
-                if isinstance(ref, str) and catalog.get("variabel", _resolve(ref, home)) is None:
+                if isinstance(ref, str) and catalog.get("variabel", resolve_ref(ref, home)) is None:
                     out.append(
                         _at(
                             rec,
@@ -485,7 +480,7 @@ def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
             for i, ref in enumerate(data["indikator_pembangun"]):
                 if not isinstance(ref, str):
                     continue
-                target = _resolve(ref, home)
+                target = resolve_ref(ref, home)
                 if target == rec.ident:
                     out.append(
                         _at(

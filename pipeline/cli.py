@@ -137,7 +137,8 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None) -> None:
         raise SystemExit(1) from None
     click.secho(
         f"Portal{' internal' if internal else ''} dibangun di {result.out}: {result.pages} halaman "
-        f"({result.record_pages} halaman rekaman) dalam {result.seconds:.1f} detik.",
+        f"({result.record_pages} halaman rekaman) dan {result.exports} berkas ekspor (api/) "
+        f"dalam {result.seconds:.1f} detik.",
         fg="green",
         bold=True,
     )

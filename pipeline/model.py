@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Catalog, Record
+from .catalog import Catalog, Record, resolve_ref
 from .schema import RecordSchema, Schemas
 
 PUBLIC_STEP = 11
@@ -40,6 +40,7 @@ class Item:
     slug: str
     data: dict
     public: bool
+    hidden: dict[str, int] = field(default_factory=dict)  # building blocks left out of this view
 
     @property
     def name(self) -> str:
@@ -146,7 +147,28 @@ def build_model(catalog: Catalog, schemas: Schemas, internal: bool = False) -> C
         activity.indicators = _items(catalog, schemas, rec, "indikator", internal)
         activities.append(activity)
         opds[rec.opd].activities.append(activity)
+    if not internal:
+        _drop_hidden_references(activities)
     return CatalogModel(internal, schemas, opds, activities, progress)
+
+
+REFERENCES = (("variabel_pembangun", "variabel"), ("indikator_pembangun", "indikator"))
+
+
+def _drop_hidden_references(activities: list[Activity]) -> None:
+    """A public indicator may be built from records that are not public: keep only the count,
+    never their identities (a slug can reveal what is confidential)."""
+    shown = {(i.kind, i.ident) for a in activities for i in (*a.variables, *a.indicators)}
+    for a in activities:
+        for ind in a.indicators:
+            for key, kind in REFERENCES:
+                refs = ind.data.get(key)
+                if not isinstance(refs, list) or (kind == "variabel" and "kegiatan_penghasil" in ind.data):
+                    continue
+                kept = [r for r in refs if isinstance(r, str) and (kind, resolve_ref(r, a.ident)) in shown]
+                if len(kept) < len(refs):
+                    ind.hidden[key] = len(refs) - len(kept)
+                    ind.data[key] = kept
 
 
 def _items(catalog: Catalog, schemas: Schemas, activity: Record, kind: str, internal: bool) -> list[Item]:

@@ -14,9 +14,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from .catalog import resolve_ref
+from .exports import json_ld_script, schema_org
 from .mathml import latex_to_mathml
-from .model import STAGES, Activity, CatalogModel, Item
+from .model import REFERENCES, STAGES, Activity, CatalogModel, Item
 from .schema import RecordSchema
+from .urls import activity_url, item_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -37,18 +40,10 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "lainnya"
 
 
-def activity_url(a: Activity) -> str:
-    return f"kegiatan/{a.ident}/"
-
-
-def item_url(item: Item) -> str:
-    activity, slug = item.ident.rsplit("/", 1)
-    return f"kegiatan/{activity}/#{item.kind}-{slug}" if item.kind == "variabel" else f"indikator/{item.ident}/"
-
-
 class Renderer:
-    def __init__(self, model: CatalogModel):
+    def __init__(self, model: CatalogModel, base: str | None = None):
         self.model = model
+        self.base = base  # the public site URL, for absolute links in JSON-LD
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -73,17 +68,18 @@ class Renderer:
             opd=self.model.opds[a.opd],
             blocks=fields_html(schemas["kegiatan"], a.data),
             variables=[(v, fields_html(schemas["variabel"], v.data, skip={"nama"})) for v in a.variables],
+            json_ld=Markup(json_ld_script(schema_org(self.model, a, self.base))),
         )  # fmt: skip
 
     def indicator_page(self, a: Activity, ind: Item) -> Page:
         rs = self.model.schemas["indikator"]
         formula = ind.data.get("rumus")
-        refs = {
-            key: [self._ref(kind, a, r) for r in ind.data.get(key) or []]
-            for key, kind in (("variabel_pembangun", "variabel"), ("indikator_pembangun", "indikator"))
-        }
+        refs = {key: [self._ref(kind, a, r) for r in ind.data.get(key) or []] for key, kind in REFERENCES}
         if ind.data.get("kegiatan_penghasil"):
             refs["variabel_pembangun"] = [(str(r), None) for r in ind.data.get("variabel_pembangun") or []]
+        for key, kind in REFERENCES:
+            if ind.hidden.get(key):
+                refs[key].append((f"({ind.hidden[key]} {kind} tidak dipublikasikan)", None))
         return self._page(
             item_url(ind), ind.name, "indikator.html", searchable=True, a=a, ind=ind,
             mathml=Markup(latex_to_mathml(formula)) if isinstance(formula, str) and latex_to_mathml(formula) else None,
@@ -92,15 +88,9 @@ class Renderer:
         )  # fmt: skip
 
     def _ref(self, kind: str, a: Activity, ref) -> tuple[str, str | None]:
-        """(label, url) for a reference written as 'slug' or 'opd/tahun-slug/slug'.
-
-        A target missing from this view (not public, or a draft activity) is not named: its
-        slug could reveal what is confidential."""
-        ident = ref if "/" in str(ref) else f"{a.ident}/{ref}"
-        target = self.model.item(kind, ident)
-        if target is None:
-            return (f"({kind} tidak dipublikasikan)", None)
-        return (target.name, item_url(target))
+        """(label, url) for a reference written as 'slug' or 'opd/tahun-slug/slug'."""
+        target = self.model.item(kind, resolve_ref(str(ref), a.ident))
+        return (target.name, item_url(target)) if target else (str(ref), None)
 
     # --- browse pages --------------------------------------------------------------------
 

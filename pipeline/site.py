@@ -25,6 +25,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from .exports import write_exports
 from .model import CatalogModel
 from .render import Page, Renderer
 
@@ -48,6 +49,7 @@ class BuildResult:
     mkdocs_seconds: float
     render_seconds: float
     search_seconds: float
+    exports: int
 
 
 @contextmanager
@@ -182,7 +184,7 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
-        renderer = Renderer(model)
+        renderer = Renderer(model, site_url)
         t = time.perf_counter()
         pages = renderer.pages()
         render_seconds = time.perf_counter() - t
@@ -205,13 +207,14 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         render_seconds += time.perf_counter() - t
         folders = (f.parent.relative_to(site).as_posix() for f in site.rglob("index.html"))
         write_sitemap(site, site_url, ["" if d == "." else d + "/" for d in folders])
+        exports = write_exports(model, site, site_url)
         t = time.perf_counter()
         run_pagefind(site)
         search_seconds = time.perf_counter() - t
         _swap(site, out)
         count = sum(1 for _ in out.rglob("index.html"))
         return BuildResult(out, count, len(pages), time.perf_counter() - started,
-                           mkdocs_seconds, render_seconds, search_seconds)  # fmt: skip
+                           mkdocs_seconds, render_seconds, search_seconds, exports)  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

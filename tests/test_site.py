@@ -14,7 +14,7 @@ from pipeline.cli import main
 def texts(site):
     """Every text file of the built site (HTML, JS, JSON, XML, CSS)."""
     for path in sorted(site.rglob("*")):
-        if path.is_file() and path.suffix in {".html", ".js", ".json", ".xml", ".css", ".txt"}:
+        if path.is_file() and path.suffix in {".html", ".js", ".json", ".jsonld", ".csv", ".xml", ".css", ".txt"}:
             yield path, path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -106,7 +106,7 @@ def test_drafts_private_records_and_contacts_never_leak(portal):
             assert secret not in text, f"{secret!r} leaked into {path.relative_to(site)}"
     assert not (site / "kegiatan/dinkes/2025-survei-draf").exists()
     indicator = (site / "indikator/dinkes/2025-profil-kesehatan/angka-kematian-bayi/index.html").read_text()
-    assert "(variabel tidak dipublikasikan)" in indicator
+    assert "(1 variabel tidak dipublikasikan)" in indicator
 
 
 def test_metadata_text_is_escaped(portal):

@@ -1,0 +1,78 @@
+"""Open-data exports in site/api: JSON, CSV in form order, Frictionless, DCAT-AP, schema.org."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import rdflib
+from conftest import ACTIVITY, KOMPROMIN, PUBLIC_ALUR, VARIABEL
+from frictionless import Package
+
+from pipeline.exports import columns
+from pipeline.schema import BUNDLED, Schemas
+
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+
+
+def test_csv_columns_follow_the_form_and_package_validates(portal):
+    site = portal.build()
+    schemas = Schemas(BUNDLED)
+    with open(site / "api/kegiatan.csv", encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header[:2] == ["id", "opd"]
+    assert header[2:] == [key for key, _ in columns(schemas["kegiatan"])]
+    assert header.index("desain_kegiatan.frekuensi") < header.index("desain_sampel.jenis_rancangan_sampel")
+    report = Package(str(site / "api/datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((site / "api/datapackage.json").read_text())
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert fields["desain_kegiatan.frekuensi"]["title"].endswith("Frekuensi Penyelenggaraan")
+    assert fields["desain_kegiatan.frekuensi"]["description"].startswith("[4.2]")
+
+
+def test_per_record_json(portal):
+    site = portal.build()
+    record = json.loads((site / "api/kegiatan/dinkes/2025-profil-kesehatan.json").read_text())
+    assert record["ms_keg"]["judul_kegiatan"] == KOMPROMIN["judul_kegiatan"]
+    assert [v["nama"] for v in record["ms_var"]] == ["Jumlah kelahiran hidup"]
+    assert "alur" not in record["ms_keg"] and "nama" not in record["ms_keg"]["penanggung_jawab"]["teknis"]
+    variable = json.loads((site / "api/variabel/dinkes/2025-profil-kesehatan/jumlah-kelahiran-hidup.json").read_text())
+    assert variable["definisi"] == VARIABEL["definisi"]
+    index = json.loads((site / "api/katalog.json").read_text())
+    assert [k["id"] for k in index["kegiatan"]] == ["dinkes/2025-profil-kesehatan"]
+
+
+def test_dcat_catalog_is_valid_json_ld(portal):
+    site = portal.build("--site-url", "https://satudata.example.go.id/metadata/")
+    graph = rdflib.Graph().parse(site / "api/dcat.jsonld", format="json-ld")
+    datasets = list(graph.subjects(rdflib.RDF.type, DCAT.Dataset))
+    assert [str(d) for d in datasets] == [
+        "https://satudata.example.go.id/metadata/kegiatan/dinkes/2025-profil-kesehatan/"
+    ]
+    assert str(graph.value(datasets[0], DCT.title)) == KOMPROMIN["judul_kegiatan"]
+    assert (None, DCAT.downloadURL, None) in graph
+    catalogs = list(graph.subjects(rdflib.RDF.type, DCAT.Catalog))
+    assert len(catalogs) == 1 and (catalogs[0], DCAT.dataset, datasets[0]) in graph
+
+
+def test_schema_org_in_activity_page_cannot_break_out(portal):
+    title = "Kompilasi Produk Administrasi </script><script>alert(1)</script> Sehat"
+    portal.write(f"{ACTIVITY}/kegiatan.yaml", KOMPROMIN | {"alur": PUBLIC_ALUR, "judul_kegiatan": title})
+    site = portal.build()
+    page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
+    (blob,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    doc = json.loads(blob)
+    assert doc["@type"] == "Dataset" and doc["name"] == title
+    assert doc["variableMeasured"] == ["Jumlah kelahiran hidup", "Angka Kematian Bayi"]
+    assert "<script>alert" not in page
+
+
+def test_csv_cells_cannot_run_as_formulas(portal):
+    portal.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"definisi": "=cmd|' /C calc'!A0"})
+    site = portal.build()
+    with open(site / "api/variabel.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["nama"] == "Jumlah kelahiran hidup")
+    assert row["definisi"] == "'=cmd|' /C calc'!A0"
