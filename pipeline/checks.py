@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from jsonschema.exceptions import ValidationError
 
+from .alur import alur_findings
 from .catalog import Catalog, Record, data_at
 from .findings import GALAT, PERINGATAN, Finding
 from .schema import RecordSchema, Schemas, walk
@@ -41,6 +42,7 @@ def check(catalog: Catalog, schemas: Schemas) -> list[Finding]:
         findings.extend(codelist_findings(record, rs, schemas))
         if record.kind == "kegiatan":
             findings.extend(activity_findings(record, rs, catalog))
+            findings.extend(alur_findings(record, rs, schemas.sop))
     findings.extend(integrity_findings(catalog, schemas))
     return sorted(set(findings), key=Finding.sort_key)
 
