@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .catalog import find_root, load_catalog
-from .checks import check
+from .alur import alur_findings, parse_time, riwayat, status
+from .catalog import Record, find_root, load_catalog
+from .checks import check, schema_findings
 from .findings import Finding
+from .loader import Document, LoadError, load
 from .schema import Schemas
+from .sunting import append_event
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,3 +91,125 @@ def _echo_finding(f: Finding) -> None:
     click.echo(f"{head} [{f.kode}]" + (f" {item}" if item else "") + (f" ({f.lokasi})" if f.lokasi else ""))
     click.echo(f"    {f.pesan}")
     click.echo(f"    Perbaikan: {f.saran}")
+
+
+# --- SOP workflow ---------------------------------------------------------------------------
+
+
+def _now(sop) -> datetime:
+    return datetime.now(sop.jam_kerja.zona).replace(microsecond=0)
+
+
+def _moment(value: str | None, sop, option: str) -> datetime:
+    if value is None:
+        return _now(sop)
+    moment = parse_time(value)
+    if moment is None:
+        raise click.BadParameter(
+            f"'{value}' bukan tanggal dan jam dengan zona waktu; tulis misalnya 2025-02-03T09:00:00+07:00.",
+            param_hint=option,
+        )
+    return moment
+
+
+def _kegiatan_file(path: Path) -> Path:
+    file = path / "kegiatan.yaml" if path.is_dir() else path
+    if file.name != "kegiatan.yaml" or not file.is_file():
+        raise click.BadParameter(f"{path} bukan folder kegiatan atau berkas kegiatan.yaml.", param_hint="PATH")
+    return file.resolve()
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("step", metavar="LANGKAH", type=int)
+@click.option("--catatan", help="Catatan langkah, misalnya hasil pemeriksaan atau nomor tiket.")
+@click.option(
+    "--peran", help="Peran pelaksana (opd, walidata, bps); wajib jika langkah punya lebih dari satu pelaksana."
+)
+@click.option("--aktor", envvar="SATUDATA_AKTOR", help="Akun GitHub Anda (atau variabel lingkungan SATUDATA_AKTOR).")
+@click.option("--waktu", help="Waktu langkah selesai, misalnya 2025-02-03T09:00:00+07:00 (bawaan: sekarang, WIB).")
+@click.option("--nomor-surat", help="Langkah 6: identitas rekomendasi pada surat BPS, misalnya V-25.3514.004.")
+@click.option("--tanggal-surat", help="Langkah 6: tanggal surat rekomendasi, misalnya 2025-02-10.")
+def langkah(path: Path, step: int, catatan, peran, aktor, waktu, nomor_surat, tanggal_surat) -> None:
+    """Catat bahwa LANGKAH SOP selesai: tambahkan peristiwa di akhir alur.riwayat kegiatan.yaml.
+
+    PATH adalah folder kegiatan atau berkas kegiatan.yaml. Isi lain berkas (komentar, urutan,
+    tanda kutip) tidak berubah. Peristiwa ditolak bila tidak sesuai SOP: urutan langkah,
+    peran pelaksana, waktu, atau surat rekomendasi (langkah 6).
+    """
+    file = _kegiatan_file(path)
+    root = find_root(file.parent)
+    schemas = Schemas.find(root)
+    sop = schemas.sop
+    rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+    info = sop.step(step)
+    if info is None:
+        raise click.BadParameter(
+            f"langkah SOP bernomor 1–{max(sop.langkah)}; lihat docs/alur-sop.md.", param_hint="LANGKAH"
+        )
+    if peran is None:
+        if len(info.pelaksana) > 1:
+            raise click.UsageError(
+                f"Langkah {step} ({info.ringkas}) dilaksanakan oleh {sop.roles_text(info.pelaksana)}; "
+                f"sebutkan --peran {' atau --peran '.join(info.pelaksana)}."
+            )
+        peran = info.pelaksana[0]
+    if not aktor:
+        raise click.UsageError("Sebutkan akun GitHub Anda dengan --aktor NAMA (atau SATUDATA_AKTOR=NAMA).")
+    try:
+        doc = load(file)
+    except LoadError as exc:
+        _echo_finding(Finding(exc.kode, "galat", rel, exc.pesan, exc.saran, exc.baris))
+        raise SystemExit(1) from None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if step == sop.surat and nomor_surat is None and isinstance(data.get("identitas_rekomendasi"), str):
+        nomor_surat = data["identitas_rekomendasi"]
+    event = {
+        "langkah": step,
+        "waktu": _moment(waktu, sop, "--waktu").isoformat(),
+        "peran": peran,
+        "aktor": aktor,
+        "catatan": catatan,
+        "nomor_surat": nomor_surat,
+        "tanggal_surat": tanggal_surat,
+    }
+    event = {k: v for k, v in event.items() if v is not None}
+    index = len(riwayat(data))
+    trial = dict(data)
+    trial["alur"] = {"riwayat": [*riwayat(data), event]}
+    record = Record("kegiatan", rel, rel, Document(trial, doc.lines))
+    rs = schemas["kegiatan"]
+    prefix = f"alur.riwayat.{index}"
+    problems = [
+        f
+        for f in schema_findings(record, rs) + alur_findings(record, rs, sop)
+        if f.lokasi and (f.lokasi == prefix or f.lokasi.startswith(prefix + "."))
+    ]
+    errors = [f for f in problems if f.is_error]
+    for f in problems:
+        _echo_finding(replace(f, baris=None))
+    if errors:
+        click.secho(f"Langkah {step} tidak dicatat: {len(errors)} galat.", fg="red", bold=True)
+        raise SystemExit(1)
+    try:
+        line = append_event(file, event)
+    except LoadError as exc:
+        _echo_finding(Finding(exc.kode, "galat", rel, exc.pesan, exc.saran, exc.baris))
+        raise SystemExit(1) from None
+    click.secho(
+        f"{rel}:{line}: langkah {info.label()} dicatat oleh {sop.short_role(peran)} '{aktor}' pada {event['waktu']}.",
+        fg="green",
+        bold=True,
+    )
+    st = status(trial, sop)
+    if st.menunggu:
+        click.echo(f"Berikutnya: {_waiting_text(sop, st.menunggu)}.")
+    else:
+        click.echo("Semua langkah SOP untuk kegiatan ini selesai.")
+
+
+def _waiting_text(sop, steps) -> str:
+    return "; ".join(
+        f"langkah {sop.langkah[n].label()} oleh {sop.roles_text(sop.langkah[n].pelaksana)} (baku {sop.langkah[n].waktu})"
+        for n in steps
+    )
