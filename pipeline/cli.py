@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .alur import alur_findings, parse_time, riwayat, status
+from .alur import alur_findings, events, parse_time, riwayat, status
 from .catalog import Record, find_root, load_catalog
 from .checks import check, schema_findings
 from .findings import Finding
@@ -212,4 +212,139 @@ def _waiting_text(sop, steps) -> str:
     return "; ".join(
         f"langkah {sop.langkah[n].label()} oleh {sop.roles_text(sop.langkah[n].pelaksana)} (baku {sop.langkah[n].waktu})"
         for n in steps
+    )
+
+
+def _status_row(record: Record, sop, pada: datetime) -> dict:
+    st = status(record, sop, pada)
+    jam = sop.jam_kerja
+    history, previous = [], None
+    for ev in events(record):
+        step = sop.step(ev.langkah)
+        took = jam.menit_kerja(previous, ev.waktu) if previous is not None and ev.waktu is not None else None
+        history.append(
+            {
+                "langkah": ev.langkah,
+                "peran": ev.peran,
+                "aktor": ev.aktor,
+                "waktu": ev.raw.get("waktu"),
+                "durasi_menit": took,
+                "baku_menit": step.baku_menit if step else None,
+                "sesuai_baku": None if took is None or step is None else took <= step.baku_menit,
+            }
+        )
+        previous = ev.waktu if ev.waktu is not None else previous
+    last = sop.step(st.langkah)
+    return {
+        "kegiatan": record.ident,
+        "berkas": record.path,
+        "judul": record.data.get("judul_kegiatan"),
+        "langkah": st.langkah,
+        "langkah_nama": last.ringkas if last else None,
+        "waktu_terakhir": st.terakhir.raw.get("waktu") if st.terakhir else None,
+        "menunggu": [
+            {
+                "langkah": n,
+                "nama": sop.langkah[n].ringkas,
+                "pelaksana": list(sop.langkah[n].pelaksana),
+                "waktu_baku": sop.langkah[n].waktu,
+                "baku_menit": sop.langkah[n].baku_menit,
+            }
+            for n in st.menunggu
+        ],
+        "pelaksana": st.pelaksana,
+        "berjalan_menit": st.berjalan_menit,
+        "berjalan": jam.format(st.berjalan_menit) if st.berjalan_menit is not None else None,
+        "baku_menit": st.baku_menit,
+        "baku": jam.format(st.baku_menit) if st.baku_menit is not None else None,
+        "terlambat": st.terlambat,
+        "disetujui": st.disetujui,
+        "pernah_disetujui": st.pernah_disetujui,
+        "publik": st.disetujui,
+        "selesai": st.selesai,
+        "riwayat": history,
+    }
+
+
+def _note(row: dict) -> str:
+    if row["langkah"] is None:
+        return "belum dimulai"
+    if row["selesai"]:
+        return "selesai"
+    if row["terlambat"]:
+        return "TERLAMBAT"
+    if row["berjalan_menit"] is None:
+        return "waktu langkah terakhir tidak sah"
+    return "dalam waktu baku"
+
+
+@main.command(name="status")
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--pada", help="Hitung status pada waktu ini, misalnya 2025-02-10T09:00:00+07:00 (bawaan: sekarang).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["teks", "json"]),
+    default="teks",
+    show_default=True,
+    help="Bentuk keluaran: tabel untuk dibaca, json untuk alat lain.",
+)
+def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
+    """Posisi setiap kegiatan dalam alur SOP: langkah terakhir, siapa yang harus bertindak,
+    lama menunggu dalam waktu kerja dibanding waktu baku SOP, dan yang terlambat.
+
+    Waktu kerja: Senin–Jumat 08:00–16:00 WIB, tanpa libur nasional dan cuti bersama
+    (diatur di schemas/sop.yaml). PATH membatasi kegiatan yang ditampilkan.
+    """
+    target = path.resolve()
+    root = find_root(target)
+    schemas = Schemas.find(root)
+    sop = schemas.sop
+    moment = _moment(pada, sop, "--pada")
+    catalog = load_catalog(root)
+    records = sorted(
+        (r for r in catalog.of("kegiatan") if (root / r.path).resolve().is_relative_to(target) or target == root),
+        key=lambda r: r.ident,
+    )
+    rows = [_status_row(r, sop, moment) for r in records]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "pada": moment.isoformat(),
+                    "jam_kerja": {
+                        "mulai": sop.jam_kerja.mulai.strftime("%H:%M"),
+                        "selesai": sop.jam_kerja.selesai.strftime("%H:%M"),
+                        "zona_waktu": str(sop.jam_kerja.zona),
+                        "menit_per_hari": sop.jam_kerja.menit_per_hari,
+                    },
+                    "kegiatan": rows,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    header = ("Kegiatan", "Langkah terakhir", "Menunggu", "Harus bertindak", "Berjalan", "Baku", "Keterangan")
+    table = [
+        (
+            row["kegiatan"],
+            f"{row['langkah']} {row['langkah_nama']}" if row["langkah"] else "-",
+            ", ".join(f"{m['langkah']} {m['nama']}" for m in row["menunggu"]) or "-",
+            sop.roles_text(row["pelaksana"]),
+            row["berjalan"] or "-",
+            row["baku"] or "-",
+            _note(row),
+        )
+        for row in rows
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
+    click.secho("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(), bold=True)
+    for cells in table:
+        text = "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        click.secho(text, fg="red" if cells[-1] == "TERLAMBAT" else None)
+    late = sum(r["terlambat"] for r in rows)
+    public = sum(r["publik"] for r in rows)
+    click.echo(
+        f"{len(rows)} kegiatan pada {moment.isoformat()}: {late} terlambat, {public} disetujui BPS (tampil di portal)."
     )
