@@ -16,6 +16,7 @@ from .catalog import Record, find_root, load_catalog
 from .checks import check, schema_findings
 from .findings import Finding
 from .loader import Document, LoadError, load
+from .pr import CODEOWNERS_FILE, GitError, Roles, check_pr, codeowners, markdown, roles_record
 from .schema import Schemas
 from .sunting import append_event
 
@@ -348,3 +349,100 @@ def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
     click.echo(
         f"{len(rows)} kegiatan pada {moment.isoformat()}: {late} terlambat, {public} disetujui BPS (tampil di portal)."
     )
+
+
+@main.command(name="check-pr")
+@click.option("--base", required=True, help="Ref cabang tujuan PR (misalnya origin/main atau SHA).")
+@click.option("--head", required=True, help="Ref kepala PR (misalnya SHA commit terakhir PR).")
+@click.option("--actor", required=True, help="Akun GitHub pembuat PR.")
+@click.option(
+    "--repo",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    show_default=True,
+    help="Folder repositori git katalog.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["teks", "json", "markdown"]),
+    default="teks",
+    show_default=True,
+    help="teks untuk dibaca, json untuk alat lain, markdown untuk ringkasan di halaman PR.",
+)
+def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None:
+    """Periksa perubahan PR terhadap aturan alur dan peran (roles.yaml di cabang dasar).
+
+    Riwayat alur hanya boleh ditambah; peristiwa baru harus berperan yang dipegang akun
+    pembuat PR; kegiatan yang sudah disetujui BPS hanya boleh diubah bersama langkah 7 atau 8
+    (siklus pemeriksaan baru). Kode keluar 1 jika ada galat.
+    """
+    schemas = Schemas.find(repo.resolve())
+    try:
+        report = check_pr(repo.resolve(), base, head, actor, schemas)
+    except GitError as exc:
+        click.secho(f"Git: {exc}", fg="red", err=True)
+        raise SystemExit(2) from None
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "aktor": report.aktor,
+                    "peran": list(report.akun.peran) if report.akun else [],
+                    "opd": list(report.akun.opd) if report.akun else [],
+                    "base": report.base,
+                    "head": report.head,
+                    "ringkasan": {
+                        "galat": sum(f.is_error for f in report.temuan),
+                        "peringatan": sum(not f.is_error for f in report.temuan),
+                    },
+                    "temuan": [f.to_dict() for f in report.temuan],
+                    "perubahan": [c.to_dict() for c in report.perubahan],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif fmt == "markdown":
+        click.echo(markdown(report, schemas.sop), nl=False)
+    else:
+        for f in report.temuan:
+            _echo_finding(f)
+        errors = sum(f.is_error for f in report.temuan)
+        click.secho(
+            f"PR oleh '{actor}': {len(report.perubahan)} berkas metadata berubah, {errors} galat.",
+            fg="red" if errors else "green",
+            bold=True,
+        )
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@main.command(name="codeowners")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--periksa", is_flag=True, help="Jangan menulis; kode keluar 1 bila berkas CODEOWNERS tidak sesuai.")
+def codeowners_cmd(path: Path, periksa: bool) -> None:
+    """Buat .github/CODEOWNERS dari pengelola di setiap opd.yaml dan tim_walidata di roles.yaml."""
+    root = find_root(path.resolve())
+    record, problem = roles_record(root)
+    if problem is not None:
+        _echo_finding(problem)
+        raise SystemExit(1)
+    roles = Roles.from_data(record.data if record else None)
+    text = codeowners(load_catalog(root), roles)
+    target = root / CODEOWNERS_FILE
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if periksa:
+        if current != text:
+            click.secho(
+                f"{CODEOWNERS_FILE} tidak sesuai dengan opd.yaml dan roles.yaml. Jalankan: satudata codeowners",
+                fg="red",
+                bold=True,
+            )
+            raise SystemExit(1)
+        click.echo(f"{CODEOWNERS_FILE} sesuai.")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    rules = [line for line in text.splitlines() if line and not line.startswith("#")]
+    click.echo(f"{CODEOWNERS_FILE} ditulis ({len(rules)} aturan).")

@@ -184,6 +184,12 @@ class Schemas:
         """The SOP steps (``sop.yaml``), from this schema folder or the one shipped with the tool."""
         return load_sop(self._own_or_bundled("sop.yaml"))
 
+    @cached_property
+    def roles(self) -> RecordSchema:
+        """The schema of ``roles.yaml`` (account → SOP roles)."""
+        path = self._own_or_bundled("peran.schema.json")
+        return RecordSchema("peran", json.loads(path.read_text(encoding="utf-8")))
+
     @classmethod
     def find(cls, catalog_root: Path) -> Schemas:
         """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool."""

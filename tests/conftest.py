@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,51 @@ SURVEI_LOG = [
     ev(9, "2025-01-13 09:00"),
     ev(11, "2025-01-13 10:00"),
 ]
+
+
+ROLES = {
+    "tim_walidata": ["walidata-pasuruan"],
+    "akun": {
+        "walidata-pasuruan": {"peran": ["walidata"]},
+        "bps-kab-pasuruan": {"peran": ["bps"]},
+        "dinkes-pasuruan": {"peran": ["opd"], "opd": ["dinkes"]},
+        "dispendik-pasuruan": {"peran": ["opd"], "opd": ["dispendik"]},
+    },
+}
+DISPENDIK = OPD | {
+    "nama": "Dinas Pendidikan Kabupaten Pasuruan",
+    "singkatan": "Dispendik",
+    "email": "dispendik@pasuruankab.go.id",
+    "pengelola": ["dispendik-pasuruan"],
+}
+
+
+class GitCatalog(CatalogBuilder):
+    """A catalog in a real git repository (branch main, roles.yaml, two OPDs), for PR checks."""
+
+    def __init__(self, root: Path):
+        super().__init__(root)
+        self.write("metadata/dispendik/opd.yaml", DISPENDIK)
+        self.write("roles.yaml", ROLES)
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.name", "Uji")
+        self.git("config", "user.email", "uji@example.org")
+        self.git("config", "commit.gpgsign", "false")
+        self.commit("katalog awal")
+
+    def git(self, *args: str) -> str:
+        proc = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, check=True)
+        return proc.stdout.strip()
+
+    def commit(self, message: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    def branch(self, name: str) -> None:
+        self.git("checkout", "-q", "-b", name)
+
+
+@pytest.fixture
+def repo(tmp_path) -> GitCatalog:
+    return GitCatalog(tmp_path / "katalog")

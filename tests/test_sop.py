@@ -32,6 +32,8 @@ def test_kegiatan_schema_agrees_with_sop():
         max(sop.langkah),
     )
     assert event["properties"]["peran"]["enum"] == list(sop.peran)
+    roles = Schemas(BUNDLED).roles.schema["properties"]["akun"]["additionalProperties"]["properties"]["peran"]
+    assert roles["items"]["enum"] == list(sop.peran)
 
 
 def test_catalog_may_ship_its_own_sop(tmp_path):
