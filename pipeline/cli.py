@@ -404,7 +404,7 @@ def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None
             )
         )
     elif fmt == "markdown":
-        click.echo(markdown(report, schemas.sop), nl=False)
+        click.echo(markdown(report), nl=False)
     else:
         for f in report.temuan:
             _echo_finding(f)

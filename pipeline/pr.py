@@ -33,7 +33,8 @@ from .catalog import Catalog, Record
 from .findings import GALAT, Finding
 from .loader import LoadError, decode, load, parse
 from .schema import Schemas
-from .sop import Sop
+from .sop import Sop, SopError, load_sop
+from .sop import parse as parse_sop
 
 ROLES_FILE = "roles.yaml"
 CODEOWNERS_FILE = ".github/CODEOWNERS"
@@ -200,6 +201,7 @@ class PrReport:
     akun: Account | None
     base: str
     head: str
+    sop: Sop
     temuan: list[Finding] = field(default_factory=list)
     perubahan: list[Change] = field(default_factory=list)
 
@@ -292,10 +294,19 @@ def _field_changes(rs, old, new) -> list[tuple[str, str, str, str]]:
 
 
 def check_pr(repo: Path, base: str, head: str, actor: str, schemas: Schemas) -> PrReport:
-    """Check what HEAD changes relative to BASE, as done by ``actor``. Raises :class:`GitError`."""
-    sop = schemas.sop
+    """Check what HEAD changes relative to BASE, as done by ``actor``. Raises :class:`GitError`.
+
+    The rules themselves come from BASE too (roles.yaml and schemas/sop.yaml, else the SOP
+    shipped with the tool), so a pull request cannot relax the rules it is judged by.
+    ``schemas`` only provides the field labels for the change summary.
+    """
     repo = Path(repo)
     base_c, head_c = commit(repo, base), commit(repo, head)
+    sop_side = _read(repo, base_c, "schemas/sop.yaml")
+    try:
+        sop = parse_sop(sop_side.data, f"{base}:schemas/sop.yaml") if sop_side.doc is not None else load_sop()
+    except SopError:
+        sop = load_sop()
     try:
         since = git(repo, "merge-base", base_c, head_c).decode().strip()
     except GitError:
@@ -303,7 +314,7 @@ def check_pr(repo: Path, base: str, head: str, actor: str, schemas: Schemas) -> 
     roles_side = _read(repo, base_c, ROLES_FILE)
     roles = Roles.from_data(roles_side.data)
     account = roles.get(actor)
-    report = PrReport(actor, account, base_c, head_c)
+    report = PrReport(actor, account, base_c, head_c, sop)
     add = report.temuan.append
 
     if not roles_side.exists or roles_side.error is not None:
@@ -494,8 +505,9 @@ def _cell(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("<", "&lt;")
 
 
-def markdown(report: PrReport, sop: Sop) -> str:
+def markdown(report: PrReport) -> str:
     """The review summary for the pull request page (``$GITHUB_STEP_SUMMARY``), in Indonesian."""
+    sop = report.sop
     who = report.akun.describe(sop) if report.akun else "tidak terdaftar di roles.yaml"
     lines = [
         "## Ringkasan perubahan metadata",

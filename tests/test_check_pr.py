@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from click.testing import CliRunner
 from conftest import ACTIVITY, KOMPROMIN, KOMPROMIN_LOG, ROLES, VARIABEL, ev, with_log
 
 from pipeline.cli import main
+from pipeline.schema import BUNDLED
 
 KEG = f"{ACTIVITY}/kegiatan.yaml"
 VAR = f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml"
@@ -223,3 +225,15 @@ def test_broken_yaml_in_the_pr_is_an_error(repo):
 def test_unknown_ref_is_a_usage_error(repo):
     result = check(repo, "dinkes-pasuruan", base="tidak-ada")
     assert result.exit_code == 2 and "Ref 'tidak-ada' tidak ditemukan" in result.output
+
+
+def test_rules_come_from_the_base_branch_not_the_pr(repo):
+    """A PR that edits schemas/sop.yaml cannot use the edit to pass its own check."""
+    schemas = repo.root / "schemas"
+    shutil.copytree(BUNDLED, schemas)
+    start(repo, APPROVED)
+    sop = (schemas / "sop.yaml").read_text(encoding="utf-8")
+    (schemas / "sop.yaml").write_text(sop.replace("disetujui: 11", "disetujui: 12"), encoding="utf-8")
+    repo.write(VAR, VARIABEL | {"satuan": "orang"})
+    repo.commit("longgarkan aturan dan ubah satuan")
+    assert codes(repo, "dinkes-pasuruan") == {"pr-perlu-siklus-baru"}
