@@ -18,6 +18,8 @@ from .findings import Finding
 from .loader import Document, LoadError, load
 from .pr import CODEOWNERS_FILE, GitError, Roles, check_pr, codeowners, markdown, roles_record
 from .schema import Schemas
+from .sop import SopError, update_doc
+from .sop import markdown as sop_markdown
 from .sunting import append_event
 
 
@@ -446,3 +448,56 @@ def codeowners_cmd(path: Path, periksa: bool) -> None:
     target.write_text(text, encoding="utf-8")
     rules = [line for line in text.splitlines() if line and not line.startswith("#")]
     click.echo(f"{CODEOWNERS_FILE} ditulis ({len(rules)} aturan).")
+
+
+@main.command(name="sop")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["teks", "markdown", "json"]),
+    default="teks",
+    show_default=True,
+    help="teks untuk dibaca, markdown untuk dokumentasi, json untuk alat lain.",
+)
+@click.option(
+    "--perbarui",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Tulis ulang tabel langkah di dokumen ini (di antara penanda sop:mulai dan sop:selesai).",
+)
+def sop_cmd(path: Path, fmt: str, perbarui: Path | None) -> None:
+    """Tampilkan 13 langkah SOP (pelaksana, waktu baku, langkah berikutnya) dari schemas/sop.yaml."""
+    sop = Schemas.find(find_root(path.resolve())).sop
+    if perbarui is not None:
+        text = perbarui.read_text(encoding="utf-8")
+        try:
+            updated = update_doc(text, sop)
+        except SopError as exc:
+            raise click.ClickException(str(exc)) from None
+        perbarui.write_text(updated, encoding="utf-8")
+        click.echo(f"{perbarui}: tabel langkah SOP {'diperbarui' if updated != text else 'sudah sesuai'}.")
+        return
+    if fmt == "markdown":
+        click.echo(sop_markdown(sop), nl=False)
+    elif fmt == "json":
+        steps = [
+            {
+                "nomor": s.nomor,
+                "nama": s.nama,
+                "ringkas": s.ringkas,
+                "pelaksana": list(s.pelaksana),
+                "waktu": s.waktu,
+                "baku_menit": s.baku_menit,
+                "persyaratan": s.persyaratan,
+                "output": s.output,
+                "berikutnya": list(s.berikutnya),
+            }
+            for s in sop.langkah.values()
+        ]
+        click.echo(json.dumps({"sop": sop.nama, "nomor": sop.nomor, "langkah": steps}, ensure_ascii=False, indent=2))
+    else:
+        click.secho(f"SOP {sop.nama} ({sop.nomor})", bold=True)
+        for s in sop.langkah.values():
+            nxt = ", ".join(map(str, s.berikutnya)) or "selesai"
+            click.echo(f"{s.nomor:>3}. {s.nama}")
+            click.echo(f"     {sop.roles_text(s.pelaksana)} · {s.waktu} · berikutnya: {nxt}")

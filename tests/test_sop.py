@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 import yaml
+from click.testing import CliRunner
+from conftest import REPO
 
+from pipeline.cli import main
 from pipeline.schema import BUNDLED, Schemas
-from pipeline.sop import BUNDLED_SOP, SopError, load_sop, parse
+from pipeline.sop import BUNDLED_SOP, DOC_END, DOC_START, SopError, load_sop, markdown, parse, update_doc
 
 RAW = yaml.safe_load(BUNDLED_SOP.read_text(encoding="utf-8"))
 
@@ -83,3 +87,40 @@ def test_unreadable_sop_file(tmp_path):
     path.write_text("langkah: [\n", encoding="utf-8")
     with pytest.raises(SopError, match="YAML tidak dapat dibaca"):
         load_sop(path)
+
+
+# --- the SOP in the docs and on the command line -----------------------------------------------
+
+
+def sop_cli(*args):
+    return CliRunner().invoke(main, ["sop", *map(str, args)], catch_exceptions=False)
+
+
+def test_guide_shows_the_steps_from_sop_yaml():
+    """docs/alur-sop.md carries the generated table; regenerate with `satudata sop --perbarui`."""
+    text = (REPO / "docs" / "alur-sop.md").read_text(encoding="utf-8")
+    assert update_doc(text, load_sop()) == text
+    assert "| 11 | Menyetujui metadata kegiatan statistik yang dilaporkan oleh Walidata | BPS | 15 menit |" in text
+
+
+def test_perbarui_rewrites_only_the_marked_block(tmp_path):
+    doc = tmp_path / "panduan.md"
+    doc.write_text(f"# Judul\n\n{DOC_START}\nusang\n{DOC_END}\n\nPenutup.\n", encoding="utf-8")
+    result = sop_cli("--perbarui", doc)
+    assert result.exit_code == 0 and "diperbarui" in result.output
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith(f"# Judul\n\n{DOC_START}\n\n| No. |") and text.endswith(f"```\n\n{DOC_END}\n\nPenutup.\n")
+    assert "usang" not in text and "L11 -.->|siklus baru| L7" in text
+    assert "sudah sesuai" in sop_cli("--perbarui", doc).output
+    doc.write_text("tanpa penanda\n", encoding="utf-8")
+    result = sop_cli("--perbarui", doc)
+    assert result.exit_code == 1 and "tidak ditemukan" in result.output
+
+
+def test_sop_command_formats():
+    text = sop_cli().output
+    assert "  3. Memeriksa pengajuan rekomendasi kegiatan statistik oleh OPD" in text
+    assert "     Walidata atau BPS · 3 hari · berikutnya: 3, 4, 5, 6" in text
+    steps = json.loads(sop_cli("--format", "json").output)["langkah"]
+    assert [s["nomor"] for s in steps] == list(range(1, 14)) and steps[1]["baku_menit"] == 480
+    assert sop_cli("--format", "markdown").output == markdown(load_sop())
