@@ -18,7 +18,7 @@ loaded ``kegiatan.yaml`` data (a dict), and never raise on malformed input.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from .findings import GALAT, PERINGATAN, Finding
@@ -138,7 +138,6 @@ class Status:
     pada: datetime | None = None  # "as of"
     berjalan_menit: int | None = None  # working minutes waited so far
     baku_menit: int | None = None  # the most lenient time standard among `menunggu`
-    langkah_list: list[int] = field(default_factory=list)
 
     @property
     def terlambat(self) -> bool:
@@ -180,7 +179,6 @@ def status(record_or_data, sop: Sop | None = None, pada: datetime | None = None)
         selesai=bool(evs) and not menunggu,
         mulai=last.waktu if last else None,
         pada=pada,
-        langkah_list=steps,
     )
     if menunggu and last is not None and last.waktu is not None and pada is not None:
         st.berjalan_menit = sop.jam_kerja.menit_kerja(last.waktu, pada)

@@ -40,9 +40,6 @@ class JamKerja:
     def hari_kerja(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.libur
 
-    def nama_libur(self, day: date) -> str | None:
-        return self.libur.get(day)
-
     def menit_kerja(self, awal: datetime, akhir: datetime) -> int:
         """Working minutes in [awal, akhir) (0 if akhir is not after awal). Both need a time zone."""
         if awal.tzinfo is None or akhir.tzinfo is None:

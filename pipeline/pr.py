@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .alur import riwayat, status
-from .catalog import Catalog, Record
+from .catalog import CHILD_DIRS, Catalog, Record
 from .findings import GALAT, Finding
 from .loader import LoadError, decode, load, parse
 from .schema import Schemas
@@ -39,7 +39,6 @@ from .sop import parse as parse_sop
 ROLES_FILE = "roles.yaml"
 CODEOWNERS_FILE = ".github/CODEOWNERS"
 LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
-KIND_DIRS = {"variabel": "variabel", "indikator": "indikator"}
 
 
 # --- roles ----------------------------------------------------------------------------------
@@ -243,8 +242,8 @@ def _kind(path: str) -> tuple[str, str, str | None] | None:
         return "opd", parts[1], None
     if len(parts) == 4 and parts[3] == "kegiatan.yaml":
         return "kegiatan", parts[1], "/".join(parts[:3])
-    if len(parts) == 5 and parts[3] in KIND_DIRS:
-        return KIND_DIRS[parts[3]], parts[1], "/".join(parts[:3])
+    if len(parts) == 5 and parts[3] in CHILD_DIRS:
+        return CHILD_DIRS[parts[3]], parts[1], "/".join(parts[:3])
     return None
 
 
