@@ -14,8 +14,10 @@ from collections.abc import Iterable
 
 from jsonschema.exceptions import ValidationError
 
+from .alur import alur_findings
 from .catalog import Catalog, Record, data_at, resolve_ref
 from .findings import GALAT, PERINGATAN, Finding
+from .pr import roles_cross_findings, roles_record
 from .schema import RecordSchema, Schemas, walk
 
 TYPE_WORDS = {
@@ -41,8 +43,32 @@ def check(catalog: Catalog, schemas: Schemas) -> list[Finding]:
         findings.extend(codelist_findings(record, rs, schemas))
         if record.kind == "kegiatan":
             findings.extend(activity_findings(record, rs, catalog))
+            findings.extend(alur_findings(record, rs, schemas.sop))
     findings.extend(integrity_findings(catalog, schemas))
+    findings.extend(roles_findings(catalog, schemas))
     return sorted(set(findings), key=Finding.sort_key)
+
+
+def roles_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+    """roles.yaml, if the catalog has one: its schema, then its references to OPDs."""
+    record, problem = roles_record(catalog.root)
+    if problem is not None:
+        return [problem]
+    if record is None:
+        return []
+    if not isinstance(record.doc.data, dict):
+        return [
+            Finding(
+                "yaml-bukan-objek",
+                GALAT,
+                record.path,
+                "Isi roles.yaml bukan kumpulan isian.",
+                "Lihat contoh di docs/alur-sop.md.",
+                1,
+            )
+        ]
+    out = schema_findings(record, schemas.roles)
+    return out or roles_cross_findings(record, catalog)
 
 
 # --- schema errors -------------------------------------------------------------------------

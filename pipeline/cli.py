@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .catalog import find_root, load_catalog
-from .checks import check
+from .alur import alur_findings, events, parse_time, riwayat, status
+from .catalog import Record, find_root, load_catalog
+from .checks import check, schema_findings
 from .findings import Finding
+from .loader import Document, LoadError, load
+from .pr import CODEOWNERS_FILE, GitError, Roles, check_pr, codeowners, markdown, roles_record
 from .schema import Schemas
+from .sop import SopError, update_doc
+from .sop import markdown as sop_markdown
+from .sunting import append_event
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,7 +116,12 @@ def _echo_finding(f: Finding) -> None:
     default=None,
     help="Alamat publik portal, untuk sitemap.xml (misalnya https://satudata.pasuruankab.go.id/metadata/).",
 )
-def build(path: Path, out: Path, internal: bool, site_url: str | None) -> None:
+@click.option(
+    "--pada",
+    default=None,
+    help="Waktu acuan dasbor keterlambatan (ISO, dengan zona). Bawaan: awal hari ini (WIB), agar hasil sama sepanjang hari.",
+)
+def build(path: Path, out: Path, internal: bool, site_url: str | None, pada: str | None) -> None:
     """Bangun portal katalog (MkDocs Material + pencarian Pagefind) dari metadata/.
 
     Hanya kegiatan yang sudah disetujui BPS (langkah SOP 11) yang tampil; variabel/indikator
@@ -131,7 +144,9 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None) -> None:
         raise SystemExit(1)
     out = out if out.is_absolute() else Path.cwd() / out
     try:
-        result = build_site(root, build_model(catalog, schemas, internal=internal), out, site_url=site_url)
+        sop = schemas.sop
+        moment = _moment(pada, sop, "--pada") if pada else _now(sop).replace(hour=0, minute=0, second=0)
+        result = build_site(root, build_model(catalog, schemas, internal=internal, pada=moment), out, site_url=site_url)
     except BuildError as exc:
         click.secho(f"Portal tidak dibangun: {exc}", fg="red", bold=True)
         raise SystemExit(1) from None
@@ -169,3 +184,410 @@ def serve(directory: Path, port: int, host: str) -> None:
             httpd.serve_forever()
         except KeyboardInterrupt:
             click.echo("Berhenti.")
+
+
+# --- SOP workflow ---------------------------------------------------------------------------
+
+
+def _now(sop) -> datetime:
+    return datetime.now(sop.jam_kerja.zona).replace(microsecond=0)
+
+
+def _moment(value: str | None, sop, option: str) -> datetime:
+    if value is None:
+        return _now(sop)
+    moment = parse_time(value)
+    if moment is None:
+        raise click.BadParameter(
+            f"'{value}' bukan tanggal dan jam dengan zona waktu; tulis misalnya 2025-02-03T09:00:00+07:00.",
+            param_hint=option,
+        )
+    return moment
+
+
+def _kegiatan_file(path: Path) -> Path:
+    file = path / "kegiatan.yaml" if path.is_dir() else path
+    if file.name != "kegiatan.yaml" or not file.is_file():
+        raise click.BadParameter(f"{path} bukan folder kegiatan atau berkas kegiatan.yaml.", param_hint="PATH")
+    return file.resolve()
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("step", metavar="LANGKAH", type=int)
+@click.option("--catatan", help="Catatan langkah, misalnya hasil pemeriksaan atau nomor tiket.")
+@click.option(
+    "--peran", help="Peran pelaksana (opd, walidata, bps); wajib jika langkah punya lebih dari satu pelaksana."
+)
+@click.option("--aktor", envvar="SATUDATA_AKTOR", help="Akun GitHub Anda (atau variabel lingkungan SATUDATA_AKTOR).")
+@click.option("--waktu", help="Waktu langkah selesai, misalnya 2025-02-03T09:00:00+07:00 (bawaan: sekarang, WIB).")
+@click.option("--nomor-surat", help="Langkah 6: identitas rekomendasi pada surat BPS, misalnya V-25.3514.004.")
+@click.option("--tanggal-surat", help="Langkah 6: tanggal surat rekomendasi, misalnya 2025-02-10.")
+def langkah(path: Path, step: int, catatan, peran, aktor, waktu, nomor_surat, tanggal_surat) -> None:
+    """Catat bahwa LANGKAH SOP selesai: tambahkan peristiwa di akhir alur.riwayat kegiatan.yaml.
+
+    PATH adalah folder kegiatan atau berkas kegiatan.yaml. Isi lain berkas (komentar, urutan,
+    tanda kutip) tidak berubah. Peristiwa ditolak bila tidak sesuai SOP: urutan langkah,
+    peran pelaksana, waktu, atau surat rekomendasi (langkah 6).
+    """
+    file = _kegiatan_file(path)
+    root = find_root(file.parent)
+    schemas = Schemas.find(root)
+    sop = schemas.sop
+    rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+    info = sop.step(step)
+    if info is None:
+        raise click.BadParameter(
+            f"langkah SOP bernomor 1–{max(sop.langkah)}; lihat docs/alur-sop.md.", param_hint="LANGKAH"
+        )
+    if peran is None:
+        if len(info.pelaksana) > 1:
+            raise click.UsageError(
+                f"Langkah {step} ({info.ringkas}) dilaksanakan oleh {sop.roles_text(info.pelaksana)}; "
+                f"sebutkan --peran {' atau --peran '.join(info.pelaksana)}."
+            )
+        peran = info.pelaksana[0]
+    if not aktor:
+        raise click.UsageError("Sebutkan akun GitHub Anda dengan --aktor NAMA (atau SATUDATA_AKTOR=NAMA).")
+    try:
+        doc = load(file)
+    except LoadError as exc:
+        _echo_finding(Finding(exc.kode, "galat", rel, exc.pesan, exc.saran, exc.baris))
+        raise SystemExit(1) from None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if step == sop.surat and nomor_surat is None and isinstance(data.get("identitas_rekomendasi"), str):
+        nomor_surat = data["identitas_rekomendasi"]
+    event = {
+        "langkah": step,
+        "waktu": _moment(waktu, sop, "--waktu").isoformat(),
+        "peran": peran,
+        "aktor": aktor,
+        "catatan": catatan,
+        "nomor_surat": nomor_surat,
+        "tanggal_surat": tanggal_surat,
+    }
+    event = {k: v for k, v in event.items() if v is not None}
+    index = len(riwayat(data))
+    trial = dict(data)
+    trial["alur"] = {"riwayat": [*riwayat(data), event]}
+    record = Record("kegiatan", rel, rel, Document(trial, doc.lines))
+    rs = schemas["kegiatan"]
+    prefix = f"alur.riwayat.{index}"
+    problems = [
+        f
+        for f in schema_findings(record, rs) + alur_findings(record, rs, sop)
+        if f.lokasi and (f.lokasi == prefix or f.lokasi.startswith(prefix + "."))
+    ]
+    errors = [f for f in problems if f.is_error]
+    for f in problems:
+        _echo_finding(replace(f, baris=None))
+    if errors:
+        click.secho(f"Langkah {step} tidak dicatat: {len(errors)} galat.", fg="red", bold=True)
+        raise SystemExit(1)
+    try:
+        line = append_event(file, event)
+    except LoadError as exc:
+        _echo_finding(Finding(exc.kode, "galat", rel, exc.pesan, exc.saran, exc.baris))
+        raise SystemExit(1) from None
+    click.secho(
+        f"{rel}:{line}: langkah {info.label()} dicatat oleh {sop.short_role(peran)} '{aktor}' pada {event['waktu']}.",
+        fg="green",
+        bold=True,
+    )
+    st = status(trial, sop)
+    if st.menunggu:
+        click.echo(f"Berikutnya: {_waiting_text(sop, st.menunggu)}.")
+    else:
+        click.echo("Semua langkah SOP untuk kegiatan ini selesai.")
+
+
+def _waiting_text(sop, steps) -> str:
+    return "; ".join(
+        f"langkah {sop.langkah[n].label()} oleh {sop.roles_text(sop.langkah[n].pelaksana)} (baku {sop.langkah[n].waktu})"
+        for n in steps
+    )
+
+
+def _status_row(record: Record, sop, pada: datetime) -> dict:
+    st = status(record, sop, pada)
+    jam = sop.jam_kerja
+    history, previous = [], None
+    for ev in events(record):
+        step = sop.step(ev.langkah)
+        took = jam.menit_kerja(previous, ev.waktu) if previous is not None and ev.waktu is not None else None
+        history.append(
+            {
+                "langkah": ev.langkah,
+                "peran": ev.peran,
+                "aktor": ev.aktor,
+                "waktu": ev.raw.get("waktu"),
+                "durasi_menit": took,
+                "baku_menit": step.baku_menit if step else None,
+                "sesuai_baku": None if took is None or step is None else took <= step.baku_menit,
+            }
+        )
+        previous = ev.waktu if ev.waktu is not None else previous
+    last = sop.step(st.langkah)
+    return {
+        "kegiatan": record.ident,
+        "berkas": record.path,
+        "judul": record.data.get("judul_kegiatan"),
+        "langkah": st.langkah,
+        "langkah_nama": last.ringkas if last else None,
+        "waktu_terakhir": st.terakhir.raw.get("waktu") if st.terakhir else None,
+        "menunggu": [
+            {
+                "langkah": n,
+                "nama": sop.langkah[n].ringkas,
+                "pelaksana": list(sop.langkah[n].pelaksana),
+                "waktu_baku": sop.langkah[n].waktu,
+                "baku_menit": sop.langkah[n].baku_menit,
+            }
+            for n in st.menunggu
+        ],
+        "pelaksana": st.pelaksana,
+        "berjalan_menit": st.berjalan_menit,
+        "berjalan": jam.format(st.berjalan_menit) if st.berjalan_menit is not None else None,
+        "baku_menit": st.baku_menit,
+        "baku": jam.format(st.baku_menit) if st.baku_menit is not None else None,
+        "terlambat": st.terlambat,
+        "disetujui": st.disetujui,
+        "pernah_disetujui": st.pernah_disetujui,
+        "publik": st.disetujui,
+        "selesai": st.selesai,
+        "riwayat": history,
+    }
+
+
+def _note(row: dict) -> str:
+    if row["langkah"] is None:
+        return "belum dimulai"
+    if row["selesai"]:
+        return "selesai"
+    if row["terlambat"]:
+        return "TERLAMBAT"
+    if row["berjalan_menit"] is None:
+        return "waktu langkah terakhir tidak sah"
+    return "dalam waktu baku"
+
+
+@main.command(name="status")
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--pada", help="Hitung status pada waktu ini, misalnya 2025-02-10T09:00:00+07:00 (bawaan: sekarang).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["teks", "json"]),
+    default="teks",
+    show_default=True,
+    help="Bentuk keluaran: tabel untuk dibaca, json untuk alat lain.",
+)
+def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
+    """Posisi setiap kegiatan dalam alur SOP: langkah terakhir, siapa yang harus bertindak,
+    lama menunggu dalam waktu kerja dibanding waktu baku SOP, dan yang terlambat.
+
+    Waktu kerja: Senin–Jumat 08:00–16:00 WIB, tanpa libur nasional dan cuti bersama
+    (diatur di schemas/sop.yaml). PATH membatasi kegiatan yang ditampilkan.
+    """
+    target = path.resolve()
+    root = find_root(target)
+    schemas = Schemas.find(root)
+    sop = schemas.sop
+    moment = _moment(pada, sop, "--pada")
+    catalog = load_catalog(root)
+    records = sorted(
+        (r for r in catalog.of("kegiatan") if (root / r.path).resolve().is_relative_to(target) or target == root),
+        key=lambda r: r.ident,
+    )
+    rows = [_status_row(r, sop, moment) for r in records]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "pada": moment.isoformat(),
+                    "jam_kerja": {
+                        "mulai": sop.jam_kerja.mulai.strftime("%H:%M"),
+                        "selesai": sop.jam_kerja.selesai.strftime("%H:%M"),
+                        "zona_waktu": str(sop.jam_kerja.zona),
+                        "menit_per_hari": sop.jam_kerja.menit_per_hari,
+                    },
+                    "kegiatan": rows,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    header = ("Kegiatan", "Langkah terakhir", "Menunggu", "Harus bertindak", "Berjalan", "Baku", "Keterangan")
+    table = [
+        (
+            row["kegiatan"],
+            f"{row['langkah']} {row['langkah_nama']}" if row["langkah"] else "-",
+            ", ".join(f"{m['langkah']} {m['nama']}" for m in row["menunggu"]) or "-",
+            sop.roles_text(row["pelaksana"]),
+            row["berjalan"] or "-",
+            row["baku"] or "-",
+            _note(row),
+        )
+        for row in rows
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
+    click.secho("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(), bold=True)
+    for cells in table:
+        text = "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        click.secho(text, fg="red" if cells[-1] == "TERLAMBAT" else None)
+    late = sum(r["terlambat"] for r in rows)
+    public = sum(r["publik"] for r in rows)
+    click.echo(
+        f"{len(rows)} kegiatan pada {moment.isoformat()}: {late} terlambat, {public} disetujui BPS (tampil di portal)."
+    )
+
+
+@main.command(name="check-pr")
+@click.option("--base", required=True, help="Ref cabang tujuan PR (misalnya origin/main atau SHA).")
+@click.option("--head", required=True, help="Ref kepala PR (misalnya SHA commit terakhir PR).")
+@click.option("--actor", required=True, help="Akun GitHub pembuat PR.")
+@click.option(
+    "--repo",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    show_default=True,
+    help="Folder repositori git katalog.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["teks", "json", "markdown"]),
+    default="teks",
+    show_default=True,
+    help="teks untuk dibaca, json untuk alat lain, markdown untuk ringkasan di halaman PR.",
+)
+def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None:
+    """Periksa perubahan PR terhadap aturan alur dan peran (roles.yaml di cabang dasar).
+
+    Riwayat alur hanya boleh ditambah; peristiwa baru harus berperan yang dipegang akun
+    pembuat PR; kegiatan yang sudah disetujui BPS hanya boleh diubah bersama langkah 7 atau 8
+    (siklus pemeriksaan baru). Kode keluar 1 jika ada galat.
+    """
+    schemas = Schemas.find(repo.resolve())
+    try:
+        report = check_pr(repo.resolve(), base, head, actor, schemas)
+    except GitError as exc:
+        click.secho(f"Git: {exc}", fg="red", err=True)
+        raise SystemExit(2) from None
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "aktor": report.aktor,
+                    "peran": list(report.akun.peran) if report.akun else [],
+                    "opd": list(report.akun.opd) if report.akun else [],
+                    "base": report.base,
+                    "head": report.head,
+                    "ringkasan": {
+                        "galat": sum(f.is_error for f in report.temuan),
+                        "peringatan": sum(not f.is_error for f in report.temuan),
+                    },
+                    "temuan": [f.to_dict() for f in report.temuan],
+                    "perubahan": [c.to_dict() for c in report.perubahan],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif fmt == "markdown":
+        click.echo(markdown(report), nl=False)
+    else:
+        for f in report.temuan:
+            _echo_finding(f)
+        errors = sum(f.is_error for f in report.temuan)
+        click.secho(
+            f"PR oleh '{actor}': {len(report.perubahan)} berkas metadata berubah, {errors} galat.",
+            fg="red" if errors else "green",
+            bold=True,
+        )
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@main.command(name="codeowners")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--periksa", is_flag=True, help="Jangan menulis; kode keluar 1 bila berkas CODEOWNERS tidak sesuai.")
+def codeowners_cmd(path: Path, periksa: bool) -> None:
+    """Buat .github/CODEOWNERS dari pengelola di setiap opd.yaml dan tim_walidata di roles.yaml."""
+    root = find_root(path.resolve())
+    record, problem = roles_record(root)
+    if problem is not None:
+        _echo_finding(problem)
+        raise SystemExit(1)
+    roles = Roles.from_data(record.data if record else None)
+    text = codeowners(load_catalog(root), roles)
+    target = root / CODEOWNERS_FILE
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if periksa:
+        if current != text:
+            click.secho(
+                f"{CODEOWNERS_FILE} tidak sesuai dengan opd.yaml dan roles.yaml. Jalankan: satudata codeowners",
+                fg="red",
+                bold=True,
+            )
+            raise SystemExit(1)
+        click.echo(f"{CODEOWNERS_FILE} sesuai.")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    rules = [line for line in text.splitlines() if line and not line.startswith("#")]
+    click.echo(f"{CODEOWNERS_FILE} ditulis ({len(rules)} aturan).")
+
+
+@main.command(name="sop")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["teks", "markdown", "json"]),
+    default="teks",
+    show_default=True,
+    help="teks untuk dibaca, markdown untuk dokumentasi, json untuk alat lain.",
+)
+@click.option(
+    "--perbarui",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Tulis ulang tabel langkah di dokumen ini (di antara penanda sop:mulai dan sop:selesai).",
+)
+def sop_cmd(path: Path, fmt: str, perbarui: Path | None) -> None:
+    """Tampilkan 13 langkah SOP (pelaksana, waktu baku, langkah berikutnya) dari schemas/sop.yaml."""
+    sop = Schemas.find(find_root(path.resolve())).sop
+    if perbarui is not None:
+        text = perbarui.read_text(encoding="utf-8")
+        try:
+            updated = update_doc(text, sop)
+        except SopError as exc:
+            raise click.ClickException(str(exc)) from None
+        perbarui.write_text(updated, encoding="utf-8")
+        click.echo(f"{perbarui}: tabel langkah SOP {'diperbarui' if updated != text else 'sudah sesuai'}.")
+        return
+    if fmt == "markdown":
+        click.echo(sop_markdown(sop), nl=False)
+    elif fmt == "json":
+        steps = [
+            {
+                "nomor": s.nomor,
+                "nama": s.nama,
+                "ringkas": s.ringkas,
+                "pelaksana": list(s.pelaksana),
+                "waktu": s.waktu,
+                "baku_menit": s.baku_menit,
+                "persyaratan": s.persyaratan,
+                "output": s.output,
+                "berikutnya": list(s.berikutnya),
+            }
+            for s in sop.langkah.values()
+        ]
+        click.echo(json.dumps({"sop": sop.nama, "nomor": sop.nomor, "langkah": steps}, ensure_ascii=False, indent=2))
+    else:
+        click.secho(f"SOP {sop.nama} ({sop.nomor})", bold=True)
+        for s in sop.langkah.values():
+            nxt = ", ".join(map(str, s.berikutnya)) or "selesai"
+            click.echo(f"{s.nomor:>3}. {s.nama}")
+            click.echo(f"     {sop.roles_text(s.pelaksana)} · {s.waktu} · berikutnya: {nxt}")

@@ -11,12 +11,13 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from .alur import status
 from .catalog import Catalog, Record, resolve_ref
 from .schema import RecordSchema, Schemas
 
-PUBLIC_STEP = 11
 STAGES = [  # SOP steps grouped for the dashboard
     ("Belum dimulai", range(0, 1)),
     ("Rekomendasi (1–6)", range(1, 7)),
@@ -53,8 +54,8 @@ class Activity:
     opd: str
     slug: str
     data: dict
-    step: int  # highest SOP step recorded (0 = none)
-    public: bool
+    step: int  # last SOP step recorded (0 = none)
+    public: bool  # approved by BPS in the current review cycle (pipeline.alur.is_public)
     variables: list[Item] = field(default_factory=list)
     indicators: list[Item] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
@@ -91,6 +92,8 @@ class CatalogModel:
     opds: dict[str, Opd]
     activities: list[Activity]
     progress: dict[str, Counter]  # OPD slug → activities per SOP stage, drafts included (counts only)
+    overdue: dict[str, Counter]  # OPD slug → activities waiting past the SOP time standard, per step
+    pada: datetime | None = None  # "as of" for the overdue counts
 
     def activity(self, ident: str) -> Activity | None:
         return next((a for a in self.activities if a.ident == ident), None)
@@ -101,12 +104,6 @@ class CatalogModel:
             return None
         items = activity.variables if kind == "variabel" else activity.indicators
         return next((i for i in items if i.ident == ident), None)
-
-
-def highest_step(data: dict) -> int:
-    events = (data.get("alur") or {}).get("riwayat") or []
-    steps = [e.get("langkah") for e in events if isinstance(e, dict) and isinstance(e.get("langkah"), int)]
-    return max(steps, default=0)
 
 
 def strip_private(data: Any, rs: RecordSchema, path: tuple = ()) -> Any:
@@ -124,20 +121,29 @@ def strip_private(data: Any, rs: RecordSchema, path: tuple = ()) -> Any:
     return copy.deepcopy(data)
 
 
-def build_model(catalog: Catalog, schemas: Schemas, internal: bool = False) -> CatalogModel:
-    """The public catalog (default) or the reviewers' internal view."""
+def build_model(
+    catalog: Catalog, schemas: Schemas, internal: bool = False, pada: datetime | None = None
+) -> CatalogModel:
+    """The public catalog (default) or the reviewers' internal view.
+
+    ``pada`` ("as of", an aware datetime) turns on the overdue counts of the dashboard."""
+    sop = schemas.sop
     opds = {
         r.ident: Opd(r.ident, r.data if internal else strip_private(r.data, schemas["opd"]))
         for r in sorted(catalog.of("opd"), key=lambda r: r.ident)
     }
     activities = []
     progress = {slug: Counter() for slug in opds}
+    overdue = {slug: Counter() for slug in opds}
     for rec in sorted(catalog.of("kegiatan"), key=lambda r: r.ident):
         if rec.opd not in opds or not rec.data:
             continue
-        step = highest_step(rec.data)
+        st = status(rec.data, sop, pada)
+        step = st.langkah or 0
         progress[rec.opd][stage_of(step)] += 1
-        public = step >= PUBLIC_STEP
+        if st.terlambat:
+            overdue[rec.opd][min(st.menunggu)] += 1
+        public = st.disetujui
         if not (public or internal):
             continue
         data = dict(rec.data) if internal else strip_private(rec.data, schemas["kegiatan"])
@@ -149,7 +155,7 @@ def build_model(catalog: Catalog, schemas: Schemas, internal: bool = False) -> C
         opds[rec.opd].activities.append(activity)
     if not internal:
         _drop_hidden_references(activities)
-    return CatalogModel(internal, schemas, opds, activities, progress)
+    return CatalogModel(internal, schemas, opds, activities, progress, overdue, pada)
 
 
 REFERENCES = (("variabel_pembangun", "variabel"), ("indikator_pembangun", "indikator"))

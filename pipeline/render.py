@@ -120,9 +120,22 @@ class Renderer:
                                           slug=slugify).body,
             "tahun/index.md": self._page("tahun/", "Tahun", "kelompok.html", groups=years, prefix="tahun",
                                          slug=str).body,
-            "dasbor/index.md": self._page("dasbor/", "Dasbor", "dasbor.html",
-                                          chart=Markup(progress_chart({m.opds[k].data.get("singkatan") or k: c for k, c in m.progress.items()}))).body,
+            "dasbor/index.md": self._page("dasbor/", "Dasbor", "dasbor.html", **self._dashboard()).body,
             "cari/index.md": self._page("cari/", "Cari", "cari.html").body,
+        }  # fmt: skip
+
+    def _dashboard(self) -> dict:
+        m = self.model
+        short = {k: opd.data.get("singkatan") or k for k, opd in m.opds.items()}
+        stages = [name for name, _ in STAGES]
+        steps = sorted({step for c in m.overdue.values() for step in c})
+        overdue = {short[k]: Counter({f"Langkah {s}": n for s, n in c.items()}) for k, c in m.overdue.items() if c}
+        return {
+            "chart": Markup(stacked_bars("Kemajuan SOP per OPD", {short[k]: c for k, c in m.progress.items()},
+                                         stages, PALETTE)),
+            "overdue_chart": Markup(stacked_bars("Langkah melewati waktu baku", overdue,
+                                                 [f"Langkah {s}" for s in steps], PALETTE[6:] + PALETTE[:6])),
+            "overdue_steps": steps,
         }  # fmt: skip
 
     def home_summary(self) -> str:
@@ -215,36 +228,37 @@ def table_html(item_schema: dict, rows: list) -> Markup:
 # --- dashboard ----------------------------------------------------------------------------
 
 
-def progress_chart(progress: dict[str, Counter]) -> str:
-    """A horizontal stacked bar chart (inline SVG, no JavaScript) of SOP stages per OPD."""
-    colors = ["#e5e7eb", "#c7d2fe", "#93c5fd", "#fcd34d", "#86efac", "#16a34a"]
-    rows = list(progress.items())
+PALETTE = ["#e5e7eb", "#c7d2fe", "#93c5fd", "#fcd34d", "#86efac", "#16a34a", "#f97316", "#dc2626", "#7c3aed"]
+
+
+def stacked_bars(title: str, rows: dict[str, Counter], series: list[str], colors: list[str]) -> str:
+    """A horizontal stacked bar chart as inline SVG (no JavaScript, renders offline)."""
     width, label_w, bar_h, gap = 800, 140, 22, 10
-    total_max = max((sum(c.values()) for _, c in rows), default=1) or 1
+    total_max = max((sum(c.values()) for c in rows.values()), default=1) or 1
     height = 40 + len(rows) * (bar_h + gap) + 30
     out = [
         f'<svg class="sd-grafik" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-        "<title>Kemajuan SOP per OPD</title>",
+        f"<title>{escape(title)}</title>",
     ]
     x = 10.0
-    for (name, _), color in zip(STAGES, colors, strict=True):  # legend
+    for name, color in zip(series, colors, strict=False):  # legend
         out.append(
             f'<rect x="{x:.0f}" y="4" width="12" height="12" fill="{color}"/>'
             f'<text x="{x + 16:.0f}" y="14" font-size="11">{escape(name)}</text>'
         )
         x += 30 + len(name) * 6.3
-    for i, (opd, counts) in enumerate(rows):
+    for i, (label, counts) in enumerate(rows.items()):
         y = 30 + i * (bar_h + gap)
-        out.append(f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end">{escape(opd)}</text>')
+        out.append(f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end">{escape(label)}</text>')
         x = float(label_w)
-        for (name, _), color in zip(STAGES, colors, strict=True):
+        for name, color in zip(series, colors, strict=False):
             n = counts.get(name, 0)
             if not n:
                 continue
             w = (width - label_w - 20) * n / total_max
             out.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{color}">'
-                f"<title>{escape(opd)} — {escape(name)}: {n}</title></rect>"
+                f"<title>{escape(label)} — {escape(name)}: {n}</title></rect>"
                 f'<text x="{x + w / 2:.1f}" y="{y + 15}" font-size="11" text-anchor="middle">{n}</text>'
             )
             x += w

@@ -16,6 +16,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from .sop import Sop, load_sop
+
 KINDS = ("opd", "kegiatan", "variabel", "indikator")
 BUNDLED = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -172,6 +174,21 @@ class Schemas:
                 res["name"], res.get("title", res["name"]), f"schemas/kode/{res['path']}", rows, key
             )
         return lists
+
+    def _own_or_bundled(self, name: str) -> Path:
+        own = self.root / name
+        return own if own.is_file() else BUNDLED / name
+
+    @cached_property
+    def sop(self) -> Sop:
+        """The SOP steps (``sop.yaml``), from this schema folder or the one shipped with the tool."""
+        return load_sop(self._own_or_bundled("sop.yaml"))
+
+    @cached_property
+    def roles(self) -> RecordSchema:
+        """The schema of ``roles.yaml`` (account → SOP roles)."""
+        path = self._own_or_bundled("peran.schema.json")
+        return RecordSchema("peran", json.loads(path.read_text(encoding="utf-8")))
 
     @classmethod
     def find(cls, catalog_root: Path) -> Schemas:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,99 @@ class PortalBuilder(CatalogBuilder):
 @pytest.fixture
 def portal(tmp_path) -> PortalBuilder:
     return PortalBuilder(tmp_path)
+
+
+# --- SOP workflow -------------------------------------------------------------------------------
+
+PERAN = {1: "opd", 2: "opd", 3: "walidata", 4: "opd", 5: "opd", 6: "bps", 7: "opd"}
+PERAN |= {8: "walidata", 9: "bps", 10: "walidata", 11: "bps", 12: "walidata", 13: "opd"}
+AKTOR = {"opd": "dinkes-pasuruan", "walidata": "walidata-pasuruan", "bps": "bps-kab-pasuruan"}
+
+
+def ev(langkah: int, waktu: str, peran: str | None = None, **extra) -> dict:
+    """One alur event; `waktu` may be '2025-02-03 09:00' (WIB is added)."""
+    if "T" not in waktu:
+        waktu = waktu.replace(" ", "T") + ":00+07:00"
+    peran = peran or PERAN[langkah]
+    return {"langkah": langkah, "waktu": waktu, "peran": peran, "aktor": AKTOR[peran], **extra}
+
+
+def with_log(base: dict, *events: dict) -> dict:
+    return copy.deepcopy(base) | {"alur": {"riwayat": list(events)}}
+
+
+# A complete compilation log: 1 → 7 → 8 → 9 → 10 → 9 → 11 → 12 → 13
+KOMPROMIN_LOG = [
+    ev(1, "2025-02-03 09:00"),
+    ev(7, "2025-02-03 10:00"),
+    ev(8, "2025-02-04 09:00"),
+    ev(9, "2025-02-05 09:00", catatan="Satuan AKI diperbaiki."),
+    ev(10, "2025-02-05 11:00"),
+    ev(9, "2025-02-06 09:00"),
+    ev(11, "2025-02-06 09:10"),
+    ev(12, "2025-02-07 09:00"),
+    ev(13, "2025-02-10 09:00"),
+]
+
+# A survey up to approval: 1 → 2 → 3 (Walidata) → 3 (BPS) → 5 → 3 → 6 (letter) → 7 → 8 → 9 → 11
+SURVEI_LOG = [
+    ev(1, "2025-01-06 09:00"),
+    ev(2, "2025-01-06 13:00"),
+    ev(3, "2025-01-07 09:00"),
+    ev(3, "2025-01-08 09:00", peran="bps"),
+    ev(5, "2025-01-08 10:00"),
+    ev(3, "2025-01-09 09:00", peran="bps"),
+    ev(6, "2025-01-09 09:10", nomor_surat="V-25.3514.004", tanggal_surat="2025-01-09"),
+    ev(7, "2025-01-10 09:00"),
+    ev(8, "2025-01-10 10:00"),
+    ev(9, "2025-01-13 09:00"),
+    ev(11, "2025-01-13 10:00"),
+]
+
+
+ROLES = {
+    "tim_walidata": ["walidata-pasuruan"],
+    "akun": {
+        "walidata-pasuruan": {"peran": ["walidata"]},
+        "bps-kab-pasuruan": {"peran": ["bps"]},
+        "dinkes-pasuruan": {"peran": ["opd"], "opd": ["dinkes"]},
+        "dispendik-pasuruan": {"peran": ["opd"], "opd": ["dispendik"]},
+    },
+}
+DISPENDIK = OPD | {
+    "nama": "Dinas Pendidikan Kabupaten Pasuruan",
+    "singkatan": "Dispendik",
+    "email": "dispendik@pasuruankab.go.id",
+    "pengelola": ["dispendik-pasuruan"],
+}
+
+
+class GitCatalog(CatalogBuilder):
+    """A catalog in a real git repository (branch main, roles.yaml, two OPDs), for PR checks."""
+
+    def __init__(self, root: Path):
+        super().__init__(root)
+        self.write("metadata/dispendik/opd.yaml", DISPENDIK)
+        self.write("roles.yaml", ROLES)
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.name", "Uji")
+        self.git("config", "user.email", "uji@example.org")
+        self.git("config", "commit.gpgsign", "false")
+        self.commit("katalog awal")
+
+    def git(self, *args: str) -> str:
+        proc = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, check=True)
+        return proc.stdout.strip()
+
+    def commit(self, message: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    def branch(self, name: str) -> None:
+        self.git("checkout", "-q", "-b", name)
+
+
+@pytest.fixture
+def repo(tmp_path) -> GitCatalog:
+    return GitCatalog(tmp_path / "katalog")
