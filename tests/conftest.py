@@ -252,6 +252,7 @@ class PortalBuilder(CatalogBuilder):
 
         from pipeline.cli import main
 
+        args = args if "--pada" in args else (*args, "--pada", "2025-03-03T00:00:00+07:00")
         result = CliRunner().invoke(main, ["build", str(self.root), "--keluar", str(self.root / out), *args])
         assert result.exit_code == 0, result.output
         return self.root / out

@@ -166,3 +166,12 @@ def test_dashboard_counts_drafts_without_naming_them(portal):
     board = (site / "dasbor/index.html").read_text()
     assert "<svg" in board and "Kemajuan SOP per OPD" in board
     assert "Rekomendasi (1–6): 1" in board and "Disetujui (11): 1" in board
+
+
+def test_dashboard_shows_overdue_steps_as_of_a_date(portal):
+    # the draft's last event is step 3 on 2025-02-05; step 4/5/6 are due within the SOP time standard
+    board = (portal.build("--pada", "2025-02-05T10:00:00+07:00") / "dasbor/index.html").read_text()
+    assert "Tidak ada langkah yang melewati waktu baku" in board
+    board = (portal.build("--pada", "2025-03-03T10:00:00+07:00", out="nanti") / "dasbor/index.html").read_text()
+    assert "Per 03-03-2025 10:00 WIB" in board and "Langkah melewati waktu baku" in board
+    assert "Dinas Kesehatan Kabupaten Pasuruan</a></td><td>1</td>" in board
