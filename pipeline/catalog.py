@@ -7,6 +7,7 @@ A record's identity is its path: ``opd``, ``opd/tahun-slug`` (an activity) and
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,19 +54,29 @@ class Catalog:
     root: Path
     records: dict[str, Record] = field(default_factory=dict)  # "kind:ident" → record
     findings: list[Finding] = field(default_factory=list)
+    _by_kind: dict[str, list[Record]] = field(default_factory=dict, repr=False)
+    _children: dict[tuple[str, str], list[Record]] = field(default_factory=dict, repr=False)
 
     def of(self, kind: str) -> list[Record]:
-        return [r for r in self.records.values() if r.kind == kind]
+        return list(self._by_kind.get(kind, ()))
 
     def get(self, kind: str, ident: str) -> Record | None:
         return self.records.get(f"{kind}:{ident}")
 
     def children(self, activity: str, kind: str) -> list[Record]:
-        prefix = activity + "/"
-        return [r for r in self.of(kind) if r.ident.startswith(prefix)]
+        return list(self._children.get((activity, kind), ()))
 
     def add(self, record: Record) -> None:
-        self.records[f"{record.kind}:{record.ident}"] = record
+        key = f"{record.kind}:{record.ident}"
+        if key in self.records:  # replacing: drop the old one from the indexes
+            old = self.records[key]
+            self._by_kind[old.kind].remove(old)
+            if old.activity and old.kind in CHILD_DIRS.values():
+                self._children[(old.activity, old.kind)].remove(old)
+        self.records[key] = record
+        self._by_kind.setdefault(record.kind, []).append(record)
+        if record.activity and record.kind in CHILD_DIRS.values():
+            self._children.setdefault((record.activity, record.kind), []).append(record)
 
 
 def _finding(rel: str, kode: str, pesan: str, saran: str, tingkat="galat", baris=None) -> Finding:
@@ -81,12 +92,32 @@ def find_root(path: Path) -> Path:
     return path
 
 
-def load_catalog(root: Path, loader=load) -> Catalog:
+@dataclass(frozen=True)
+class Found:
+    """A record file found in the tree, with what the cache needs to know it unchanged."""
+
+    kind: str
+    ident: str
+    rel: str  # path relative to the catalog root, posix
+    size: int
+    mtime_ns: int
+
+
+def _entries(path: str) -> list[os.DirEntry]:
+    with os.scandir(path) as it:
+        return sorted(it, key=lambda e: e.name)
+
+
+def discover(root: Path) -> tuple[list[Found], list[Finding]]:
+    """Every record file under ``root/metadata``, in a stable order, plus findings about the
+    tree itself (misplaced files, bad slugs, missing opd.yaml). Uses os.scandir: at 200,000
+    files, pathlib objects alone would cost seconds."""
     root = Path(root)
-    catalog = Catalog(root)
-    meta = root / "metadata"
-    if not meta.is_dir():
-        catalog.findings.append(
+    found: list[Found] = []
+    findings: list[Finding] = []
+    meta = os.path.join(root, "metadata")
+    if not os.path.isdir(meta):
+        findings.append(
             _finding(
                 "metadata",
                 "katalog-tidak-ada",
@@ -94,43 +125,26 @@ def load_catalog(root: Path, loader=load) -> Catalog:
                 "Jalankan perintah dari folder katalog, atau sebutkan foldernya: satudata validate FOLDER.",
             )
         )
-        return catalog
+        return found, findings
 
-    def read(kind: str, ident: str, file: Path) -> None:
-        rel = file.relative_to(root).as_posix()
-        record = Record(kind, ident, rel)
-        try:
-            record.doc = loader(file)
-        except LoadError as exc:
-            catalog.findings.append(_finding(rel, exc.kode, exc.pesan, exc.saran, baris=exc.baris))
-        else:
-            if not isinstance(record.doc.data, dict):
-                catalog.findings.append(
-                    _finding(
-                        rel,
-                        "yaml-bukan-objek",
-                        "Isi berkas bukan kumpulan isian 'nama: nilai'.",
-                        "Setiap rekaman berupa pasangan nama isian dan nilai, misalnya 'nama: Jumlah penduduk'.",
-                        baris=1,
-                    )
-                )
-        catalog.add(record)
+    def read(kind: str, ident: str, rel: str, entry: os.DirEntry) -> None:
+        st = entry.stat()
+        found.append(Found(kind, ident, rel, st.st_size, st.st_mtime_ns))
 
-    def stray(path: Path, where: str) -> None:
-        rel = path.relative_to(root).as_posix()
-        if path.name.startswith("."):
+    def stray(rel: str, name: str, where: str) -> None:
+        if name.startswith("."):
             return
-        if path.suffix == ".yml":
-            catalog.findings.append(
+        if name.endswith(".yml"):
+            findings.append(
                 _finding(
                     rel,
                     "berkas-ekstensi",
                     "Ekstensi .yml tidak dibaca.",
-                    f"Ganti nama berkas menjadi {path.stem}.yaml.",
+                    f"Ganti nama berkas menjadi {name[:-4]}.yaml.",
                 )
             )
         else:
-            catalog.findings.append(
+            findings.append(
                 _finding(
                     rel,
                     "berkas-tak-dikenal",
@@ -140,69 +154,109 @@ def load_catalog(root: Path, loader=load) -> Catalog:
                 )
             )
 
-    for opd_dir in sorted(meta.iterdir()):
-        if not opd_dir.is_dir():
-            stray(opd_dir, "metadata/")
-            continue
+    for opd_dir in _entries(meta):
         opd = opd_dir.name
-        if not _slug_ok(catalog, root, opd_dir, SLUG, "nama folder OPD"):
+        opd_rel = f"metadata/{opd}"
+        if not opd_dir.is_dir():
+            stray(opd_rel, opd, "metadata/")
             continue
-        opd_file = opd_dir / "opd.yaml"
-        if opd_file.is_file():
-            read("opd", opd, opd_file)
+        if not _slug_ok(findings, opd_rel, opd, SLUG, "nama folder OPD"):
+            continue
+        entries = _entries(opd_dir.path)
+        opd_file = next((e for e in entries if e.name == "opd.yaml" and e.is_file()), None)
+        if opd_file is not None:
+            read("opd", opd, f"{opd_rel}/opd.yaml", opd_file)
         else:
-            catalog.findings.append(
+            findings.append(
                 _finding(
-                    opd_dir.relative_to(root).as_posix(),
+                    opd_rel,
                     "opd-tidak-ada",
                     f"Folder OPD '{opd}' tidak memiliki opd.yaml.",
                     "Buat opd.yaml berisi identitas OPD (lihat contoh OPD lain).",
                 )
             )
-        for entry in sorted(opd_dir.iterdir()):
+        for entry in entries:
             if entry.name == "opd.yaml":
                 continue
+            act_rel = f"{opd_rel}/{entry.name}"
             if not entry.is_dir():
-                stray(entry, f"folder OPD {opd}/")
+                stray(act_rel, entry.name, f"folder OPD {opd}/")
                 continue
-            if not _slug_ok(catalog, root, entry, ACTIVITY_DIR, "nama folder kegiatan (TAHUN-slug)"):
+            if not _slug_ok(findings, act_rel, entry.name, ACTIVITY_DIR, "nama folder kegiatan (TAHUN-slug)"):
                 continue
             activity = f"{opd}/{entry.name}"
-            keg_file = entry / "kegiatan.yaml"
-            if keg_file.is_file():
-                read("kegiatan", activity, keg_file)
+            subs = _entries(entry.path)
+            keg_file = next((e for e in subs if e.name == "kegiatan.yaml" and e.is_file()), None)
+            if keg_file is not None:
+                read("kegiatan", activity, f"{act_rel}/kegiatan.yaml", keg_file)
             else:
-                catalog.findings.append(
+                findings.append(
                     _finding(
-                        entry.relative_to(root).as_posix(),
+                        act_rel,
                         "kegiatan-tidak-ada",
                         "Folder kegiatan tidak memiliki kegiatan.yaml.",
                         "Buat kegiatan.yaml (MS-Keg) di folder ini, atau hapus foldernya.",
                     )
                 )
-            for sub in sorted(entry.iterdir()):
+            for sub in subs:
                 if sub.name == "kegiatan.yaml" or sub.name == "data":
                     continue
+                sub_rel = f"{act_rel}/{sub.name}"
                 if sub.name not in CHILD_DIRS or not sub.is_dir():
-                    stray(sub, f"folder kegiatan {activity}/")
+                    stray(sub_rel, sub.name, f"folder kegiatan {activity}/")
                     continue
-                for file in sorted(sub.iterdir()):
-                    if file.suffix != ".yaml" or not file.is_file():
-                        stray(file, f"{activity}/{sub.name}/")
+                for file in _entries(sub.path):
+                    file_rel = f"{sub_rel}/{file.name}"
+                    if not file.name.endswith(".yaml") or not file.is_file():
+                        stray(file_rel, file.name, f"{activity}/{sub.name}/")
                         continue
-                    if _slug_ok(catalog, root, file, SLUG, f"nama berkas {sub.name}", stem=True):
-                        read(CHILD_DIRS[sub.name], f"{activity}/{file.stem}", file)
+                    stem = file.name[:-5]
+                    if _slug_ok(findings, file_rel, stem, SLUG, f"nama berkas {sub.name}"):
+                        read(CHILD_DIRS[sub.name], f"{activity}/{stem}", file_rel, file)
+    return found, findings
+
+
+def read_record(root: Path, kind: str, ident: str, rel: str, loader=load) -> tuple[Record, list[Finding]]:
+    """Load one record file; problems become findings, never exceptions."""
+    record = Record(kind, ident, rel)
+    try:
+        record.doc = loader(Path(root) / rel)
+    except LoadError as exc:
+        return record, [_finding(rel, exc.kode, exc.pesan, exc.saran, baris=exc.baris)]
+    if not isinstance(record.doc.data, dict):
+        return record, [not_a_mapping(rel)]
+    return record, []
+
+
+def not_a_mapping(rel: str) -> Finding:
+    return _finding(
+        rel,
+        "yaml-bukan-objek",
+        "Isi berkas bukan kumpulan isian 'nama: nilai'.",
+        "Setiap rekaman berupa pasangan nama isian dan nilai, misalnya 'nama: Jumlah penduduk'.",
+        baris=1,
+    )
+
+
+def load_catalog(root: Path, loader=load) -> Catalog:
+    """Discover and load every record (all of each file, for outputs and full checks)."""
+    root = Path(root)
+    found, findings = discover(root)
+    catalog = Catalog(root, findings=findings)
+    for f in found:
+        record, problems = read_record(root, f.kind, f.ident, f.rel, loader)
+        catalog.findings.extend(problems)
+        catalog.add(record)
     return catalog
 
 
-def _slug_ok(catalog: Catalog, root: Path, path: Path, pattern, what: str, stem=False) -> bool:
-    name = path.stem if stem else path.name
+def _slug_ok(findings: list[Finding], rel: str, name: str, pattern, what: str) -> bool:
     if pattern.fullmatch(name):
         return True
     suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "nama-baru"
-    catalog.findings.append(
+    findings.append(
         _finding(
-            path.relative_to(root).as_posix(),
+            rel,
             "slug-tidak-sah",
             f"{what.capitalize()} '{name}' tidak sah: hanya huruf kecil a-z, angka dan tanda hubung.",
             f"Ganti nama menjadi '{suggestion}'."

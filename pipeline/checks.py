@@ -18,7 +18,7 @@ from .alur import alur_findings
 from .catalog import Catalog, Record, data_at, resolve_ref
 from .findings import GALAT, PERINGATAN, Finding
 from .pr import roles_cross_findings, roles_record
-from .schema import RecordSchema, Schemas, walk
+from .schema import RecordSchema, Schemas
 
 TYPE_WORDS = {
     "string": "teks",
@@ -36,17 +36,47 @@ def check(catalog: Catalog, schemas: Schemas) -> list[Finding]:
     """All findings for a loaded catalog, sorted by file and line."""
     findings = list(catalog.findings)
     for record in catalog.records.values():
-        if record.doc is None or not isinstance(record.doc.data, dict):
-            continue
-        rs = schemas[record.kind]
-        findings.extend(schema_findings(record, rs))
-        findings.extend(codelist_findings(record, rs, schemas))
-        if record.kind == "kegiatan":
-            findings.extend(activity_findings(record, rs, catalog))
-            findings.extend(alur_findings(record, rs, schemas.sop))
-    findings.extend(integrity_findings(catalog, schemas))
-    findings.extend(roles_findings(catalog, schemas))
+        findings.extend(record_findings(record, schemas))
+    findings.extend(cross_findings(catalog, schemas))
+    return finish(findings)
+
+
+def finish(findings) -> list[Finding]:
     return sorted(set(findings), key=Finding.sort_key)
+
+
+def record_findings(record: Record, schemas: Schemas) -> list[Finding]:
+    """Findings that depend on this one file only (so they can be cached per file)."""
+    if record.doc is None or not isinstance(record.doc.data, dict):
+        return []
+    rs = schemas[record.kind]
+    out = schema_findings(record, rs)
+    out.extend(codelist_findings(record, rs, schemas))
+    if record.kind == "kegiatan":
+        out.extend(activity_findings(record, rs))
+        out.extend(alur_findings(record, rs, schemas.sop))
+    return out
+
+
+# What the checks across records read from each record. A cached record keeps only these
+# parts (and their lines); tests compare cached and full validation to keep this list true.
+CROSS_FIELDS = {
+    "opd": [("pengelola",)],
+    "kegiatan": [("judul_kegiatan",), ("tahun",), ("perencanaan", "variabel_dikumpulkan")],
+    "variabel": [("nama",)],
+    "indikator": [("nama",), ("kegiatan_penghasil",), ("variabel_pembangun",), ("indikator_pembangun",)],
+}
+
+
+def cross_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+    """Findings that compare records with each other."""
+    out = []
+    for record in catalog.of("kegiatan"):
+        if record.data:
+            out.extend(reported_variable_findings(record, schemas["kegiatan"], catalog))
+    out.extend(integrity_findings(catalog, schemas))
+    out.extend(roles_findings(catalog, schemas))
+    return out
 
 
 def roles_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
@@ -99,7 +129,7 @@ def _leaves(error: ValidationError) -> Iterable[ValidationError]:
 
 def schema_findings(record: Record, rs: RecordSchema) -> list[Finding]:
     out = []
-    for top in rs.validator.iter_errors(record.data):
+    for top in rs.errors(record.data):
         for error in _leaves(top):
             out.append(_translate(record, rs, error))
     return out
@@ -238,12 +268,8 @@ def _at(record: Record, rs: RecordSchema, path, kode, pesan, saran, tingkat=GALA
 
 def codelist_findings(record: Record, rs: RecordSchema, schemas: Schemas) -> list[Finding]:
     out = []
-    for path, value in walk(record.data):
-        if not isinstance(value, (str, int)) or isinstance(value, bool) or not path:
-            continue
-        sub = rs.subschema(path)
-        ref = sub.get("x-daftar-kode") if sub else None
-        if not ref:
+    for path, value, ref in rs.coded_values(record.data):
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
             continue
         if ref["daftar"] == "@daftar":
             names = sorted(schemas.codelists)
@@ -260,9 +286,9 @@ def codelist_findings(record: Record, rs: RecordSchema, schemas: Schemas) -> lis
                 )
             continue
         cl = schemas.codelists[ref["daftar"]]
-        allowed = cl.values(ref.get("kolom"), ref.get("tingkat"))
-        if str(value) in allowed:
+        if str(value) in schemas.allowed(ref["daftar"], ref.get("kolom"), ref.get("tingkat")):
             continue
+        allowed = cl.values(ref.get("kolom"), ref.get("tingkat"))
         tingkat = PERINGATAN if ref.get("peringatan") else GALAT
         hint = _choices(allowed, str(value)) if len(allowed) <= 30 else f"Lihat {cl.path} untuk kode yang sah."
         if tingkat == PERINGATAN:
@@ -327,7 +353,8 @@ def _earlier(a: str, b: str) -> bool:
     return day_a < day_b
 
 
-def activity_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> list[Finding]:
+def activity_findings(record: Record, rs: RecordSchema) -> list[Finding]:
+    """Checks of one activity that need nothing but its own file."""
     data = record.data
     out = []
     dir_year = record.slug.split("-", 1)[0]
@@ -391,7 +418,13 @@ def activity_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> lis
                         PERINGATAN,
                     )
                 )
-    # 3.4 lists the main variables; each should also be reported as an MS-Var record
+    return out
+
+
+def reported_variable_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> list[Finding]:
+    """3.4 lists the main variables; each should also be reported as an MS-Var record."""
+    out = []
+    data = record.data
     variables = catalog.children(record.ident, "variabel")
     names = {str(v.data.get("nama", "")).strip().lower() for v in variables}
     listed = data_at(data, ("perencanaan", "variabel_dikumpulkan"))

@@ -46,19 +46,28 @@ def _under(finding: Finding, root: Path, target: Path) -> bool:
     help="Bentuk keluaran: teks untuk dibaca, json untuk alat lain.",
 )
 @click.option("--ketat", is_flag=True, help="Peringatan juga dianggap gagal (kode keluar 1).")
-def validate(path: Path, fmt: str, ketat: bool) -> None:
+@click.option(
+    "--tanpa-cache", is_flag=True, help="Periksa ulang semua berkas; jangan baca atau tulis .satudata-cache/."
+)
+@click.option(
+    "--pekerja", type=click.IntRange(1, 64), default=None, help="Jumlah proses pemeriksa (bawaan: jumlah inti CPU)."
+)
+def validate(path: Path, fmt: str, ketat: bool, tanpa_cache: bool, pekerja: int | None) -> None:
     """Periksa metadata terhadap skema, daftar kode dan keterkaitan antarrekaman.
 
     PATH boleh folder katalog, folder metadata/ sebuah OPD atau kegiatan, atau satu berkas:
     seluruh katalog tetap dibaca (untuk memeriksa rujukan), tetapi yang dilaporkan hanya
-    temuan di bawah PATH. Kode keluar 1 jika ada galat.
+    temuan di bawah PATH. Kode keluar 1 jika ada galat. Hasil per berkas disimpan di
+    .satudata-cache/, sehingga pemeriksaan ulang hanya membaca berkas yang berubah.
     """
+    from .engine import validate_catalog
+
     target = path.resolve()
     root = find_root(target)
-    catalog = load_catalog(root)
-    findings = [f for f in check(catalog, Schemas.find(root)) if _under(f, root, target)]
+    result = validate_catalog(root, Schemas.find(root), workers=pekerja, cache=not tanpa_cache)
+    findings = [f for f in result.findings if _under(f, root, target)]
     counts = Counter(f.tingkat for f in findings)
-    kinds = Counter(r.kind for r in catalog.records.values())
+    kinds = result.counts
     if fmt == "json":
         click.echo(
             json.dumps(

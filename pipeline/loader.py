@@ -29,6 +29,7 @@ _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")  # first characters of plain scalars that may not be text
 _STD = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
 
@@ -154,12 +155,19 @@ def parse(text: str) -> Document:
         return child
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        get_event = _Loader(text).get_event
+        while True:
+            event = get_event()
             kind = type(event)
             if kind is yaml.ScalarEvent:
-                value = _scalar(event)
                 if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                    if event.tag is not None and event.tag != "!":
+                        _scalar(event)  # rejects unsupported tags on keys too
                     value = event.value  # keys keep their exact text: `2025:` is the key "2025"
+                elif event.tag is None and event.implicit[0] and event.value and event.value[0] not in _NOT_TEXT:
+                    value = event.value  # plain text (the common case): no resolution needed
+                else:
+                    value = _scalar(event)
                 attach(value, event.start_mark.line + 1)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 _check_tag(event)
@@ -177,6 +185,8 @@ def parse(text: str) -> Document:
                     "Salin nilainya secara lengkap di tempat ini; alias (& dan *) tidak diizinkan.",
                     event.start_mark.line + 1,
                 )
+            elif kind is yaml.StreamEndEvent or event is None:
+                break
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -245,7 +255,7 @@ def _check_tag(event) -> None:
         )
 
 
-def _check_size(size: int) -> None:
+def check_size(size: int) -> None:
     if size > MAX_BYTES:
         raise LoadError(
             "berkas-terlalu-besar",
@@ -256,7 +266,7 @@ def _check_size(size: int) -> None:
 
 def decode(raw: bytes) -> str:
     """Bytes → text, rejecting oversized or binary data and anything that is not UTF-8."""
-    _check_size(len(raw))
+    check_size(len(raw))
     if b"\x00" in raw:
         raise LoadError(
             "berkas-biner",
@@ -281,7 +291,7 @@ def load(path: str | Path) -> Document:
     """Read and parse one YAML file. Raises :class:`LoadError`."""
     path = Path(path)
     try:
-        _check_size(path.stat().st_size)  # before reading a huge file into memory
+        check_size(path.stat().st_size)  # before reading a huge file into memory
         raw = path.read_bytes()
     except OSError as exc:
         raise LoadError(

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from .sop import Sop, load_sop
@@ -84,7 +85,27 @@ class RecordSchema:
     def __init__(self, kind: str, schema: dict):
         self.kind = kind
         self.schema = schema
-        self.validator = Draft202012Validator(schema)
+
+    @cached_property
+    def validator(self) -> Draft202012Validator:
+        """The reference validator: slow, but its errors say exactly what failed where."""
+        return Draft202012Validator(self.schema)
+
+    @cached_property
+    def _fast(self):
+        """The same schema compiled to Python code by fastjsonschema (about 30× faster).
+
+        Our schemas use only keywords whose meaning is identical in draft-07, which
+        fastjsonschema implements; tests compare both validators on valid and broken records."""
+        return fastjsonschema.compile({**self.schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+
+    def errors(self, data) -> list:
+        """Schema errors of ``data``: none if the fast validator accepts it, else the reference's."""
+        try:
+            self._fast(data)
+        except fastjsonschema.JsonSchemaException:
+            return list(self.validator.iter_errors(data))
+        return []
 
     @property
     def form(self) -> str:
@@ -106,6 +127,37 @@ class RecordSchema:
         keys = tuple(p for p in path if not isinstance(p, int))
         node = self.subschema(path)
         return Field(keys, node) if node is not None else None
+
+    @cached_property
+    def coded_paths(self) -> list[tuple[tuple, dict]]:
+        """Schema paths ('*' = any list item) of the fields checked against a code list."""
+        out = []
+
+        def visit(node: dict, path: tuple) -> None:
+            if node.get("x-daftar-kode"):
+                out.append((path, node["x-daftar-kode"]))
+            for key, sub in (node.get("properties") or {}).items():
+                visit(sub, path + (key,))
+            if isinstance(node.get("items"), dict):
+                visit(node["items"], path + ("*",))
+
+        visit(self.schema, ())
+        return out
+
+    def coded_values(self, data):
+        """(instance path, value, code-list reference) for every coded field present in ``data``."""
+        for pattern, ref in self.coded_paths:
+            frontier = [((), data)]
+            for part in pattern:
+                nxt = []
+                for path, node in frontier:
+                    if part == "*" and isinstance(node, list):
+                        nxt.extend((path + (i,), v) for i, v in enumerate(node))
+                    elif isinstance(node, dict) and part in node:
+                        nxt.append((path + (part,), node[part]))
+                frontier = nxt
+            for path, value in frontier:
+                yield path, value, ref
 
     def nearest_field(self, path) -> Field | None:
         """The field at ``path`` or at the closest ancestor the schema knows."""
@@ -154,9 +206,17 @@ class Schemas:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.records = {k: RecordSchema(k, self._json(f"{k}.schema.json")) for k in KINDS}
+        self._allowed: dict[tuple, frozenset[str]] = {}
 
     def _json(self, name: str) -> dict:
         return json.loads((self.root / name).read_text(encoding="utf-8"))
+
+    def allowed(self, daftar: str, kolom: str | None, tingkat: str | None) -> frozenset[str]:
+        """The set of valid values of one code-list column (cached)."""
+        key = (daftar, kolom, tingkat)
+        if key not in self._allowed:
+            self._allowed[key] = frozenset(self.codelists[daftar].values(kolom, tingkat))
+        return self._allowed[key]
 
     def __getitem__(self, kind: str) -> RecordSchema:
         return self.records[kind]
