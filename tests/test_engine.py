@@ -38,6 +38,7 @@ def break_things(root):
     variables = sorted((act / "variabel").glob("*.yaml"))
     shutil.copy(variables[0], act / "variabel/salinan.yaml")  # same name twice in one activity
     (act / "variabel/rusak.yaml").write_text("nama: a\nnama: dua kali\n")
+    (act / "variabel/jumlah-kelahiran-hidup.yaml").unlink()  # still listed in 3.4
     ind = sorted((act / "indikator").glob("*.yaml"))[0]
     ind.write_text(ind.read_text().replace("variabel_pembangun:", "variabel_pembangun:\n- tidak-ada"))
     (root / "metadata/dinkes/2025-profil-kesehatan-kembar").mkdir()
