@@ -526,3 +526,10 @@ def test_month_only_start_is_not_before_a_day_in_that_month(catalog):
     jadwal["perencanaan.jadwal.pengolahan_data"] = [{"awal": "2025-02", "akhir": "2025-04"}]
     catalog.write(KEG, edit(KOMPROMIN, **jadwal))
     assert "jadwal-urutan" in catalog.codes()
+
+
+def test_path_traversal_in_references_is_rejected(catalog):
+    catalog.write(IND, edit(INDIKATOR, variabel_pembangun=["../../../etc/passwd", "..%2F..%2Fetc"]))
+    codes = catalog.codes("galat")
+    assert "aturan-R15" in codes
+    assert not any(f.berkas.startswith("..") for f in catalog.findings())

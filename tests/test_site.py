@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from html.parser import HTMLParser
 
 from click.testing import CliRunner
@@ -21,10 +22,10 @@ def texts(site):
 class _Markup(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.problems, self._tag = [], None
+        self.problems, self._tag, self._attrs, self._script = [], None, {}, ""
 
     def handle_starttag(self, tag, attrs):
-        self._tag = tag
+        self._tag, self._attrs, self._script = tag, dict(attrs), ""
         if tag in ("b", "i", "img"):
             self.problems.append(f"<{tag}>")
         for name, value in attrs:
@@ -32,8 +33,16 @@ class _Markup(HTMLParser):
                 self.problems.append(f"{tag} {name}={value}")
 
     def handle_data(self, data):
-        if self._tag == "script" and "alert" in data:
-            self.problems.append(f"script: {data[:40]}")
+        if self._tag == "script":
+            self._script += data
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script.strip():
+            if self._attrs.get("type") == "application/ld+json":
+                json.loads(self._script)  # JSON-LD must stay one intact JSON document
+            elif "alert" in self._script:
+                self.problems.append(f"script: {self._script[:40]}")
+        self._tag, self._script = None, ""
 
 
 def assert_no_injected_markup(text, path):
@@ -175,3 +184,56 @@ def test_dashboard_shows_overdue_steps_as_of_a_date(portal):
     board = (portal.build("--pada", "2025-03-03T10:00:00+07:00", out="nanti") / "dasbor/index.html").read_text()
     assert "Per 03-03-2025 10:00 WIB" in board and "Langkah melewati waktu baku" in board
     assert "Dinas Kesehatan Kabupaten Pasuruan</a></td><td>1</td>" in board
+
+
+def _free_text_paths(rs, node=None, path=()):
+    """Every free-text field of a schema (no options, no pattern, no code list)."""
+    node = rs.schema if node is None else node
+    for key, sub in (node.get("properties") or {}).items():
+        if sub.get("type") == "object":
+            yield from _free_text_paths(rs, sub, path + (key,))
+        elif sub.get("type") == "string" and not ({"enum", "pattern", "x-daftar-kode"} & sub.keys()):
+            yield path + (key,)
+
+
+def _set(data, path, value):
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    data[path[-1]] = value
+
+
+def test_html_in_every_text_field_is_shown_as_text(portal):
+    """Fill every free-text field of every form with markup; nothing may become markup."""
+    import copy
+
+    from pipeline.schema import BUNDLED, Schemas
+
+    schemas = Schemas(BUNDLED)
+    payload = '<script>alert("{}")</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">x</a>'
+    records = {"kegiatan": (f"{ACTIVITY}/kegiatan.yaml", KOMPROMIN | {"alur": PUBLIC_ALUR}),
+               "variabel": (f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL),
+               "indikator": (f"{ACTIVITY}/indikator/angka-kematian-bayi.yaml", INDIKATOR)}  # fmt: skip
+    filled = 0
+    written = {}
+    for kind, (rel, base) in records.items():
+        data = copy.deepcopy(base)
+        for path in _free_text_paths(schemas[kind]):
+            node = data
+            for part in path[:-1]:
+                node = node.get(part, {})
+            if path[-1] not in node:
+                continue  # only fields the record fills, so no other rule starts to apply
+            _set(data, path, payload.format(".".join(path)) + " teks")
+            filled += 1
+        written[kind] = (rel, data)
+    # 3.4 must keep naming the variable, whose name now carries the payload too
+    written["kegiatan"][1]["perencanaan"]["variabel_dikumpulkan"][0]["nama"] = written["variabel"][1]["nama"]
+    for rel, data in written.values():
+        portal.write(rel, data)
+    assert filled >= 20
+    site = portal.build()
+    for path, text in texts(site):
+        if path.suffix == ".html":
+            assert_no_injected_markup(text, path)
+    page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
+    assert "&lt;script&gt;alert(&#34;perencanaan.latar_belakang&#34;)&lt;/script&gt;" in page
