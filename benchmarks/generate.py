@@ -56,7 +56,7 @@ def generate(out: Path, activities: int, variables: int = 20, indicators: int = 
         opd = opds[k % len(opds)]
         year = 2023 + k % 3
         folder = out / "metadata" / opd / f"{year}-kegiatan-{k:05d}"
-        var_names = [f"Jumlah {phrase(rng, 2)} {j}" for j in range(variables)]
+        var_names = [f"Jumlah {phrase(rng, 2)} {k}-{j}" for j in range(variables)]  # unique: no duplicate warnings
         keg = KOMPROMIN | {
             "judul_kegiatan": f"Kompilasi Produk Administrasi {phrase(rng, 3).title()} {k}",
             "tahun": year,
@@ -78,7 +78,7 @@ def generate(out: Path, activities: int, variables: int = 20, indicators: int = 
             })  # fmt: skip
         for j in range(indicators):
             dump(folder / "indikator" / f"i{j}.yaml", INDIKATOR | {
-                "nama": f"Persentase {phrase(rng, 3)} {j}",
+                "nama": f"Persentase {phrase(rng, 3)} {k}-{j}",
                 "definisi": f"Perbandingan {phrase(rng, 6)} terhadap {phrase(rng, 4)} dikali 100.",
                 "variabel_pembangun": ["v00", "v01"],
             })  # fmt: skip

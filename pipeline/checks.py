@@ -63,8 +63,8 @@ def record_findings(record: Record, schemas: Schemas) -> list[Finding]:
 CROSS_FIELDS = {
     "opd": [("pengelola",)],
     "kegiatan": [("judul_kegiatan",), ("tahun",), ("perencanaan", "variabel_dikumpulkan")],
-    "variabel": [("nama",)],
-    "indikator": [("nama",), ("kegiatan_penghasil",), ("variabel_pembangun",), ("indikator_pembangun",)],
+    "variabel": [("nama",), ("definisi",)],
+    "indikator": [("nama",), ("definisi",), ("kegiatan_penghasil",), ("variabel_pembangun",), ("indikator_pembangun",)],
 }
 
 
@@ -75,7 +75,53 @@ def cross_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
         if record.data:
             out.extend(reported_variable_findings(record, schemas["kegiatan"], catalog))
     out.extend(integrity_findings(catalog, schemas))
+    out.extend(duplicate_findings(catalog, schemas))
     out.extend(roles_findings(catalog, schemas))
+    return out
+
+
+# Words that say nothing about *what* is measured; left out when comparing names.
+STOPWORDS = frozenset(
+    "jumlah banyaknya persentase proporsi angka rasio indeks nilai rata data di dan yang dari ke pada untuk "
+    "dengan menurut atau per dalam oleh kabupaten kota pasuruan tahun adalah kegiatan kompilasi produk "
+    "administrasi survei statistik".split()
+)
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def similarity_key(text: str, limit: int | None = None) -> frozenset[str] | None:
+    """Significant words of a name or definition, order-insensitive; None if too few to compare."""
+    words = [w for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+    if limit:
+        words = words[:limit]
+    return frozenset(words) if len(set(words)) >= 2 else None
+
+
+def duplicate_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+    """Satu Data's aim of one activity per statistic: warn when another OPD already reports a
+    record with the same significant words in its name, or the same opening of its definition.
+    Each pair is reported once, on the record whose path sorts last (usually the newer one)."""
+    out = []
+    probes = {"kegiatan": [("judul_kegiatan", None)], "variabel": [("nama", None), ("definisi", 12)],
+              "indikator": [("nama", None), ("definisi", 12)]}  # fmt: skip
+    for kind, fields in probes.items():
+        for key, limit in fields:
+            seen: dict[frozenset, list[Record]] = {}
+            for rec in sorted(catalog.of(kind), key=lambda r: r.path):
+                text = rec.data.get(key)
+                words = similarity_key(text, limit) if isinstance(text, str) else None
+                if words is None:
+                    continue
+                others = [r for r in seen.get(words, []) if r.opd != rec.opd]
+                if others:
+                    other = others[0]
+                    what = "nama" if key in ("nama", "judul_kegiatan") else "definisi"
+                    out.append(_at(rec, schemas[kind], (key,), "duplikasi-opd-lain",
+                                   f"{what.capitalize()} ini mirip dengan {kind} milik OPD lain: {other.path}.",
+                                   "Satu Data Indonesia menghindari duplikasi kegiatan statistik: periksa apakah "
+                                   "data ini sudah tersedia dari OPD tersebut, dan koordinasikan dengan Walidata.",
+                                   PERINGATAN))  # fmt: skip
+                seen.setdefault(words, []).append(rec)
     return out
 
 
@@ -484,16 +530,14 @@ def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
                 )
             else:
                 seen[key] = rec
-    titles: dict[tuple, Record] = {}
+    titles: dict[tuple, Record] = {}  # the same title by another OPD is a duplicate_findings warning
     for rec in sorted(catalog.of("kegiatan"), key=lambda r: r.path):
         title, year = rec.data.get("judul_kegiatan"), rec.data.get("tahun")
         if not isinstance(title, str):
             continue
-        key = (year, re.sub(r"\s+", " ", title.strip().lower()))
-        other = titles.get(key)
-        if other is None:
-            titles[key] = rec
-        elif other.opd == rec.opd:
+        key = (rec.opd, year, re.sub(r"\s+", " ", title.strip().lower()))
+        other = titles.setdefault(key, rec)
+        if other is not rec:
             out.append(
                 _at(
                     rec,
@@ -502,18 +546,6 @@ def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
                     "judul-ganda",
                     f"Judul kegiatan sama dengan {other.path} pada tahun yang sama.",
                     "Satu kegiatan statistik hanya dilaporkan sekali per tahun; gabungkan kedua folder.",
-                )
-            )
-        else:
-            out.append(
-                _at(
-                    rec,
-                    schemas["kegiatan"],
-                    ("judul_kegiatan",),
-                    "judul-ganda-opd",
-                    f"Judul kegiatan sama dengan kegiatan OPD lain ({other.path}).",
-                    "Koordinasikan dengan Walidata untuk menghindari duplikasi kegiatan statistik.",
-                    PERINGATAN,
                 )
             )
     # indicator → variable / indicator references

@@ -453,7 +453,7 @@ def test_same_title_other_opd_warns(catalog):
 
     catalog.write("metadata/rsud-bangil/opd.yaml", OPD | {"nama": "RSUD Bangil", "singkatan": "RSUD"})
     catalog.write("metadata/rsud-bangil/2025-profil/kegiatan.yaml", KOMPROMIN)
-    hits = [f for f in catalog.findings() if f.kode == "judul-ganda-opd"]
+    hits = [f for f in catalog.findings() if f.kode == "duplikasi-opd-lain"]
     assert hits and hits[0].tingkat == "peringatan"
 
 
@@ -533,3 +533,34 @@ def test_path_traversal_in_references_is_rejected(catalog):
     codes = catalog.codes("galat")
     assert "aturan-R15" in codes
     assert not any(f.berkas.startswith("..") for f in catalog.findings())
+
+
+def test_similar_records_of_another_opd_warn(catalog):
+    from conftest import OPD
+
+    catalog.write("metadata/dinsos/opd.yaml", OPD | {"nama": "Dinas Sosial", "singkatan": "Dinsos"})
+    other = "metadata/dinsos/2025-data-sosial"
+    catalog.write(f"{other}/kegiatan.yaml", KOMPROMIN | {"judul_kegiatan": "Kompilasi Produk Administrasi Data Sosial"})
+    # same significant words in another order, with different filler words
+    catalog.write(
+        f"{other}/variabel/kelahiran.yaml", VARIABEL | {"nama": "Banyaknya Kelahiran Hidup", "definisi": "Bayi."}
+    )
+    hits = [f for f in catalog.findings() if f.kode == "duplikasi-opd-lain"]
+    assert [(f.berkas, f.lokasi, f.tingkat) for f in hits] == [
+        (f"{other}/variabel/kelahiran.yaml", "nama", "peringatan")
+    ]
+    assert "metadata/dinkes/2025-profil-kesehatan/variabel/jumlah-kelahiran-hidup.yaml" in hits[0].pesan
+    catalog.write(
+        f"{other}/variabel/kelahiran.yaml", VARIABEL | {"nama": "Kelahiran bayi berat rendah", "definisi": "Bayi."}
+    )
+    assert "duplikasi-opd-lain" not in catalog.codes()
+    # the same definition under another name is found too
+    catalog.write(f"{other}/variabel/kelahiran.yaml", VARIABEL | {"nama": "Bayi lahir"})
+    hits = [f for f in catalog.findings() if f.kode == "duplikasi-opd-lain"]
+    assert [f.lokasi for f in hits] == ["definisi"]
+
+
+def test_same_opd_records_are_not_duplicates_of_each_other(catalog):
+    catalog.write("metadata/dinkes/2024-profil-kesehatan/kegiatan.yaml", KOMPROMIN | {"tahun": 2024})
+    catalog.write("metadata/dinkes/2024-profil-kesehatan/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL)
+    assert "duplikasi-opd-lain" not in catalog.codes()
