@@ -195,6 +195,27 @@ def serve(directory: Path, port: int, host: str) -> None:
             click.echo("Berhenti.")
 
 
+@main.command(name="init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--wilayah", "code", required=True, help="Kode wilayah BPS pemerintah daerah, misalnya 3515 (Kabupaten Sidoarjo)."
+)
+def init_cmd(folder: Path, code: str) -> None:
+    """Buat katalog baru untuk pemerintah daerah lain di FOLDER (kosong atau belum ada)."""
+    from .bootstrap import InitError, init_catalog, region
+
+    try:
+        written = init_catalog(folder, code)
+    except InitError as exc:
+        click.secho(str(exc), fg="red", bold=True)
+        raise SystemExit(1) from None
+    click.secho(f"Katalog {region(code)['nama']} dibuat di {folder} ({len(written)} berkas).", fg="green", bold=True)
+    click.echo("Langkah berikutnya:")
+    click.echo(f"  1. Ganti isian contoh di {folder}/metadata/diskominfo/opd.yaml dan {folder}/roles.yaml.")
+    click.echo(f"  2. satudata validate {folder}")
+    click.echo(f"  3. satudata build {folder} --keluar {folder}/site   lalu   satudata serve --dir {folder}/site")
+
+
 # --- SOP workflow ---------------------------------------------------------------------------
 
 
