@@ -16,6 +16,7 @@ from jsonschema.exceptions import ValidationError
 
 from .alur import alur_findings
 from .catalog import Catalog, Record, data_at, resolve_ref
+from .datapkg import data_findings
 from .findings import GALAT, PERINGATAN, Finding
 from .pr import roles_cross_findings, roles_record
 from .schema import RecordSchema, Schemas
@@ -63,7 +64,7 @@ def record_findings(record: Record, schemas: Schemas) -> list[Finding]:
 CROSS_FIELDS = {
     "opd": [("pengelola",)],
     "kegiatan": [("judul_kegiatan",), ("tahun",), ("perencanaan", "variabel_dikumpulkan")],
-    "variabel": [("nama",), ("definisi",)],
+    "variabel": [("nama",), ("definisi",), ("tipe_data",), ("klasifikasi_isian",), ("klasifikasi_referensi",)],
     "indikator": [("nama",), ("definisi",), ("kegiatan_penghasil",), ("variabel_pembangun",), ("indikator_pembangun",)],
 }
 
@@ -76,6 +77,7 @@ def cross_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
             out.extend(reported_variable_findings(record, schemas["kegiatan"], catalog))
     out.extend(integrity_findings(catalog, schemas))
     out.extend(duplicate_findings(catalog, schemas))
+    out.extend(data_findings(catalog, schemas))
     out.extend(roles_findings(catalog, schemas))
     return out
 

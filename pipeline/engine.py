@@ -127,10 +127,16 @@ def _save(path: Path, key: str, data) -> None:
         pass  # a read-only checkout still validates; it just stays cold
 
 
-def _signature(found: list[Found], tree_findings: list[Finding]) -> bytes:
+def _signature(root: Path, found: list[Found], tree_findings: list[Finding]) -> bytes:
     h = hashlib.blake2b(digest_size=16)
     for f in found:
         h.update(f"{f.kind}\0{f.ident}\0{f.rel}\0{f.size}\0{f.mtime_ns}\n".encode())
+        if f.kind == "kegiatan":  # data/ files are checked every run, but must still break the signature
+            folder = os.path.join(root, os.path.dirname(f.rel), "data")
+            if os.path.isdir(folder):
+                for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                    st = entry.stat()
+                    h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     h.update(repr(sorted(tree_findings, key=Finding.sort_key)).encode())
     return h.digest()
 
@@ -174,7 +180,7 @@ def validate_catalog(root: Path, schemas: Schemas, workers: int | None = None, c
             return Result(last[1], last[2], Stats(files=sum(last[2].values()), unchanged=True))
     found, tree_findings = discover(root)
     stats = Stats(files=len(found))
-    signature = ("stat", _signature(found, tree_findings))
+    signature = ("stat", _signature(root, found, tree_findings))
     if cache and state is None:
         last = _load(folder / SUMMARY_FILE, key)
         if last is not None and last[0] == signature:

@@ -1,0 +1,114 @@
+"""Optional data files of an activity, checked against its own MS-Var records.
+
+``metadata/<opd>/<tahun-slug>/data/*.csv``: each column is a variable of the activity, named by
+the variable's slug (its file name). The Frictionless Table Schema of a file is derived from
+those MS-Var records — type from *Tipe Data*, allowed codes from *Klasifikasi Isian* or the
+code list it cites — and the file is validated with Frictionless. Nothing is declared twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from .catalog import Catalog, Record
+from .findings import GALAT, Finding
+from .schema import Schemas
+
+TYPES = {"Integer": "integer", "Float": "number", "Numerik": "number", "Karakter": "string", "String": "string",
+         "Tanggal": "date", "Array": "string"}  # fmt: skip
+MESSAGES = {
+    "type-error": "Nilai '{cell}' bukan {type} seperti Tipe Data variabel ini.",
+    "constraint-error": "Nilai '{cell}' bukan kode yang ada di Klasifikasi Isian variabel ini.",
+    "extra-cell": "Baris ini punya lebih banyak sel daripada judul kolom.",
+    "missing-cell": "Baris ini punya lebih sedikit sel daripada judul kolom.",
+    "blank-row": "Baris kosong.",
+    "duplicate-label": "Judul kolom '{label}' ditulis dua kali.",
+    "blank-label": "Ada kolom tanpa judul.",
+}
+TYPE_WORDS = {"integer": "bilangan bulat", "number": "angka", "date": "tanggal (TTTT-BB-HH)", "string": "teks"}
+
+
+def field_for(variable: Record, schemas: Schemas) -> dict:
+    """The Frictionless field of one MS-Var record."""
+    data = variable.data
+    kind = TYPES.get(data.get("tipe_data"), "string")
+    field = {"name": variable.slug, "type": kind, "title": str(data.get("nama", variable.slug))}
+    codes = [str(i["kode"]) for i in data.get("klasifikasi_isian") or [] if isinstance(i, dict) and "kode" in i]
+    if not codes and data.get("klasifikasi_referensi") in schemas.codelists:
+        codes = schemas.codelists[data["klasifikasi_referensi"]].values()
+    if codes:
+        field["type"] = "string"  # codes keep leading zeros
+        field["constraints"] = {"enum": codes}
+    return field
+
+
+def table_schema(activity: Record, catalog: Catalog, schemas: Schemas) -> dict:
+    """The Table Schema derived from all variables of ``activity``."""
+    return {
+        "fields": [
+            field_for(v, schemas) for v in sorted(catalog.children(activity.ident, "variabel"), key=lambda r: r.slug)
+        ]
+    }
+
+
+def data_files(root: Path, activity: Record) -> list[str]:
+    folder = os.path.join(root, os.path.dirname(activity.path), "data")
+    if not os.path.isdir(folder):
+        return []
+    return sorted(
+        f"{os.path.dirname(activity.path)}/data/{name}" for name in os.listdir(folder) if name.endswith(".csv")
+    )
+
+
+def data_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+    out = []
+    for activity in catalog.of("kegiatan"):
+        files = data_files(catalog.root, activity)
+        if files:
+            schema = table_schema(activity, catalog, schemas)
+            for rel in files:
+                out.extend(check_file(catalog.root, rel, schema))
+    return out
+
+
+def _finding(rel, kode, pesan, saran, baris=None, lokasi=None, label=None) -> Finding:
+    return Finding(kode, GALAT, rel, pesan, saran, baris, lokasi, None, label, "Data")
+
+
+def check_file(root: Path, rel: str, schema: dict) -> list[Finding]:
+    from frictionless import Resource, Schema  # heavy: imported only when there are data files
+
+    path = Path(root) / rel
+    fields = {f["name"]: f for f in schema["fields"]}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return [_finding(rel, "data-tidak-terbaca", "Berkas data bukan CSV UTF-8 yang dapat dibaca.",
+                         "Simpan ulang sebagai CSV (UTF-8, pemisah koma).")]  # fmt: skip
+    header = [h.strip() for h in header]
+    unknown = [h for h in header if h and h not in fields]
+    if unknown:
+        return [_finding(rel, "data-kolom-tak-dikenal", f"Kolom '{h}' bukan slug variabel (MS-Var) kegiatan ini.",
+                         "Judul kolom adalah nama berkas variabel tanpa .yaml; yang ada: " + ", ".join(fields) + ".",
+                         1, h) for h in unknown]  # fmt: skip
+    used = Schema.from_descriptor({"fields": [fields[h] for h in header if h]})
+    # relative path + basepath: Frictionless refuses absolute paths as unsafe
+    report = Resource(path=path.name, basepath=str(path.parent), schema=used, format="csv", encoding="utf-8").validate()
+    out = []
+    for task in report.tasks:
+        for error in task.errors:
+            label = getattr(error, "field_name", None) or getattr(error, "label", None)
+            title = fields.get(label, {}).get("title") if label else None
+            cell = getattr(error, "cell", "")
+            ftype = fields.get(label, {}).get("type", "string") if label else "string"
+            text = MESSAGES.get(error.type, "Isi berkas tidak sesuai: {note}")
+            out.append(_finding(
+                rel, f"data-{error.type}",
+                text.format(cell=cell, type=TYPE_WORDS.get(ftype, ftype), label=label, note=error.note),
+                "Perbaiki selnya di berkas CSV, atau perbaiki Tipe Data/Klasifikasi Isian di MS-Var variabel tersebut.",
+                getattr(error, "row_number", None), label, title,
+            ))  # fmt: skip
+    return out
