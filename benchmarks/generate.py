@@ -10,6 +10,7 @@ drawn from a fixed Indonesian vocabulary so that search queries have realistic h
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import shutil
 import sys
@@ -33,8 +34,27 @@ SECTORS = ["Kesehatan", "Pendidikan dan Pelatihan", "Pertanian dan Perikanan", "
            "Demografi dan Kependudukan", "Transportasi", "Keuangan", "Industri dan Jasa", "Pembangunan"]  # fmt: skip
 
 
+def _vocabulary(size: int = 4000) -> list[str]:
+    """The 100 real words first, then made-up Indonesian-like words (consonant-vowel syllables)."""
+    rng = random.Random(0)
+    syllables = [c + v for c in "bcdgjklmnprstw" for v in "aiueo"] + ["ng", "ny"]
+    words = list(WORDS)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+VOCABULARY = _vocabulary()
+# Zipf-like word frequencies, as in real text: a few words are everywhere, most are rare
+_CUMULATIVE = list(itertools.accumulate(1 / (rank + 1) ** 1.07 for rank in range(len(VOCABULARY))))
+
+
 def phrase(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n))
+    return " ".join(rng.choices(VOCABULARY, cum_weights=_CUMULATIVE, k=n))
 
 
 def dump(path: Path, data: dict) -> None:

@@ -23,7 +23,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from generate import REPO, WORDS, generate
+from generate import REPO, VOCABULARY, generate
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -144,10 +144,12 @@ def main() -> None:
         "--katalog", type=Path, help="use this existing catalog (of --kegiatan activities) instead of generating"
     )
     args = parser.parse_args()
-    if args.dua_kata:  # two words must both match: closer to how people search a catalog
-        queries = [f"{WORDS[k * 9 % len(WORDS)]} {WORDS[(k * 9 + 31) % len(WORDS)]}" for k in range(args.queries)]
-    else:  # one word of a 100-word vocabulary: matches about a third of all pages (the worst case)
-        queries = [WORDS[k * 9 % len(WORDS)] for k in range(args.queries)]
+    # words by frequency rank in the generator's Zipf vocabulary: from very common to rare
+    ranks = [5, 20, 60, 150, 400, 900, 2000][: args.queries]
+    if args.dua_kata:  # two words that must both match
+        queries = [f"{VOCABULARY[r]} {VOCABULARY[r // 2 + 1]}" for r in ranks]
+    else:
+        queries = [VOCABULARY[r] for r in ranks]
 
     rows = []
     browser = pw = None
