@@ -338,3 +338,45 @@ def import_cmd(file: Path, dest: Path | None, fmt: str) -> None:
     if counts["galat"]:
         click.echo("Berkas sudah ditulis; perbaiki galat di atas (di Excel lalu impor ulang, atau langsung di YAML).")
         raise SystemExit(1)
+
+
+@main.command(name="diff")
+@click.argument("base")
+@click.argument("head", default="HEAD")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown untuk komentar pull request, json untuk alat lain.",
+)
+@click.option(
+    "--repo",
+    default=".",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder katalog di dalam repositori git.",
+)
+@click.option("--keluar", "out", default=None, type=click.Path(dir_okay=False, path_type=Path), help="Tulis ke berkas.")
+def diff_cmd(base: str, head: str, fmt: str, repo: Path, out: Path | None) -> None:
+    """Perbedaan metadata antara dua revisi git, dengan nomor dan nama isian formulir.
+
+    Untuk peninjau pull request: misalnya satudata diff origin/main HEAD. Setiap rekaman yang
+    ditambah, dihapus atau berubah disebut dengan judulnya; setiap isian yang berubah dengan
+    nomor dan labelnya (nilai lama → baru; daftar: butir ditambah/dihapus); riwayat SOP
+    diringkas sebagai peristiwa baru. Berkas yang tidak dapat dibaca dilaporkan.
+    """
+    from .diff import GitError, diff, to_markdown
+
+    try:
+        report = diff(find_root(repo.resolve()), base, head)
+    except GitError as exc:
+        click.secho(f"Perbedaan tidak dapat dihitung: {exc}", fg="red", bold=True, err=True)
+        raise SystemExit(2) from None
+    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json" else to_markdown(report)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Ditulis ke {out}.")
+    else:
+        click.echo(text, nl=False)
