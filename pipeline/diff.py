@@ -64,6 +64,8 @@ class Revision:
 
 
 def resolve(repo: Path, rev: str) -> Revision:
+    if not rev or rev.startswith("-"):
+        raise GitError(f"Revisi '{rev}' tidak sah.")
     try:
         sha = _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except GitError:

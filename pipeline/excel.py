@@ -1158,6 +1158,17 @@ def _read_sheet(ws, sheet: Sheet, data: WorkbookData) -> list[Row] | None:
             )
         )
         return None
+    lost = [c.key for c in sheet.data_columns if c.key not in seen]
+    if lost and not sheet.is_main:  # items are rewritten whole: a missing column would empty that field
+        data.findings.append(
+            _book_finding(
+                f"{book} › {sheet.name}",
+                "excel-kolom-hilang",
+                f"Lembar {sheet.name} tidak memiliki kolom {', '.join(lost)} di baris 2.",
+                "Kembalikan kolomnya (buat ekspor atau templat baru); tanpa kolom itu isiannya akan terhapus.",
+            )
+        )
+        return None
     data.columns[sheet.name] = {c.key for c in header.values()}
     rows: list[Row] = []
     reported_columns: set[int] = set()

@@ -153,6 +153,8 @@ def test_unknown_revisions_and_non_repositories_are_explained(repo, tmp_path_fac
     result = run("diff", "tidak-ada", "HEAD", "--repo", repo.root)
     assert result.exit_code == 2
     assert "Revisi 'tidak-ada' tidak ditemukan" in result.output
+    result = run("diff", "--repo", repo.root, "--", "--output=/tmp/x", "HEAD")
+    assert result.exit_code == 2 and "tidak sah" in result.output
     plain = tmp_path_factory.mktemp("bukan-git")
     result = run("diff", "main", "HEAD", "--repo", plain)
     assert result.exit_code == 2

@@ -147,6 +147,13 @@ def test_template_dropdowns_come_from_enums_and_code_lists(template):
     assert _list_values(template, prov.formula1) == ["35"]
 
 
+def test_template_isi_is_the_export(catalog, tmp_path):
+    filled = tmp_path / "isi.xlsx"
+    assert run("template", catalog.root, "--isi", "--keluar", filled).exit_code == 0
+    assert cells(filled) == cells(export(catalog.root, tmp_path / "ekspor.xlsx"))
+    assert openpyxl.load_workbook(filled)["MS-Var"]["C3"].value == "jumlah-kelahiran-hidup"
+
+
 def test_template_needs_an_xlsx_name(tmp_path):
     result = run("template", REPO, "--keluar", tmp_path / "templat.csv")
     assert result.exit_code == 2

@@ -335,6 +335,20 @@ def test_unknown_sheets_and_columns_with_data_are_refused(catalog, tmp_path):
     assert snapshot(catalog.root) == before
 
 
+def test_a_list_sheet_missing_a_column_is_refused_rather_than_emptying_that_field(catalog, tmp_path):
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["MS-Keg 3.4 Variabel"]
+    ws.delete_cols(column(ws, "definisi"))
+    wb.save(xlsx)
+    before = snapshot(catalog.root)
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert "[excel-kolom-hilang]" in result.output
+    assert "Lembar MS-Keg 3.4 Variabel tidak memiliki kolom definisi" in result.output
+    assert snapshot(catalog.root) == before
+
+
 def test_a_sheet_without_its_key_row_is_refused(catalog, tmp_path):
     xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
     wb = openpyxl.load_workbook(xlsx)
