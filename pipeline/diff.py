@@ -513,6 +513,6 @@ def to_markdown(report: Report) -> str:
             lines.append("")
     if report.other:
         lines += ["### Berkas lain di metadata/", ""]
-        lines += [f"- `{path}` ({status})" for path, status in report.other]
+        lines += [f"- {md(path)} ({status})" for path, status in report.other]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

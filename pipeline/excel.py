@@ -772,7 +772,7 @@ class _Lists:
         if key not in self.refs:
             col = len(self.refs) + 1
             letter = get_column_letter(col)
-            self.ws.cell(row=1, column=col, value=name)
+            _put(self.ws, 1, col, name, True)
             for i, value in enumerate(values, start=2):
                 _put(self.ws, i, col, value, True)
             self.refs[key] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
@@ -805,12 +805,14 @@ def _write_sheet(ws, sheet: Sheet, schemas: Schemas, lists: _Lists, rows: list[l
     fill = _FILL_MAIN if sheet.is_main else _FILL_CHILD
     for i, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
-        head = ws.cell(row=1, column=i, value=column.heading)
+        _put(ws, 1, i, column.heading, True)  # a catalog may ship its own schemas: never a formula
+        head = ws.cell(row=1, column=i)
         head.font = _HEAD_FONT
         head.fill = _FILL_ID if column.identity else fill
         head.alignment = _WRAP_TOP
         head.comment = _help_comment(column, schemas)
-        key = ws.cell(row=2, column=i, value=column.key)
+        _put(ws, 2, i, column.key, True)
+        key = ws.cell(row=2, column=i)
         key.font = _KEY_FONT
         ws.column_dimensions[letter].width = _width(column)
         if _text_column(column):

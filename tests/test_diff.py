@@ -134,7 +134,10 @@ def test_no_change_and_other_files(repo):
     repo.text(f"{ACTIVITY}/data/datapackage.json", "{}")
     commit(repo.root)
     out = diff(repo).output
-    assert f"- `{ACTIVITY}/data/datapackage.json` (ditambah)" in out
+    assert f"- {ACTIVITY}/data/datapackage.json (ditambah)" in out
+    repo.text(f"{ACTIVITY}/data/a`b|<i>.txt", "x")
+    commit(repo.root)
+    assert "data/a\\`b\\|&lt;i&gt;.txt (ditambah)" in diff(repo).output
 
 
 def test_a_catalog_in_a_subfolder_of_the_repository(tmp_path):

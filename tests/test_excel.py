@@ -154,6 +154,16 @@ def test_template_isi_is_the_export(catalog, tmp_path):
     assert openpyxl.load_workbook(filled)["MS-Var"]["C3"].value == "jumlah-kelahiran-hidup"
 
 
+def test_a_catalogs_own_schema_text_never_becomes_a_formula(catalog, tmp_path):
+    shutil.copytree(BUNDLED, catalog.root / "schemas")
+    path = catalog.root / "schemas/kegiatan.schema.json"
+    path.write_text(path.read_text().replace('"title": "Judul Kegiatan"', '"title": "=1+1"'))
+    out = tmp_path / "templat.xlsx"
+    assert run("template", catalog.root, "--keluar", out).exit_code == 0
+    cell = openpyxl.load_workbook(out)["MS-Keg"]["C1"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
 def test_template_needs_an_xlsx_name(tmp_path):
     result = run("template", REPO, "--keluar", tmp_path / "templat.csv")
     assert result.exit_code == 2
