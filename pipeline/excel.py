@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,10 +381,14 @@ def escape_text(text: str) -> str:
     return _XML_BAD.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
-def unescape_text(text: str) -> str:
+def unescape_text(text: str, only_illegal: bool = False) -> str:
+    """Cell text → text. ``only_illegal``: decode only characters XML cannot hold (LibreOffice files)."""
+
     def one(m: re.Match) -> str:
         code = int(m.group(1), 16)
-        return m.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
+        if 0xD800 <= code <= 0xDFFF or (only_illegal and not _XML_BAD.match(chr(code))):
+            return m.group(0)
+        return chr(code)
 
     return _ESCAPED.sub(one, text)
 
@@ -471,8 +476,12 @@ def export_content(column: Column, value: Any) -> Any:
     raise Unrepresentable(f"jenis nilai {type(value).__name__}")  # pragma: no cover - the loader makes no others
 
 
-def read_content(cell) -> Any:
-    """A cell → its content: text (unescaped), number, bool, :class:`ExcelDate`, formula or error."""
+def read_content(cell, libreoffice: bool = False) -> Any:
+    """A cell → its content: text (unescaped), number, bool, :class:`ExcelDate`, formula or error.
+
+    LibreOffice writes a literal ``_x0041_`` unescaped (Excel writes ``_x005F_x0041_``), so in its
+    files only escapes of characters XML cannot carry are decoded.
+    """
     if cell.data_type == "f":
         return Formula(str(cell.value))
     if cell.data_type == "e":
@@ -481,7 +490,7 @@ def read_content(cell) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        value = unescape_text(value)
+        value = unescape_text(value, only_illegal=libreoffice)
         return value if value else None
     if isinstance(value, (datetime.datetime, datetime.date)):
         day = value.date() if isinstance(value, datetime.datetime) else value
@@ -989,6 +998,7 @@ class WorkbookData:
     sheets: set[str] = field(default_factory=set)  # layout sheets found
     columns: dict[str, set[str]] = field(default_factory=dict)  # sheet → column keys found
     findings: list[Finding] = field(default_factory=list)
+    libreoffice: bool = False  # saved by LibreOffice (see read_content)
 
     def record(self, kind: str, ident: str) -> RecordRows | None:
         return next((r for r in self.records if r.kind == kind and r.ident == ident), None)
@@ -1014,6 +1024,17 @@ def _book_finding(book: str, kode: str, pesan: str, saran: str) -> Finding:
     return Finding(kode=kode, tingkat=GALAT, berkas=book, pesan=pesan, saran=saran)
 
 
+def _application(path: Path) -> str:
+    """The program that last saved the workbook (docProps/app.xml), or ''."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            text = z.read("docProps/app.xml").decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return ""
+    found = re.search(r"<Application>([^<]*)</Application>", text)
+    return found.group(1).strip() if found else ""
+
+
 def read_workbook(path: Path, layout: Layout) -> WorkbookData:
     """Read every known sheet; structural problems (not cell values) become findings."""
     book = path.name
@@ -1031,6 +1052,7 @@ def read_workbook(path: Path, layout: Layout) -> WorkbookData:
             )
             return data
         wb = load_workbook(path, data_only=False)
+        data.libreoffice = _application(path).startswith("LibreOffice")
     except Exception as exc:  # openpyxl raises many kinds of errors for damaged or foreign files
         data.findings.append(
             _book_finding(
@@ -1178,7 +1200,7 @@ def _read_sheet(ws, sheet: Sheet, data: WorkbookData) -> list[Row] | None:
         contents: dict[str, tuple[Any, CellRef]] = {}
         for cell in cells:
             if cell.column in header:
-                content = read_content(cell)
+                content = read_content(cell, data.libreoffice)
                 if content is not None:
                     contents[header[cell.column].key] = (content, CellRef(sheet.name, r, cell.column))
             elif cell.column in bad_columns and cell.value is not None and cell.column not in reported_columns:

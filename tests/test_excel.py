@@ -320,3 +320,50 @@ def test_export_of_one_opd_folder(tmp_path):
     assert {c.value for c in wb["MS-Keg"]["A"][2:]} == {"dinkes"}
     assert [c.value for c in wb["OPD"]["A"][2:]] == ["dinkes"]
     assert wb["MS-Keg"].max_row == 2 + 3
+
+
+def _rewrite(xlsx, changes):
+    """Rewrite parts of an .xlsx (a zip) the way another program would save them."""
+    with zipfile.ZipFile(xlsx) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    for name, (old, new) in changes.items():
+        parts[name] = parts[name].replace(old, new)
+    with zipfile.ZipFile(xlsx, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_libreoffice_files_keep_literal_escape_like_text(catalog, tmp_path):
+    catalog.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"alias": "KODE_x0041_"})
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    with zipfile.ZipFile(xlsx) as z:
+        sheet = next(n for n in z.namelist() if b"KODE_x005F_x0041_" in z.read(n))
+    # LibreOffice writes the literal text unescaped, and names itself in docProps/app.xml
+    _rewrite(xlsx, {sheet: (b"KODE_x005F_x0041_", b"KODE_x0041_")})
+    saved_by_excel = cells(xlsx)
+    assert ("KODE_x0041_", "s") in saved_by_excel.values()  # Excel would read this as 'KODEA'
+    _rewrite(xlsx, {"docProps/app.xml": (b"Microsoft Excel Compatible / Openpyxl 3.1.5", b"LibreOffice/7.4.7.2")})
+    before = snapshot(catalog.root)
+    assert import_(xlsx, catalog.root).exit_code == 0
+    assert snapshot(catalog.root) == before
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice tidak terpasang")
+def test_a_workbook_saved_again_by_libreoffice_imports_without_changes(tmp_path):
+    import subprocess
+
+    root = _sample(tmp_path)
+    xlsx = export(root, tmp_path / "asli.xlsx")
+    out = tmp_path / "libreoffice"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profil", "--headless", "--norestore",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )  # fmt: skip
+    before = snapshot(root)
+    result = import_(out / "asli.xlsx", root)
+    assert result.exit_code == 0, result.output
+    assert "122 rekaman tidak berubah" in result.output
+    assert snapshot(root) == before
