@@ -227,8 +227,8 @@ class _Planner:
         if self.parent_missing(rows):
             return None
         old = record.data if record is not None else {}
-        path = record.path if record else record_path(kind, ident)
-        plan = Planned(kind, ident, path, record is not None, copy.deepcopy(old))
+        rel = record.path if record else record_path(kind, ident)
+        plan = Planned(kind, ident, rel, record is not None, copy.deepcopy(old))
         order = _order(self.schemas, kind)
         for path, target in self.layout.leaves(kind):
             if isinstance(target, Column):
