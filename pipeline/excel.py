@@ -826,13 +826,11 @@ def _write_sheet(ws, sheet: Sheet, schemas: Schemas, lists: _Lists, rows: list[l
         ws.column_dimensions[letter].width = _width(column)
         if _text_column(column):
             ws.column_dimensions[letter].number_format = "@"  # typed codes keep leading zeros
-    ws.row_dimensions[1].height = 48
+    ws.row_dimensions[1].height = 62  # four lines of a long label; the full text is in the comment
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=len(sheet.ids) + 1)
     for r, values in enumerate(rows, start=FIRST_ROW):
         for c, (column, content) in enumerate(zip(sheet.columns, values, strict=True), start=1):
-            _put(ws, r, c, content, _text_column(column))
-            if column.kind == "text" and isinstance(content, str):
-                ws.cell(row=r, column=c).alignment = _WRAP_TOP
+            _put(ws, r, c, content, _text_column(column))  # one line per record: long text shows in the formula bar
     last = max(FIRST_ROW + TEMPLATE_ROWS - 1, FIRST_ROW + len(rows) + 199)
     for i, column in enumerate(sheet.columns, start=1):
         dv = _validation(column, schemas, lists)
