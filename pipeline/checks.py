@@ -179,7 +179,12 @@ def schema_findings(record: Record, rs: RecordSchema) -> list[Finding]:
     out = []
     for top in rs.errors(record.data):
         for error in _leaves(top):
-            out.append(_translate(record, rs, error))
+            if error.validator == "required" and isinstance(error.instance, dict):
+                # jsonschema reports the first missing key; the person needs all of them at once
+                missing = [k for k in error.validator_value if k not in error.instance]
+                out.extend(_translate(record, rs, error, key) for key in missing)
+            else:
+                out.append(_translate(record, rs, error))
     return out
 
 
@@ -204,7 +209,7 @@ def _choices(options: list, value=None) -> str:
     return text
 
 
-def _translate(record: Record, rs: RecordSchema, error: ValidationError) -> Finding:
+def _translate(record: Record, rs: RecordSchema, error: ValidationError, missing: str = "") -> Finding:
     path = tuple(error.absolute_path)
     rule = _rule(rs.schema, error)
     validator = error.validator
@@ -214,11 +219,10 @@ def _translate(record: Record, rs: RecordSchema, error: ValidationError) -> Find
     pesan = saran = ""
 
     if validator == "required":
-        missing = [k for k in error.validator_value if k not in (value or {})]
-        path = path + (missing[0],) if missing else path
+        path = path + (missing,)
         fld = rs.field(path)
         pesan = "Isian wajib belum diisi."
-        saran = f"Isi '{missing[0] if missing else ''}'" + (f": {fld.bantuan}" if fld and fld.bantuan else ".")
+        saran = f"Isi '{missing}'" + (f": {fld.bantuan}" if fld and fld.bantuan else ".")
         kode = "skema-wajib"
     elif validator == "additionalProperties":
         known = list((error.schema.get("properties") or {}).keys())

@@ -14,8 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
+from .catalog import Catalog, Record
+from .excel import build_layout, write_workbook
+from .loader import Document
 from .model import Activity, CatalogModel, Item
 from .schema import RecordSchema
 from .urls import activity_url, item_url
@@ -250,6 +255,21 @@ def _dump(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def model_catalog(model: CatalogModel, root: Path) -> Catalog:
+    """The model's (public) records as a catalog, for writers that read records."""
+    catalog = Catalog(root)
+    for opd in model.opds.values():
+        catalog.add(Record("opd", opd.slug, f"metadata/{opd.slug}/opd.yaml", Document(opd.data)))
+    for a in model.activities:
+        catalog.add(Record("kegiatan", a.ident, f"metadata/{a.ident}/kegiatan.yaml", Document(a.data)))
+        for item in (*a.variables, *a.indicators):
+            folder = "variabel" if item.kind == "variabel" else "indikator"
+            catalog.add(
+                Record(item.kind, item.ident, f"metadata/{a.ident}/{folder}/{item.slug}.yaml", Document(item.data))
+            )
+    return catalog
+
+
 def write_exports(model: CatalogModel, site: Path, base: str | None = None) -> int:
     """Write every export into ``site/api``; returns the number of files written."""
     api = site / "api"
@@ -270,4 +290,20 @@ def write_exports(model: CatalogModel, site: Path, base: str | None = None) -> i
         header[kind] = head
     _dump(api / "datapackage.json", datapackage(model, header))
     _dump(api / "dcat.jsonld", dcat(model, base))
-    return count + 7
+    # the same workbook layout as `satudata export-xlsx`, from the published records only
+    write_workbook(api / "katalog.xlsx", build_layout(model.schemas), model_catalog(model, site))
+    fix_zip_times(api / "katalog.xlsx")
+    return count + 8
+
+
+def fix_zip_times(path: Path) -> None:
+    """Rewrite an XLSX without the write time (zip entry dates, document properties), so the
+    same catalog gives the same bytes."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    stamp = "2000-01-01T00:00:00Z"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in items:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            zout.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)

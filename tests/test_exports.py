@@ -76,3 +76,15 @@ def test_csv_cells_cannot_run_as_formulas(portal):
     with open(site / "api/variabel.csv", encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["nama"] == "Jumlah kelahiran hidup")
     assert row["definisi"] == "'=cmd|' /C calc'!A0"
+
+
+def test_public_workbook_has_public_records_only(portal):
+    from openpyxl import load_workbook
+
+    portal.write(f"{ACTIVITY}/variabel/nik-responden.yaml", VARIABEL | {"nama": "NIK Responden", "akses_umum": "Tidak"})
+    site = portal.build()
+    book = load_workbook(site / "api/katalog.xlsx")
+    values = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "Jumlah kelahiran hidup" in values and "Angka Kematian Bayi" in values
+    for secret in ("NIK Responden", "Survei Draf Rahasia", "Siti Aminah", "siti@example.org"):
+        assert not any(secret in v for v in values), secret

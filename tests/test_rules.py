@@ -564,3 +564,9 @@ def test_same_opd_records_are_not_duplicates_of_each_other(catalog):
     catalog.write("metadata/dinkes/2024-profil-kesehatan/kegiatan.yaml", KOMPROMIN | {"tahun": 2024})
     catalog.write("metadata/dinkes/2024-profil-kesehatan/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL)
     assert "duplikasi-opd-lain" not in catalog.codes()
+
+
+def test_every_missing_required_field_is_reported(catalog):
+    catalog.write(VAR, edit(VARIABEL, definisi=DELETE, konsep=DELETE, tipe_data=DELETE))
+    hits = sorted(f.lokasi for f in catalog.findings() if f.kode == "skema-wajib")
+    assert hits == ["definisi", "konsep", "tipe_data"]
