@@ -165,7 +165,14 @@ def git_state(root: Path) -> str | None:
     status = git("status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all", "--", *GIT_PATHS)
     if trees is None or status is None:
         return None
-    return hashlib.blake2b(f"{trees}\0{status}".encode(), digest_size=16).hexdigest()
+    h = hashlib.blake2b(f"{trees}\0{status}".encode(), digest_size=16)
+    # status says *that* a file differs from HEAD, not *how*: two different uncommitted edits
+    # of one file look the same, so the bytes of every listed file go into the state too
+    for entry in status.split("\0"):
+        path = root / entry[3:] if len(entry) > 3 else None
+        if path is not None and path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def validate_catalog(root: Path, schemas: Schemas, workers: int | None = None, cache: bool = True) -> Result:

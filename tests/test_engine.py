@@ -112,9 +112,15 @@ def test_git_state_short_circuits_only_when_nothing_changed(catalog):
     catalog.write(f"{ACTIVITY}/indikator/angka-kematian-bayi.yaml", INDIKATOR | {"variabel_pembangun": ["hilang"]})
     result = fast(catalog.root)  # uncommitted edit
     assert not result.stats.unchanged and [f.kode for f in result.findings] == ["rujukan-variabel"]
+    # a second, different uncommitted edit of the same file: git status reads the same
+    catalog.write(f"{ACTIVITY}/indikator/angka-kematian-bayi.yaml", INDIKATOR | {"variabel_pembangun": ["hilang-lagi"]})
+    result = fast(catalog.root)
+    assert not result.stats.unchanged and "'hilang-lagi'" in result.findings[0].pesan
     catalog.write(f"{ACTIVITY}/variabel/baru.yaml", VARIABEL | {"nama": "Jumlah kelahiran hidup"})  # untracked
     assert "nama-ganda" in {f.kode for f in fast(catalog.root).findings}
     assert fast(catalog.root).stats.unchanged
+    catalog.write(f"{ACTIVITY}/variabel/baru.yaml", VARIABEL | {"nama": "Jumlah kelahiran mati"})  # untracked, edited
+    assert "nama-ganda" not in {f.kode for f in fast(catalog.root).findings}
 
 
 def test_without_cache_nothing_is_written(catalog):
