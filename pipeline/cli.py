@@ -23,6 +23,11 @@ from .sop import markdown as sop_markdown
 from .sunting import append_event
 
 
+def format_option(choices: list[str], default: str, help: str):
+    """The --format option shared by commands that print for people and for tools."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help=help)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="satudata", message="%(prog)s %(version)s")
 def main() -> None:
@@ -37,14 +42,7 @@ def _under(finding: Finding, root: Path, target: Path) -> bool:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["teks", "json"]),
-    default="teks",
-    show_default=True,
-    help="Bentuk keluaran: teks untuk dibaca, json untuk alat lain.",
-)
+@format_option(["teks", "json"], "teks", "Bentuk keluaran: teks untuk dibaca, json untuk alat lain.")
 @click.option("--ketat", is_flag=True, help="Peringatan juga dianggap gagal (kode keluar 1).")
 @click.option(
     "--tanpa-cache", is_flag=True, help="Periksa ulang semua berkas; jangan baca atau tulis .satudata-cache/."
@@ -404,14 +402,7 @@ def _note(row: dict) -> str:
 @main.command(name="status")
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--pada", help="Hitung status pada waktu ini, misalnya 2025-02-10T09:00:00+07:00 (bawaan: sekarang).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["teks", "json"]),
-    default="teks",
-    show_default=True,
-    help="Bentuk keluaran: tabel untuk dibaca, json untuk alat lain.",
-)
+@format_option(["teks", "json"], "teks", "Bentuk keluaran: tabel untuk dibaca, json untuk alat lain.")
 def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
     """Posisi setiap kegiatan dalam alur SOP: langkah terakhir, siapa yang harus bertindak,
     lama menunggu dalam waktu kerja dibanding waktu baku SOP, dan yang terlambat.
@@ -484,13 +475,10 @@ def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
     show_default=True,
     help="Folder repositori git katalog.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["teks", "json", "markdown"]),
-    default="teks",
-    show_default=True,
-    help="teks untuk dibaca, json untuk alat lain, markdown untuk ringkasan di halaman PR.",
+@format_option(
+    ["teks", "json", "markdown"],
+    "teks",
+    "teks untuk dibaca, json untuk alat lain, markdown untuk ringkasan di halaman PR.",
 )
 def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None:
     """Periksa perubahan PR terhadap aturan alur dan peran (roles.yaml di cabang dasar).
@@ -572,13 +560,8 @@ def codeowners_cmd(path: Path, periksa: bool) -> None:
 
 @main.command(name="sop")
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["teks", "markdown", "json"]),
-    default="teks",
-    show_default=True,
-    help="teks untuk dibaca, markdown untuk dokumentasi, json untuk alat lain.",
+@format_option(
+    ["teks", "markdown", "json"], "teks", "teks untuk dibaca, markdown untuk dokumentasi, json untuk alat lain."
 )
 @click.option(
     "--perbarui",
@@ -722,14 +705,7 @@ def _export(path: Path, out: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder katalog tujuan (berisi atau akan berisi metadata/). Bawaan: katalog di folder ini.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["teks", "json"]),
-    default="teks",
-    show_default=True,
-    help="Bentuk keluaran.",
-)
+@format_option(["teks", "json"], "teks", "Bentuk keluaran.")
 def import_cmd(file: Path, dest: Path | None, fmt: str) -> None:
     """Masukkan buku kerja Excel (dari templat atau export-xlsx) ke berkas YAML di metadata/.
 
@@ -796,14 +772,7 @@ def import_cmd(file: Path, dest: Path | None, fmt: str) -> None:
 @main.command(name="diff")
 @click.argument("base")
 @click.argument("head", default="HEAD")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="markdown untuk komentar pull request, json untuk alat lain.",
-)
+@format_option(["markdown", "json"], "markdown", "markdown untuk komentar pull request, json untuk alat lain.")
 @click.option(
     "--repo",
     default=".",
