@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import resource
 import shutil
 import statistics
 import tempfile
@@ -179,6 +180,8 @@ def main() -> None:
                 "render_ms_per_page": 1000 * ours.render_seconds / ours.record_pages,
                 "pagefind_s": ours.search_seconds,
                 "pagefind_bytes": folder_bytes(root / "site" / "pagefind"),
+                "site_bytes": folder_bytes(root / "site"),
+                "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             }
             if n <= args.material_max:
                 seconds, pages = plain_material(root, model, root / "plain")
