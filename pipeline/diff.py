@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 from .catalog import Catalog, Record, load_catalog
 from .excel import WORKFLOW_KEYS
 from .findings import Finding
+from .gitrepo import GitError, git
 from .loader import MAX_BYTES
 from .schema import BUNDLED, KINDS, Field, RecordSchema, Schemas
 from .yamlio import same
@@ -31,26 +31,12 @@ TITLE_KEY = {"opd": "nama", "kegiatan": "judul_kegiatan", "variabel": "nama", "i
 CELL_LIMIT = 1000  # characters per table cell in Markdown (a PR comment holds 65,536)
 
 
-class GitError(Exception):
-    """A git command failed; the message is for the person who ran ``satudata diff``."""
-
-
 class _Missing:
     def __repr__(self) -> str:  # pragma: no cover
         return "MISSING"
 
 
 MISSING: Any = _Missing()
-
-
-def _git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
-    try:
-        proc = subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitError("Perintah git tidak ditemukan; pasang git terlebih dahulu.") from None
-    if proc.returncode != 0:
-        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} gagal")
-    return proc.stdout
 
 
 @dataclass(frozen=True)
@@ -67,7 +53,7 @@ def resolve(repo: Path, rev: str) -> Revision:
     if not rev or rev.startswith("-"):
         raise GitError(f"Revisi '{rev}' tidak sah.")
     try:
-        sha = _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+        sha = git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except GitError:
         sha = ""
     if not sha:
@@ -77,7 +63,7 @@ def resolve(repo: Path, rev: str) -> Revision:
 
 def _materialize(top: Path, rev: Revision, prefix: str, dest: Path) -> dict[str, str]:
     """Write the revision's metadata/ and schemas/ under ``dest``; return catalog path → blob id."""
-    listing = _git(top, "ls-tree", "-r", "-l", "-z", rev.commit, "--", f"{prefix}metadata", f"{prefix}schemas")
+    listing = git(top, "ls-tree", "-r", "-l", "-z", rev.commit, "--", f"{prefix}metadata", f"{prefix}schemas")
     blobs: dict[str, str] = {}
     wanted: list[tuple[str, str]] = []
     for entry in listing.split(b"\0"):
@@ -100,7 +86,7 @@ def _materialize(top: Path, rev: Revision, prefix: str, dest: Path) -> dict[str,
         else:
             wanted.append((rel, sha))
     if wanted:
-        out = _git(top, "cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in wanted).encode())
+        out = git(top, "cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in wanted).encode())
         pos = 0
         for rel, _sha in wanted:
             header_end = out.index(b"\n", pos)
@@ -368,8 +354,8 @@ def _load(top: Path, rev: Revision, prefix: str, tmp: Path) -> tuple[Catalog, di
 def diff(repo: Path, base: str, head: str) -> Report:
     """Compare the metadata of two revisions of the git repository holding ``repo``."""
     repo = Path(repo).resolve()
-    top = Path(_git(repo, "rev-parse", "--show-toplevel").decode().strip())
-    prefix = _git(repo, "rev-parse", "--show-prefix").decode().strip()
+    top = Path(git(repo, "rev-parse", "--show-toplevel").decode().strip())
+    prefix = git(repo, "rev-parse", "--show-prefix").decode().strip()
     base_rev, head_rev = resolve(repo, base), resolve(repo, head)
     report = Report(base_rev, head_rev)
     with tempfile.TemporaryDirectory(prefix="satudata-diff-") as tmp:

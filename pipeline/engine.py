@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from . import __version__
 from .catalog import Catalog, Found, Record, discover, not_a_mapping
 from .checks import CROSS_FIELDS, cross_findings, finish, record_findings
 from .findings import Finding
+from .gitrepo import GitError, git
 from .loader import MAX_BYTES, Document, LoadError, check_size, decode, parse
 from .schema import Schemas
 
@@ -149,20 +149,17 @@ def git_state(root: Path) -> str | None:
     of both (uncommitted, untracked and ignored files). Equal states mean equal inputs, and git
     answers from its index in a fraction of the time a walk of the files takes."""
 
-    def git(*args: str) -> str | None:
+    def run(*args: str) -> str | None:
         try:
-            proc = subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired):
+            return git(root, *args).decode("utf-8", "replace")
+        except GitError:
             return None
-        return proc.stdout if proc.returncode == 0 else None
 
-    top = git("rev-parse", "--show-toplevel")
+    top = run("rev-parse", "--show-toplevel")
     if top is None or Path(top.strip()).resolve() != root.resolve():
         return None
-    trees = git("rev-parse", *(f"HEAD:{p}" for p in GIT_PATHS if (root / p).exists()))
-    status = git("status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all", "--", *GIT_PATHS)
+    trees = run("rev-parse", *(f"HEAD:{p}" for p in GIT_PATHS if (root / p).exists()))
+    status = run("status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all", "--", *GIT_PATHS)
     if trees is None or status is None:
         return None
     h = hashlib.blake2b(f"{trees}\0{status}".encode(), digest_size=16)

@@ -23,7 +23,6 @@ BASE (so a pull request cannot grant itself a role). It enforces:
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from pathlib import Path
 from .alur import riwayat, status
 from .catalog import CHILD_DIRS, Catalog, Record
 from .findings import GALAT, Finding
+from .gitrepo import GitError, git
 from .loader import LoadError, decode, load, parse
 from .schema import Schemas
 from .sop import Sop, SopError, load_sop
@@ -138,17 +138,6 @@ def roles_cross_findings(record: Record, catalog: Catalog) -> list[Finding]:
 
 
 # --- git ------------------------------------------------------------------------------------
-
-
-class GitError(Exception):
-    """A git command failed; the message is for people."""
-
-
-def git(repo: Path, *args: str) -> bytes:
-    proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
-    if proc.returncode != 0:
-        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} gagal")
-    return proc.stdout
 
 
 def commit(repo: Path, ref: str) -> str:
