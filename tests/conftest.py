@@ -199,36 +199,26 @@ def catalog(tmp_path) -> CatalogBuilder:
     return CatalogBuilder(tmp_path)
 
 
+PERAN = {1: "opd", 2: "opd", 3: "walidata", 4: "opd", 5: "opd", 6: "bps", 7: "opd"}
+PERAN |= {8: "walidata", 9: "bps", 10: "walidata", 11: "bps", 12: "walidata", 13: "opd"}
+AKTOR = {"opd": "dinkes-pasuruan", "walidata": "walidata-pasuruan", "bps": "bps-kab-pasuruan"}
+
+
+def ev(langkah: int, waktu: str, peran: str | None = None, **extra) -> dict:
+    """One alur event; `waktu` may be '2025-02-03 09:00' (WIB is added)."""
+    if "T" not in waktu:
+        waktu = waktu.replace(" ", "T") + ":00+07:00"
+    peran = peran or PERAN[langkah]
+    return {"langkah": langkah, "waktu": waktu, "peran": peran, "aktor": AKTOR[peran], **extra}
+
+
 def events(*steps, start_day=3):
-    """An alur log with one event per step, a working day apart (roles follow the SOP)."""
-    role = {
-        1: "opd",
-        2: "opd",
-        3: "walidata",
-        4: "opd",
-        5: "opd",
-        6: "bps",
-        7: "opd",
-        8: "walidata",
-        9: "bps",
-        10: "walidata",
-        11: "bps",
-        12: "walidata",
-        13: "opd",
-    }
-    actor = {"opd": "dinkes-pasuruan", "walidata": "walidata-pasuruan", "bps": "bps-pasuruan"}
+    """An alur log with one event per step at 09:00, a day apart from 3 February 2025."""
     out = []
     for i, step in enumerate(steps):
-        e = {
-            "langkah": step,
-            "waktu": f"2025-02-{start_day + i:02d}T09:00:00+07:00",
-            "peran": role[step],
-            "aktor": actor[role[step]],
-            "catatan": f"Langkah {step}",
-        }
-        if step == 6:
-            e |= {"nomor_surat": "V-25.3514.004", "tanggal_surat": f"2025-02-{start_day + i:02d}"}
-        out.append(e)
+        day = f"2025-02-{start_day + i:02d}"
+        extra = {"nomor_surat": "V-25.3514.004", "tanggal_surat": day} if step == 6 else {}
+        out.append(ev(step, f"{day} 09:00", catatan=f"Langkah {step}", **extra))
     return {"riwayat": out}
 
 
@@ -264,18 +254,6 @@ def portal(tmp_path) -> PortalBuilder:
 
 
 # --- SOP workflow -------------------------------------------------------------------------------
-
-PERAN = {1: "opd", 2: "opd", 3: "walidata", 4: "opd", 5: "opd", 6: "bps", 7: "opd"}
-PERAN |= {8: "walidata", 9: "bps", 10: "walidata", 11: "bps", 12: "walidata", 13: "opd"}
-AKTOR = {"opd": "dinkes-pasuruan", "walidata": "walidata-pasuruan", "bps": "bps-kab-pasuruan"}
-
-
-def ev(langkah: int, waktu: str, peran: str | None = None, **extra) -> dict:
-    """One alur event; `waktu` may be '2025-02-03 09:00' (WIB is added)."""
-    if "T" not in waktu:
-        waktu = waktu.replace(" ", "T") + ":00+07:00"
-    peran = peran or PERAN[langkah]
-    return {"langkah": langkah, "waktu": waktu, "peran": peran, "aktor": AKTOR[peran], **extra}
 
 
 def with_log(base: dict, *events: dict) -> dict:
