@@ -218,14 +218,23 @@ def discover(root: Path) -> tuple[list[Found], list[Finding]]:
 
 def read_record(root: Path, kind: str, ident: str, rel: str, loader=load) -> tuple[Record, list[Finding]]:
     """Load one record file; problems become findings, never exceptions."""
+    return as_record(kind, ident, rel, lambda: loader(Path(root) / rel))
+
+
+def as_record(kind: str, ident: str, rel: str, read) -> tuple[Record, list[Finding]]:
+    """A record whose document comes from ``read()``; load problems become findings."""
     record = Record(kind, ident, rel)
     try:
-        record.doc = loader(Path(root) / rel)
+        record.doc = read()
     except LoadError as exc:
-        return record, [_finding(rel, exc.kode, exc.pesan, exc.saran, baris=exc.baris)]
+        return record, [load_finding(rel, exc)]
     if not isinstance(record.doc.data, dict):
         return record, [not_a_mapping(rel)]
     return record, []
+
+
+def load_finding(rel: str, exc: LoadError) -> Finding:
+    return _finding(rel, exc.kode, exc.pesan, exc.saran, baris=exc.baris)
 
 
 def not_a_mapping(rel: str) -> Finding:

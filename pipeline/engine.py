@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .catalog import Catalog, Found, Record, discover, not_a_mapping
+from .catalog import Catalog, Found, Record, as_record, discover, load_finding
 from .checks import CROSS_FIELDS, cross_findings, finish, record_findings
 from .findings import Finding
 from .gitrepo import GitError, git
-from .loader import MAX_BYTES, Document, LoadError, check_size, decode, parse
+from .loader import MAX_BYTES, Document, LoadError, check_size, decode, parse, unreadable
 from .schema import Schemas
 
 CACHE_DIR = ".satudata-cache"
@@ -84,13 +84,9 @@ def fingerprint(schemas: Schemas) -> str:
 
 
 def _check_file(schemas: Schemas, kind: str, ident: str, rel: str, raw: bytes) -> tuple[list[Finding], Document | None]:
-    record = Record(kind, ident, rel)
-    try:
-        record.doc = parse(decode(raw))
-    except LoadError as exc:
-        return [Finding(exc.kode, "galat", rel, exc.pesan, exc.saran, exc.baris)], None
-    if not isinstance(record.doc.data, dict):
-        return [not_a_mapping(rel)], None
+    record, problems = as_record(kind, ident, rel, lambda: parse(decode(raw)))
+    if problems:
+        return problems, None
     return record_findings(record, schemas), prune(record.doc, kind)
 
 
@@ -206,7 +202,7 @@ def validate_catalog(root: Path, schemas: Schemas, workers: int | None = None, c
         try:
             raw = (root / f.rel).read_bytes()
         except OSError as exc:
-            entries[f.rel] = (f.kind, f.ident, f.size, f.mtime_ns, b"", [_unreadable(f.rel, exc)], None)
+            entries[f.rel] = (f.kind, f.ident, f.size, f.mtime_ns, b"", [load_finding(f.rel, unreadable(exc))], None)
             continue
         digest = hashlib.blake2b(raw, digest_size=16).digest()
         if entry is not None and entry[:2] == (f.kind, f.ident) and entry[4] == digest:
@@ -235,17 +231,11 @@ def validate_catalog(root: Path, schemas: Schemas, workers: int | None = None, c
     return Result(findings, counts, stats)
 
 
-def _unreadable(rel: str, exc: OSError) -> Finding:
-    return Finding(
-        "berkas-tidak-terbaca", "galat", rel, f"Berkas tidak dapat dibaca: {exc.strerror}.", "Periksa izin berkas."
-    )
-
-
 def _oversized(rel: str, size: int) -> list[Finding]:
     try:
         check_size(size)
     except LoadError as exc:
-        return [Finding(exc.kode, "galat", rel, exc.pesan, exc.saran, exc.baris)]
+        return [load_finding(rel, exc)]
     return []
 
 

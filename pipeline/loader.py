@@ -294,7 +294,9 @@ def load(path: str | Path) -> Document:
         check_size(path.stat().st_size)  # before reading a huge file into memory
         raw = path.read_bytes()
     except OSError as exc:
-        raise LoadError(
-            "berkas-tidak-terbaca", f"Berkas tidak dapat dibaca: {exc.strerror}.", "Periksa izin berkas."
-        ) from None
+        raise unreadable(exc) from None
     return parse(decode(raw))
+
+
+def unreadable(exc: OSError) -> LoadError:
+    return LoadError("berkas-tidak-terbaca", f"Berkas tidak dapat dibaca: {exc.strerror}.", "Periksa izin berkas.")
