@@ -178,7 +178,7 @@ def main() -> None:
                 "halaman": ours.record_pages,
                 "build_s": ours.seconds,
                 "render_ms_per_page": 1000 * ours.render_seconds / ours.record_pages,
-                "pagefind_s": ours.search_seconds,
+                "pagefind_and_exports_s": ours.index_and_export_seconds,
                 "pagefind_bytes": folder_bytes(root / "site" / "pagefind"),
                 "site_bytes": folder_bytes(root / "site"),
                 "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

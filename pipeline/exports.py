@@ -250,8 +250,10 @@ def item_json(item: Item) -> dict:
     return {"id": item.ident, "kegiatan": item.ident.rsplit("/", 1)[0], "halaman": item_url(item), **item.data}
 
 
-def _dump(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _dump(path: Path, data, made: set[Path]) -> None:
+    if path.parent not in made:  # one mkdir per folder, not one per file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -273,27 +275,28 @@ def model_catalog(model: CatalogModel, root: Path) -> Catalog:
 def write_exports(model: CatalogModel, site: Path, base: str | None = None) -> int:
     """Write every export into ``site/api``; returns the number of files written."""
     api = site / "api"
+    made: set[Path] = set()
     count = 0
     index = []
     for a in model.activities:
-        _dump(api / "kegiatan" / f"{a.ident}.json", record_json(model, a))
+        _dump(api / "kegiatan" / f"{a.ident}.json", record_json(model, a), made)
         count += 1
         for item in [*a.variables, *a.indicators]:
-            _dump(api / item.kind / f"{item.ident}.json", item_json(item))
+            _dump(api / item.kind / f"{item.ident}.json", item_json(item), made)
             count += 1
         index.append({"id": a.ident, "judul": a.title, "opd": a.opd, "tahun": a.year, "sektor": a.sector,
                       "json": f"kegiatan/{a.ident}.json"})  # fmt: skip
-    _dump(api / "katalog.json", {"kegiatan": index})
+    _dump(api / "katalog.json", {"kegiatan": index}, made)
     header = {}
     for kind, (head, rows) in tables(model).items():
         (api / f"{kind}.csv").write_text(_csv(head, rows), encoding="utf-8")
         header[kind] = head
-    _dump(api / "datapackage.json", datapackage(model, header))
-    _dump(api / "dcat.jsonld", dcat(model, base))
+    _dump(api / "datapackage.json", datapackage(model, header), made)
+    _dump(api / "dcat.jsonld", dcat(model, base), made)
     # the same workbook layout as `satudata export-xlsx`, from the published records only
     write_workbook(api / "katalog.xlsx", build_layout(model.schemas), model_catalog(model, site))
     fix_zip_times(api / "katalog.xlsx")
-    return count + 8
+    return count + 1 + len(header) + 3  # katalog.json, the CSVs, datapackage, DCAT, workbook
 
 
 def fix_zip_times(path: Path) -> None:

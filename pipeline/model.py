@@ -12,6 +12,7 @@ import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from .alur import status
@@ -95,15 +96,13 @@ class CatalogModel:
     overdue: dict[str, Counter]  # OPD slug → activities waiting past the SOP time standard, per step
     pada: datetime | None = None  # "as of" for the overdue counts
 
-    def activity(self, ident: str) -> Activity | None:
-        return next((a for a in self.activities if a.ident == ident), None)
+    @cached_property
+    def _items(self) -> dict[tuple[str, str], Item]:
+        """(kind, identity) → item; every indicator page looks its building blocks up here."""
+        return {(i.kind, i.ident): i for a in self.activities for i in (*a.variables, *a.indicators)}
 
     def item(self, kind: str, ident: str) -> Item | None:
-        activity = self.activity(ident.rsplit("/", 1)[0])
-        if activity is None:
-            return None
-        items = activity.variables if kind == "variabel" else activity.indicators
-        return next((i for i in items if i.ident == ident), None)
+        return self._items.get((kind, ident))
 
 
 def strip_private(data: Any, rs: RecordSchema, path: tuple = ()) -> Any:
@@ -153,25 +152,25 @@ def build_model(
         activity.indicators = _items(catalog, schemas, rec, "indikator", internal)
         activities.append(activity)
         opds[rec.opd].activities.append(activity)
+    model = CatalogModel(internal, schemas, opds, activities, progress, overdue, pada)
     if not internal:
-        _drop_hidden_references(activities)
-    return CatalogModel(internal, schemas, opds, activities, progress, overdue, pada)
+        _drop_hidden_references(model)
+    return model
 
 
 REFERENCES = (("variabel_pembangun", "variabel"), ("indikator_pembangun", "indikator"))
 
 
-def _drop_hidden_references(activities: list[Activity]) -> None:
+def _drop_hidden_references(model: CatalogModel) -> None:
     """A public indicator may be built from records that are not public: keep only the count,
     never their identities (a slug can reveal what is confidential)."""
-    shown = {(i.kind, i.ident) for a in activities for i in (*a.variables, *a.indicators)}
-    for a in activities:
+    for a in model.activities:
         for ind in a.indicators:
             for key, kind in REFERENCES:
                 refs = ind.data.get(key)
                 if not isinstance(refs, list) or (kind == "variabel" and "kegiatan_penghasil" in ind.data):
                     continue
-                kept = [r for r in refs if isinstance(r, str) and (kind, resolve_ref(r, a.ident)) in shown]
+                kept = [r for r in refs if isinstance(r, str) and model.item(kind, resolve_ref(r, a.ident))]
                 if len(kept) < len(refs):
                     ind.hidden[key] = len(refs) - len(kept)
                     ind.data[key] = kept

@@ -74,6 +74,7 @@ class Renderer:
     def indicator_page(self, a: Activity, ind: Item) -> Page:
         rs = self.model.schemas["indikator"]
         formula = ind.data.get("rumus")
+        mathml = latex_to_mathml(formula) if isinstance(formula, str) else None
         refs = {key: [self._ref(kind, a, r) for r in ind.data.get(key) or []] for key, kind in REFERENCES}
         if ind.data.get("kegiatan_penghasil"):
             refs["variabel_pembangun"] = [(str(r), None) for r in ind.data.get("variabel_pembangun") or []]
@@ -82,7 +83,7 @@ class Renderer:
                 refs[key].append((f"({ind.hidden[key]} {kind} tidak dipublikasikan)", None))
         return self._page(
             item_url(ind), ind.name, "indikator.html", searchable=True, a=a, ind=ind,
-            mathml=Markup(latex_to_mathml(formula)) if isinstance(formula, str) and latex_to_mathml(formula) else None,
+            mathml=Markup(mathml) if mathml else None,
             fields=fields_html(rs, ind.data, skip={"nama", "rumus", "variabel_pembangun", "indikator_pembangun"}),
             refs=refs,
         )  # fmt: skip

@@ -48,7 +48,7 @@ class BuildResult:
     seconds: float
     mkdocs_seconds: float
     render_seconds: float
-    search_seconds: float
+    index_and_export_seconds: float
     exports: int
 
 
@@ -163,15 +163,20 @@ def write_sitemap(site: Path, site_url: str | None, pages: list[str]) -> None:
         gz.write(xml.encode())
 
 
-def run_pagefind(site: Path) -> None:
-    """Index the record pages (``data-pagefind-body``). No Pagefind filters: its filter index is
-    written in a different order on each run, which would break byte-identical builds."""
-    proc = subprocess.run(
+def start_pagefind(site: Path) -> subprocess.Popen:
+    """Start indexing the record pages (``data-pagefind-body``) in its own process, so the exports
+    can be written meanwhile. No Pagefind filters: its filter index is written in a different
+    order on each run, which would break byte-identical builds."""
+    return subprocess.Popen(
         [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--silent"],
-        capture_output=True, text=True, check=False,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+
+
+def finish_pagefind(proc: subprocess.Popen) -> None:
+    out, err = proc.communicate()
     if proc.returncode != 0:
-        raise BuildError(f"Indeks pencarian (Pagefind) gagal dibuat: {proc.stderr.strip() or proc.stdout.strip()}")
+        raise BuildError(f"Indeks pencarian (Pagefind) gagal dibuat: {err.strip() or out.strip()}")
 
 
 def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None = None) -> BuildResult:
@@ -207,14 +212,17 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         render_seconds += time.perf_counter() - t
         folders = (f.parent.relative_to(site).as_posix() for f in site.rglob("index.html"))
         write_sitemap(site, site_url, ["" if d == "." else d + "/" for d in folders])
-        exports = write_exports(model, site, site_url)
         t = time.perf_counter()
-        run_pagefind(site)
-        search_seconds = time.perf_counter() - t
+        pagefind = start_pagefind(site)  # it reads only the HTML pages, which are complete by now
+        try:
+            exports = write_exports(model, site, site_url)
+        finally:
+            finish_pagefind(pagefind)
+        index_and_export_seconds = time.perf_counter() - t  # Pagefind and the exports run side by side
         _swap(site, out)
         count = sum(1 for _ in out.rglob("index.html"))
         return BuildResult(out, count, len(pages), time.perf_counter() - started,
-                           mkdocs_seconds, render_seconds, search_seconds, exports)  # fmt: skip
+                           mkdocs_seconds, render_seconds, index_and_export_seconds, exports)  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
