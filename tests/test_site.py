@@ -52,6 +52,12 @@ def assert_no_injected_markup(text, path):
     assert parser.problems == [], f"{path}: {parser.problems}"
 
 
+def assert_pages_have_no_injected_markup(site):
+    for path, text in texts(site):
+        if path.suffix == ".html":
+            assert_no_injected_markup(text, path)
+
+
 def digest(site):
     h = hashlib.sha256()
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
@@ -128,9 +134,7 @@ def test_metadata_text_is_escaped(portal):
         | {"nama": "AKB <i>x</i>", "rumus": r"\text{<script>alert(2)</script>} \href{javascript:alert(3)}{y}"},
     )
     site = portal.build()
-    for path, text in texts(site):
-        if path.suffix == ".html":
-            assert_no_injected_markup(text, path)
+    assert_pages_have_no_injected_markup(site)
     page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
 
@@ -234,8 +238,6 @@ def test_html_in_every_text_field_is_shown_as_text(portal):
         portal.write(rel, data)
     assert filled >= 20
     site = portal.build()
-    for path, text in texts(site):
-        if path.suffix == ".html":
-            assert_no_injected_markup(text, path)
+    assert_pages_have_no_injected_markup(site)
     page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
     assert "&lt;script&gt;alert(&#34;perencanaan.latar_belakang&#34;)&lt;/script&gt;" in page
