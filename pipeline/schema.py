@@ -67,10 +67,6 @@ class Field:
         return dict(self.schema.get("x-kode", {}))
 
     @property
-    def multiple(self) -> bool:
-        return bool(self.schema.get("x-pilihan-ganda"))
-
-    @property
     def daftar_kode(self) -> dict | None:
         return self.schema.get("x-daftar-kode")
 

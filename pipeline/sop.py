@@ -74,9 +74,6 @@ class Sop:
         names = [self.short_role(r) for r in roles]
         return " atau ".join(names) if names else "-"
 
-    def durasi(self, minutes: int) -> str:
-        return self.jam_kerja.format(minutes)
-
 
 def _fail(path, pesan: str) -> SopError:
     return SopError(f"{path}: {pesan}")
