@@ -66,6 +66,12 @@ class Catalog:
     def children(self, activity: str, kind: str) -> list[Record]:
         return list(self._children.get((activity, kind), ()))
 
+    def exists(self, kind: str, ident: str) -> bool:
+        return f"{kind}:{ident}" in self.records
+
+    def idents(self, kind: str) -> list[str]:
+        return [r.ident for r in self._by_kind.get(kind, ())]
+
     def add(self, record: Record) -> None:
         key = f"{record.kind}:{record.ident}"
         if key in self.records:  # replacing: drop the old one from the indexes

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
 
 from jsonschema.exceptions import ValidationError
 
@@ -60,7 +62,7 @@ def record_findings(record: Record, schemas: Schemas) -> list[Finding]:
 
 
 # What the checks across records read from each record. A cached record keeps only these
-# parts (and their lines); tests compare cached and full validation to keep this list true.
+# parts; tests compare cached and full validation to keep this list true.
 CROSS_FIELDS = {
     "opd": [("pengelola",)],
     "kegiatan": [("judul_kegiatan",), ("tahun",), ("perencanaan", "variabel_dikumpulkan")],
@@ -69,17 +71,137 @@ CROSS_FIELDS = {
 }
 
 
+def cross_data(kind: str, data) -> dict:
+    """The parts of a record's data that the checks across records read (``CROSS_FIELDS``)."""
+    out: dict = {}
+    if not isinstance(data, dict):
+        return out
+    for path in CROSS_FIELDS.get(kind, []):
+        src, dst = data, out
+        for part in path[:-1]:
+            src = src.get(part) if isinstance(src, dict) else None
+            if not isinstance(src, dict):
+                break
+            dst = dst.setdefault(part, {})
+        else:
+            if path[-1] in src:
+                dst[path[-1]] = src[path[-1]]
+    return out
+
+
+class Lookup(Protocol):
+    """What a group check may ask about the rest of the catalog: a loaded :class:`Catalog`,
+    or the validation cache (engine.py) answering from its index."""
+
+    root: Path
+
+    def exists(self, kind: str, ident: str) -> bool: ...
+
+    def idents(self, kind: str) -> list[str]: ...
+
+    def of(self, kind: str) -> list[Record]: ...
+
+
 def cross_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
-    """Findings that compare records with each other."""
-    out = []
-    for record in catalog.of("kegiatan"):
-        if record.data:
-            out.extend(reported_variable_findings(record, schemas["kegiatan"], catalog))
-    out.extend(integrity_findings(catalog, schemas))
-    out.extend(duplicate_findings(catalog, schemas))
-    out.extend(data_findings(catalog, schemas))
+    """Findings that compare records with each other, for a whole loaded catalog."""
+    groups: dict[str, list[Record]] = {}
+    for record in catalog.records.values():
+        for key in group_keys(record.kind, record.ident, record.data):
+            groups.setdefault(key, []).append(record)
+    out = [f for key, members in groups.items() for f in group_findings(key, members, catalog, schemas)]
     out.extend(roles_findings(catalog, schemas))
     return out
+
+
+# --- checks across records, by group ----------------------------------------------------------
+# Every check across records looks at one group of records that share a key computed from each
+# record's own data: an activity, a title, a set of significant words, a referenced record, the
+# graph of composite indicators. A change to a file can only alter the findings of the groups
+# its old and new versions belong to (``affected_keys``), which lets the cache re-check just
+# those groups. Keys are text: a kind of group, then its parts, separated by NUL.
+
+SEP = "\0"
+
+
+def group_keys(kind: str, ident: str, data: dict) -> list[str]:
+    """The groups a record belongs to."""
+    if kind == "opd":
+        return []
+    activity = "/".join(ident.split("/")[:2])
+    keys = [f"kegiatan{SEP}{activity}"]
+    if kind == "kegiatan":
+        title = data.get("judul_kegiatan")
+        if isinstance(title, str):
+            norm = re.sub(r"\s+", " ", title.strip().lower())
+            keys.append(f"judul{SEP}{ident.split('/')[0]}{SEP}{data.get('tahun')!r}{SEP}{norm}")
+    for key, limit in SIMILAR[kind]:
+        text = data.get(key)
+        words = similarity_key(text, limit) if isinstance(text, str) else None
+        if words is not None:
+            keys.append(f"mirip{SEP}{kind}{SEP}{key}{SEP}{' '.join(sorted(words))}")
+    if kind == "indikator":
+        for target_kind, _i, _ref, target in _references(ident, data):
+            keys.append(f"rujukan{SEP}{target_kind}{SEP}{target}")
+        if isinstance(data.get("indikator_pembangun"), list):
+            keys.append("siklus")
+    return list(dict.fromkeys(keys))
+
+
+def affected_keys(kind: str, ident: str, data: dict) -> list[str]:
+    """The groups whose findings change when this record appears, changes or disappears:
+    its own groups, plus the references to it and the composite graph (which ask whether it exists)."""
+    keys = group_keys(kind, ident, data)
+    if kind in ("variabel", "indikator"):
+        keys.append(f"rujukan{SEP}{kind}{SEP}{ident}")
+    if kind == "indikator":
+        keys.append("siklus")
+    return keys
+
+
+# Names and definitions compared across OPDs: (field, number of leading words compared)
+SIMILAR = {
+    "opd": [],
+    "kegiatan": [("judul_kegiatan", None)],
+    "variabel": [("nama", None), ("definisi", 12)],
+    "indikator": [("nama", None), ("definisi", 12)],
+}
+
+
+def _references(ident: str, data: dict) -> Iterable[tuple[str, int, str, str]]:
+    """(kind, index, reference as written, record it names) for each building block of an indicator.
+    Variables are checked only when the indicator is built in this catalog (no 'kegiatan_penghasil')."""
+    home = "/".join(ident.split("/")[:2])
+    fields = [("indikator", "indikator_pembangun")]
+    if "kegiatan_penghasil" not in data:
+        fields.insert(0, ("variabel", "variabel_pembangun"))
+    for kind, key in fields:
+        refs = data.get(key)
+        for i, ref in enumerate(refs if isinstance(refs, list) else []):
+            if isinstance(ref, str):
+                yield kind, i, ref, resolve_ref(ref, home)
+
+
+def group_findings(key: str, members: list[Record], lookup: Lookup, schemas: Schemas) -> list[Finding]:
+    """The findings of one group, given all its members."""
+    kind, _, rest = key.partition(SEP)
+    members = sorted(members, key=lambda r: r.path)
+    if kind == "kegiatan":
+        return activity_group_findings(members, lookup, schemas)
+    if kind == "judul":
+        return [
+            _at(rec, schemas["kegiatan"], ("judul_kegiatan",), "judul-ganda",
+                f"Judul kegiatan sama dengan {members[0].path} pada tahun yang sama.",
+                "Satu kegiatan statistik hanya dilaporkan sekali per tahun; gabungkan kedua folder.")
+            for rec in members[1:]
+        ]  # fmt: skip
+    if kind == "mirip":
+        return duplicate_findings(rest.split(SEP)[1], members, schemas)
+    if kind == "rujukan":
+        target_kind, _, target = rest.partition(SEP)
+        return reference_findings(target_kind, target, members, lookup, schemas)
+    if kind == "siklus":
+        return cycle_findings(members, lookup, schemas)
+    raise ValueError(key)
 
 
 # Words that say nothing about *what* is measured; left out when comparing names.
@@ -99,37 +221,27 @@ def similarity_key(text: str, limit: int | None = None) -> frozenset[str] | None
     return frozenset(words) if len(set(words)) >= 2 else None
 
 
-def duplicate_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+def duplicate_findings(key: str, members: list[Record], schemas: Schemas) -> list[Finding]:
     """Satu Data's aim of one activity per statistic: warn when another OPD already reports a
     record with the same significant words in its name, or the same opening of its definition.
-    Each pair is reported once, on the record whose path sorts last (usually the newer one)."""
+    ``members`` share those words; each pair is reported once, on the record whose path sorts
+    last (usually the newer one)."""
     out = []
-    probes = {"kegiatan": [("judul_kegiatan", None)], "variabel": [("nama", None), ("definisi", 12)],
-              "indikator": [("nama", None), ("definisi", 12)]}  # fmt: skip
-    for kind, fields in probes.items():
-        for key, limit in fields:
-            seen: dict[frozenset, list[Record]] = {}
-            for rec in sorted(catalog.of(kind), key=lambda r: r.path):
-                text = rec.data.get(key)
-                words = similarity_key(text, limit) if isinstance(text, str) else None
-                if words is None:
-                    continue
-                others = [r for r in seen.get(words, []) if r.opd != rec.opd]
-                if others:
-                    other = others[0]
-                    what = "nama" if key in ("nama", "judul_kegiatan") else "definisi"
-                    out.append(_at(rec, schemas[kind], (key,), "duplikasi-opd-lain",
-                                   f"{what.capitalize()} ini mirip dengan {kind} milik OPD lain: {other.path}.",
-                                   "Satu Data Indonesia menghindari duplikasi kegiatan statistik: periksa apakah "
-                                   "data ini sudah tersedia dari OPD tersebut, dan koordinasikan dengan Walidata.",
-                                   PERINGATAN))  # fmt: skip
-                seen.setdefault(words, []).append(rec)
+    what = "nama" if key in ("nama", "judul_kegiatan") else "definisi"
+    for i, rec in enumerate(members):
+        other = next((r for r in members[:i] if r.opd != rec.opd), None)
+        if other is not None:
+            out.append(_at(rec, schemas[rec.kind], (key,), "duplikasi-opd-lain",
+                           f"{what.capitalize()} ini mirip dengan {rec.kind} milik OPD lain: {other.path}.",
+                           "Satu Data Indonesia menghindari duplikasi kegiatan statistik: periksa apakah "
+                           "data ini sudah tersedia dari OPD tersebut, dan koordinasikan dengan Walidata.",
+                           PERINGATAN))  # fmt: skip
     return out
 
 
-def roles_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+def roles_findings(lookup: Lookup, schemas: Schemas) -> list[Finding]:
     """roles.yaml, if the catalog has one: its schema, then its references to OPDs."""
-    record, problem = roles_record(catalog.root)
+    record, problem = roles_record(lookup.root)
     if problem is not None:
         return [problem]
     if record is None:
@@ -146,7 +258,7 @@ def roles_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
             )
         ]
     out = schema_findings(record, schemas.roles)
-    return out or roles_cross_findings(record, catalog)
+    return out or roles_cross_findings(record, lookup)
 
 
 # --- schema errors -------------------------------------------------------------------------
@@ -473,11 +585,40 @@ def activity_findings(record: Record, rs: RecordSchema) -> list[Finding]:
     return out
 
 
-def reported_variable_findings(record: Record, rs: RecordSchema, catalog: Catalog) -> list[Finding]:
+def activity_group_findings(members: list[Record], lookup: Lookup, schemas: Schemas) -> list[Finding]:
+    """An activity's records together: 3.4 against its MS-Var, names unique inside it, data files."""
+    activity = next((r for r in members if r.kind == "kegiatan"), None)
+    variables = [r for r in members if r.kind == "variabel"]
+    out = []
+    if activity is not None and activity.data:
+        out.extend(reported_variable_findings(activity, schemas["kegiatan"], variables))
+    for kind in ("variabel", "indikator"):
+        seen: dict[str, Record] = {}
+        for rec in members:
+            name = rec.data.get("nama") if rec.kind == kind else None
+            if not isinstance(name, str):
+                continue
+            first = seen.setdefault(name.strip().lower(), rec)
+            if first is not rec:
+                out.append(
+                    _at(
+                        rec,
+                        schemas[kind],
+                        ("nama",),
+                        "nama-ganda",
+                        f"Nama '{name}' sudah dipakai oleh {first.path}.",
+                        "Setiap variabel/indikator dalam satu kegiatan harus bernama unik; gabungkan atau bedakan namanya.",
+                    )
+                )
+    if activity is not None:
+        out.extend(data_findings(lookup.root, activity, variables, schemas))
+    return out
+
+
+def reported_variable_findings(record: Record, rs: RecordSchema, variables: list[Record]) -> list[Finding]:
     """3.4 lists the main variables; each should also be reported as an MS-Var record."""
     out = []
     data = record.data
-    variables = catalog.children(record.ident, "variabel")
     names = {str(v.data.get("nama", "")).strip().lower() for v in variables}
     listed = data_at(data, ("perencanaan", "variabel_dikumpulkan"))
     if not variables:
@@ -509,117 +650,49 @@ def reported_variable_findings(record: Record, rs: RecordSchema, catalog: Catalo
     return out
 
 
-# --- across records ------------------------------------------------------------------------
-
-
-def integrity_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
+def reference_findings(
+    kind: str, target: str, members: list[Record], lookup: Lookup, schemas: Schemas
+) -> list[Finding]:
+    """Indicators naming ``target`` as a building block: it must exist and not be the indicator itself."""
     out = []
-    ind_schema = schemas["indikator"]
-    # duplicate names inside an activity, and duplicate titles within a year
-    for kind in ("variabel", "indikator"):
-        seen: dict[tuple, Record] = {}
-        for rec in sorted(catalog.of(kind), key=lambda r: r.path):
-            name = rec.data.get("nama")
-            if not isinstance(name, str):
+    exists = lookup.exists(kind, target)
+    rs = schemas["indikator"]
+    for rec in members:
+        for ref_kind, i, ref, resolved in _references(rec.ident, rec.data):
+            if ref_kind != kind or resolved != target:
                 continue
-            key = (rec.activity, name.strip().lower())
-            if key in seen:
-                out.append(
-                    _at(
-                        rec,
-                        schemas[kind],
-                        ("nama",),
-                        "nama-ganda",
-                        f"Nama '{name}' sudah dipakai oleh {seen[key].path}.",
-                        "Setiap variabel/indikator dalam satu kegiatan harus bernama unik; gabungkan atau bedakan namanya.",
-                    )
-                )
-            else:
-                seen[key] = rec
-    titles: dict[tuple, Record] = {}  # the same title by another OPD is a duplicate_findings warning
-    for rec in sorted(catalog.of("kegiatan"), key=lambda r: r.path):
-        title, year = rec.data.get("judul_kegiatan"), rec.data.get("tahun")
-        if not isinstance(title, str):
-            continue
-        key = (rec.opd, year, re.sub(r"\s+", " ", title.strip().lower()))
-        other = titles.setdefault(key, rec)
-        if other is not rec:
-            out.append(
-                _at(
-                    rec,
-                    schemas["kegiatan"],
-                    ("judul_kegiatan",),
-                    "judul-ganda",
-                    f"Judul kegiatan sama dengan {other.path} pada tahun yang sama.",
-                    "Satu kegiatan statistik hanya dilaporkan sekali per tahun; gabungkan kedua folder.",
-                )
-            )
-    # indicator → variable / indicator references
-    graph: dict[str, list[str]] = {}
-    for rec in catalog.of("indikator"):
-        data = rec.data
-        home = rec.activity
-        if isinstance(data.get("variabel_pembangun"), list) and "kegiatan_penghasil" not in data:
-            for i, ref in enumerate(data["variabel_pembangun"]):
-                if isinstance(ref, str) and catalog.get("variabel", resolve_ref(ref, home)) is None:
-                    out.append(
-                        _at(
-                            rec,
-                            ind_schema,
-                            ("variabel_pembangun", i),
-                            "rujukan-variabel",
-                            f"Variabel pembangun '{ref}' tidak ditemukan di katalog.",
-                            _suggest(ref, home, catalog, "variabel"),
-                        )
-                    )
-        if isinstance(data.get("indikator_pembangun"), list):
-            targets = []
-            for i, ref in enumerate(data["indikator_pembangun"]):
-                if not isinstance(ref, str):
-                    continue
-                target = resolve_ref(ref, home)
-                if target == rec.ident:
-                    out.append(
-                        _at(
-                            rec,
-                            ind_schema,
-                            ("indikator_pembangun", i),
-                            "rujukan-diri",
-                            "Indikator komposit tidak boleh tersusun dari dirinya sendiri.",
-                            "Hapus rujukan ini.",
-                        )
-                    )
-                elif catalog.get("indikator", target) is None:
-                    out.append(
-                        _at(
-                            rec,
-                            ind_schema,
-                            ("indikator_pembangun", i),
-                            "rujukan-indikator",
-                            f"Indikator pembangun '{ref}' tidak ditemukan di katalog.",
-                            _suggest(ref, home, catalog, "indikator"),
-                        )
-                    )
-                else:
-                    targets.append(target)
-            graph[rec.ident] = targets
-    for cycle in _cycles(graph):
-        rec = catalog.get("indikator", cycle[0])
-        out.append(
-            _at(
-                rec,
-                ind_schema,
-                ("indikator_pembangun",),
-                "rujukan-siklus",
-                "Indikator komposit saling menyusun secara melingkar: " + " → ".join(cycle + [cycle[0]]) + ".",
-                "Putus lingkaran: indikator pembangun harus lebih dasar daripada indikator komposit.",
-            )
-        )
+            where = ("indikator_pembangun" if kind == "indikator" else "variabel_pembangun", i)
+            if kind == "indikator" and target == rec.ident:
+                out.append(_at(rec, rs, where, "rujukan-diri",
+                               "Indikator komposit tidak boleh tersusun dari dirinya sendiri.", "Hapus rujukan ini."))  # fmt: skip
+            elif not exists:
+                out.append(_at(rec, rs, where, f"rujukan-{kind}",
+                               f"{kind.capitalize()} pembangun '{ref}' tidak ditemukan di katalog.",
+                               _suggest(ref, rec.activity, lookup, kind)))  # fmt: skip
     return out
 
 
-def _suggest(ref: str, home: str, catalog: Catalog, kind: str) -> str:
-    candidates = [r.slug if r.activity == home else r.ident for r in catalog.of(kind)]
+def cycle_findings(members: list[Record], lookup: Lookup, schemas: Schemas) -> list[Finding]:
+    """Composite indicators must not build each other in a circle."""
+    graph: dict[str, list[str]] = {}
+    by_ident = {}
+    for rec in members:
+        by_ident[rec.ident] = rec
+        graph[rec.ident] = [
+            target
+            for kind, _i, _ref, target in _references(rec.ident, rec.data)
+            if kind == "indikator" and target != rec.ident and lookup.exists("indikator", target)
+        ]
+    return [
+        _at(by_ident[cycle[0]], schemas["indikator"], ("indikator_pembangun",), "rujukan-siklus",
+            "Indikator komposit saling menyusun secara melingkar: " + " → ".join(cycle + [cycle[0]]) + ".",
+            "Putus lingkaran: indikator pembangun harus lebih dasar daripada indikator komposit.")
+        for cycle in _cycles(graph)
+    ]  # fmt: skip
+
+
+def _suggest(ref: str, home: str, lookup: Lookup, kind: str) -> str:
+    candidates = [i.rsplit("/", 1)[-1] if i.startswith(home + "/") else i for i in lookup.idents(kind)]
     close = difflib.get_close_matches(ref, candidates, n=1, cutoff=0.6)
     base = (
         f"Tulis slug berkas {kind} (nama berkas tanpa .yaml) di kegiatan yang sama, "

@@ -12,7 +12,7 @@ import csv
 import os
 from pathlib import Path
 
-from .catalog import Catalog, Record
+from .catalog import Record
 from .findings import GALAT, Finding
 from .schema import Schemas
 
@@ -44,13 +44,9 @@ def field_for(variable: Record, schemas: Schemas) -> dict:
     return field
 
 
-def table_schema(activity: Record, catalog: Catalog, schemas: Schemas) -> dict:
-    """The Table Schema derived from all variables of ``activity``."""
-    return {
-        "fields": [
-            field_for(v, schemas) for v in sorted(catalog.children(activity.ident, "variabel"), key=lambda r: r.slug)
-        ]
-    }
+def table_schema(variables: list[Record], schemas: Schemas) -> dict:
+    """The Table Schema derived from all variables of an activity."""
+    return {"fields": [field_for(v, schemas) for v in sorted(variables, key=lambda r: r.slug)]}
 
 
 def data_files(root: Path, activity: Record) -> list[str]:
@@ -62,15 +58,13 @@ def data_files(root: Path, activity: Record) -> list[str]:
     )
 
 
-def data_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
-    out = []
-    for activity in catalog.of("kegiatan"):
-        files = data_files(catalog.root, activity)
-        if files:
-            schema = table_schema(activity, catalog, schemas)
-            for rel in files:
-                out.extend(check_file(catalog.root, rel, schema))
-    return out
+def data_findings(root: Path, activity: Record, variables: list[Record], schemas: Schemas) -> list[Finding]:
+    """Every data/*.csv of ``activity`` against the Table Schema of its ``variables``."""
+    files = data_files(root, activity)
+    if not files:
+        return []
+    schema = table_schema(variables, schemas)
+    return [f for rel in files for f in check_file(root, rel, schema)]
 
 
 def _finding(rel, kode, pesan, saran, baris=None, lokasi=None, label=None) -> Finding:
