@@ -69,9 +69,6 @@ class Catalog:
     def exists(self, kind: str, ident: str) -> bool:
         return f"{kind}:{ident}" in self.records
 
-    def idents(self, kind: str) -> list[str]:
-        return [r.ident for r in self._by_kind.get(kind, ())]
-
     def add(self, record: Record) -> None:
         key = f"{record.kind}:{record.ident}"
         if key in self.records:  # replacing: drop the old one from the indexes
@@ -118,12 +115,19 @@ def discover(root: Path) -> tuple[list[Found], list[Finding]]:
     """Every record file under ``root/metadata``, in a stable order, plus findings about the
     tree itself (misplaced files, bad slugs, missing opd.yaml). Uses os.scandir: at 200,000
     files, pathlib objects alone would cost seconds."""
+    found, by_scope = discover_scoped(root)
+    return found, [f for findings in by_scope.values() for f in findings]
+
+
+def discover_scoped(root: Path, only: set[str] | None = None) -> tuple[list[Found], dict[str, list[Finding]]]:
+    """Like :func:`discover`, walking into the OPD folders named in ``only`` (all if None).
+    Findings come by scope: "" for the top of metadata/, else the OPD folder they are under."""
     root = Path(root)
     found: list[Found] = []
-    findings: list[Finding] = []
+    by_scope: dict[str, list[Finding]] = {"": []}
     meta = os.path.join(root, "metadata")
     if not os.path.isdir(meta):
-        findings.append(
+        by_scope[""].append(
             _finding(
                 "metadata",
                 "katalog-tidak-ada",
@@ -131,13 +135,13 @@ def discover(root: Path) -> tuple[list[Found], list[Finding]]:
                 "Jalankan perintah dari folder katalog, atau sebutkan foldernya: satudata validate FOLDER.",
             )
         )
-        return found, findings
+        return found, by_scope
 
     def read(kind: str, ident: str, rel: str, entry: os.DirEntry) -> None:
         st = entry.stat()
         found.append(Found(kind, ident, rel, st.st_size, st.st_mtime_ns))
 
-    def stray(rel: str, name: str, where: str) -> None:
+    def stray(findings: list[Finding], rel: str, name: str, where: str) -> None:
         if name.startswith("."):
             return
         if name.endswith(".yml"):
@@ -164,10 +168,13 @@ def discover(root: Path) -> tuple[list[Found], list[Finding]]:
         opd = opd_dir.name
         opd_rel = f"metadata/{opd}"
         if not opd_dir.is_dir():
-            stray(opd_rel, opd, "metadata/")
+            stray(by_scope[""], opd_rel, opd, "metadata/")
             continue
-        if not _slug_ok(findings, opd_rel, opd, SLUG, "nama folder OPD"):
+        if not _slug_ok(by_scope[""], opd_rel, opd, SLUG, "nama folder OPD"):
             continue
+        if only is not None and opd not in only:
+            continue
+        findings = by_scope.setdefault(opd, [])
         entries = _entries(opd_dir.path)
         opd_file = next((e for e in entries if e.name == "opd.yaml" and e.is_file()), None)
         if opd_file is not None:
@@ -186,7 +193,7 @@ def discover(root: Path) -> tuple[list[Found], list[Finding]]:
                 continue
             act_rel = f"{opd_rel}/{entry.name}"
             if not entry.is_dir():
-                stray(act_rel, entry.name, f"folder OPD {opd}/")
+                stray(findings, act_rel, entry.name, f"folder OPD {opd}/")
                 continue
             if not _slug_ok(findings, act_rel, entry.name, ACTIVITY_DIR, "nama folder kegiatan (TAHUN-slug)"):
                 continue
@@ -209,17 +216,17 @@ def discover(root: Path) -> tuple[list[Found], list[Finding]]:
                     continue
                 sub_rel = f"{act_rel}/{sub.name}"
                 if sub.name not in CHILD_DIRS or not sub.is_dir():
-                    stray(sub_rel, sub.name, f"folder kegiatan {activity}/")
+                    stray(findings, sub_rel, sub.name, f"folder kegiatan {activity}/")
                     continue
                 for file in _entries(sub.path):
                     file_rel = f"{sub_rel}/{file.name}"
                     if not file.name.endswith(".yaml") or not file.is_file():
-                        stray(file_rel, file.name, f"{activity}/{sub.name}/")
+                        stray(findings, file_rel, file.name, f"{activity}/{sub.name}/")
                         continue
                     stem = file.name[:-5]
                     if _slug_ok(findings, file_rel, stem, SLUG, f"nama berkas {sub.name}"):
                         read(CHILD_DIRS[sub.name], f"{activity}/{stem}", file_rel, file)
-    return found, findings
+    return found, by_scope
 
 
 def read_record(root: Path, kind: str, ident: str, rel: str, loader=load) -> tuple[Record, list[Finding]]:

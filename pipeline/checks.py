@@ -97,20 +97,32 @@ class Lookup(Protocol):
 
     def exists(self, kind: str, ident: str) -> bool: ...
 
-    def idents(self, kind: str) -> list[str]: ...
+    def children(self, activity: str, kind: str) -> list[Record]: ...
 
     def of(self, kind: str) -> list[Record]: ...
 
 
 def cross_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
     """Findings that compare records with each other, for a whole loaded catalog."""
-    groups: dict[str, list[Record]] = {}
-    for record in catalog.records.values():
-        for key in group_keys(record.kind, record.ident, record.data):
-            groups.setdefault(key, []).append(record)
-    out = [f for key, members in groups.items() for f in group_findings(key, members, catalog, schemas)]
+    out = [f for found in all_group_findings(catalog, schemas).values() for f in found]
     out.extend(roles_findings(catalog, schemas))
     return out
+
+
+def all_group_findings(
+    catalog: Catalog, schemas: Schemas, keys: dict[str, list[str]] | None = None
+) -> dict[str, list[Finding]]:
+    """Every group of the catalog → its findings. ``keys``: each record's group keys by path, if known."""
+    groups: dict[str, list[Record]] = {}
+    for record in catalog.records.values():
+        mine = keys[record.path] if keys is not None else group_keys(record.kind, record.ident, record.data)
+        for key in mine:
+            groups.setdefault(key, []).append(record)
+    return {
+        key: group_findings(key, members, catalog, schemas)
+        for key, members in groups.items()
+        if len(members) > 1 or not key.startswith(("judul", "mirip"))  # alone, nothing to compare with
+    }
 
 
 # --- checks across records, by group ----------------------------------------------------------
@@ -141,21 +153,27 @@ def group_keys(kind: str, ident: str, data: dict) -> list[str]:
             keys.append(f"mirip{SEP}{kind}{SEP}{key}{SEP}{' '.join(sorted(words))}")
     if kind == "indikator":
         for target_kind, _i, _ref, target in _references(ident, data):
-            keys.append(f"rujukan{SEP}{target_kind}{SEP}{target}")
+            keys.append(f"rujukan{SEP}{target_kind}{SEP}{_folder(target)}")
         if isinstance(data.get("indikator_pembangun"), list):
             keys.append("siklus")
     return list(dict.fromkeys(keys))
 
 
 def affected_keys(kind: str, ident: str, data: dict) -> list[str]:
-    """The groups whose findings change when this record appears, changes or disappears:
-    its own groups, plus the references to it and the composite graph (which ask whether it exists)."""
+    """The groups whose findings may change when this record appears, changes or disappears:
+    its own groups, the references into its activity (they ask whether it exists, and draw
+    their 'did you mean' from the activity), the composite graph."""
     keys = group_keys(kind, ident, data)
     if kind in ("variabel", "indikator"):
-        keys.append(f"rujukan{SEP}{kind}{SEP}{ident}")
+        keys.append(f"rujukan{SEP}{kind}{SEP}{_folder(ident)}")
     if kind == "indikator":
         keys.append("siklus")
     return keys
+
+
+def _folder(ident: str) -> str:
+    """The activity a variable or indicator identity points into."""
+    return ident.rsplit("/", 1)[0]
 
 
 # Names and definitions compared across OPDs: (field, number of leading words compared)
@@ -197,8 +215,8 @@ def group_findings(key: str, members: list[Record], lookup: Lookup, schemas: Sch
     if kind == "mirip":
         return duplicate_findings(rest.split(SEP)[1], members, schemas)
     if kind == "rujukan":
-        target_kind, _, target = rest.partition(SEP)
-        return reference_findings(target_kind, target, members, lookup, schemas)
+        target_kind, _, folder = rest.partition(SEP)
+        return reference_findings(target_kind, folder, members, lookup, schemas)
     if kind == "siklus":
         return cycle_findings(members, lookup, schemas)
     raise ValueError(key)
@@ -651,24 +669,24 @@ def reported_variable_findings(record: Record, rs: RecordSchema, variables: list
 
 
 def reference_findings(
-    kind: str, target: str, members: list[Record], lookup: Lookup, schemas: Schemas
+    kind: str, folder: str, members: list[Record], lookup: Lookup, schemas: Schemas
 ) -> list[Finding]:
-    """Indicators naming ``target`` as a building block: it must exist and not be the indicator itself."""
+    """Indicators naming a building block in activity ``folder``: it must exist and not be the
+    indicator itself."""
     out = []
-    exists = lookup.exists(kind, target)
     rs = schemas["indikator"]
     for rec in members:
-        for ref_kind, i, ref, resolved in _references(rec.ident, rec.data):
-            if ref_kind != kind or resolved != target:
+        for ref_kind, i, ref, target in _references(rec.ident, rec.data):
+            if ref_kind != kind or _folder(target) != folder:
                 continue
             where = ("indikator_pembangun" if kind == "indikator" else "variabel_pembangun", i)
             if kind == "indikator" and target == rec.ident:
                 out.append(_at(rec, rs, where, "rujukan-diri",
                                "Indikator komposit tidak boleh tersusun dari dirinya sendiri.", "Hapus rujukan ini."))  # fmt: skip
-            elif not exists:
+            elif not lookup.exists(kind, target):
                 out.append(_at(rec, rs, where, f"rujukan-{kind}",
                                f"{kind.capitalize()} pembangun '{ref}' tidak ditemukan di katalog.",
-                               _suggest(ref, rec.activity, lookup, kind)))  # fmt: skip
+                               _suggest(ref, folder, rec.activity, lookup, kind)))  # fmt: skip
     return out
 
 
@@ -691,8 +709,9 @@ def cycle_findings(members: list[Record], lookup: Lookup, schemas: Schemas) -> l
     ]  # fmt: skip
 
 
-def _suggest(ref: str, home: str, lookup: Lookup, kind: str) -> str:
-    candidates = [i.rsplit("/", 1)[-1] if i.startswith(home + "/") else i for i in lookup.idents(kind)]
+def _suggest(ref: str, where: str, home: str, lookup: Lookup, kind: str) -> str:
+    """'Did you mean' among the records of the activity the reference points into."""
+    candidates = [r.slug if where == home else r.ident for r in lookup.children(where, kind)]
     close = difflib.get_close_matches(ref, candidates, n=1, cutoff=0.6)
     base = (
         f"Tulis slug berkas {kind} (nama berkas tanpa .yaml) di kegiatan yang sama, "

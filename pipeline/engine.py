@@ -1,12 +1,13 @@
-"""Files → findings at catalog scale: a content-hash cache and parallel workers.
+"""Files → findings at catalog scale: an incremental cache and parallel workers.
 
 ``satudata validate`` runs the same rules as :func:`pipeline.checks.check`, split in two:
-the checks of one file (parse, schema, code lists, SOP log) and the checks across records.
-The per-file results are cached under ``.satudata-cache/`` keyed by each file's size and
+the checks of one file (parse, schema, code lists, SOP log) and the checks across records,
+which look at groups of records sharing a key (``checks.group_keys``). The cache
+(:mod:`pipeline.indeks`, under ``.satudata-cache/``) knows each file by its size and
 modification time, then by a BLAKE2 hash of its bytes (a fresh git checkout changes mtimes,
-not contents). Only what the cross-record checks read (``checks.CROSS_FIELDS``) is kept of a
-cached record. Files that miss the cache are checked in worker processes when there are many.
-The cache is invalidated as a whole when the schemas, code lists, SOP or tool version change.
+not contents). A run re-checks only the files that changed, in worker processes when there
+are many, and re-evaluates only the groups those files belonged to or now belong to. The
+cache starts over when the schemas, code lists, SOP or tool version change.
 """
 
 from __future__ import annotations
@@ -14,35 +15,46 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
+import sqlite3
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .catalog import Catalog, Found, Record, as_record, discover, load_finding
-from .checks import CROSS_FIELDS, cross_findings, finish, record_findings
+from .catalog import Catalog, Found, Record, as_record, discover_scoped, load_finding
+from .checks import (
+    affected_keys,
+    all_group_findings,
+    cross_data,
+    finish,
+    group_findings,
+    group_keys,
+    record_findings,
+    roles_findings,
+)
+from .datapkg import data_files
 from .findings import Finding
 from .gitrepo import GitError, git
-from .loader import MAX_BYTES, Document, LoadError, check_size, decode, parse, unreadable
+from .indeks import FILE, Index, key_id
+from .loader import MAX_BYTES, LoadError, check_size, decode, parse, read_later, unreadable
 from .schema import Schemas
 
 CACHE_DIR = ".satudata-cache"
-CACHE_FILE = "berkas.pickle"  # per-file results
-SUMMARY_FILE = "ringkasan.pickle"  # the last full result and the tree signature it belongs to
+# what reading a damaged cache can raise
+BROKEN = (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError)
 PARALLEL_FROM = 400  # fewer misses than this are checked in-process (workers cost ~0.3 s to start)
-
-
-# A cached file: (kind, ident, size, mtime_ns, digest, findings, pruned document or None)
-Entry = tuple
+FULL_FROM = 0.2  # re-evaluate every group when more than this share of the files changed
 
 
 @dataclass
 class Stats:
     files: int = 0
+    walked: int = 0  # files whose folders were walked (in git, only folders with changes)
     hits: int = 0
     hashed: int = 0  # read and hashed because size/mtime changed, but content was the same
     checked: int = 0
+    groups: int = 0  # groups of records evaluated again
     workers: int = 1
     unchanged: bool = False  # the whole tree matched the cache: nothing was read
 
@@ -52,24 +64,6 @@ class Result:
     findings: list[Finding]
     counts: dict[str, int]  # records per kind
     stats: Stats
-
-
-def prune(doc: Document, kind: str) -> Document:
-    """Only the parts of a record that checks across records read (with their lines)."""
-    keep = CROSS_FIELDS.get(kind, [])
-    data: dict = {}
-    for path in keep:
-        src, dst = doc.data, data
-        for i, part in enumerate(path):
-            if not isinstance(src, dict) or part not in src:
-                break
-            if i == len(path) - 1:
-                dst[part] = src[part]
-            else:
-                src = src[part]
-                dst = dst.setdefault(part, {})
-    lines = {p: n for p, n in doc.lines.items() if not p or any(p[: len(k)] == k for k in keep)}
-    return Document(data, lines)
 
 
 def fingerprint(schemas: Schemas) -> str:
@@ -83,11 +77,23 @@ def fingerprint(schemas: Schemas) -> str:
     return h.hexdigest()
 
 
-def _check_file(schemas: Schemas, kind: str, ident: str, rel: str, raw: bytes) -> tuple[list[Finding], Document | None]:
+# What a checked file gives back: (digest, findings, cross data or None if it did not load, group keys)
+Checked = tuple
+
+
+def _check_file(schemas: Schemas, root: str, kind: str, ident: str, rel: str, raw: bytes | None) -> Checked:
+    if raw is None:
+        try:
+            with open(os.path.join(root, rel), "rb") as fh:
+                raw = fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            return b"", [load_finding(rel, unreadable(exc))], None, group_keys(kind, ident, {})
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
     record, problems = as_record(kind, ident, rel, lambda: parse(decode(raw)))
     if problems:
-        return problems, None
-    return record_findings(record, schemas), prune(record.doc, kind)
+        return digest, problems, None, group_keys(kind, ident, {})
+    data = cross_data(kind, record.data)
+    return digest, record_findings(record, schemas), data, group_keys(kind, ident, data)
 
 
 _WORKER_SCHEMAS: Schemas | None = None
@@ -98,137 +104,283 @@ def _init_worker(schema_root: str) -> None:
     _WORKER_SCHEMAS = Schemas(Path(schema_root))
 
 
-def _check_batch(batch: list[tuple[str, str, str, bytes]]) -> list[tuple[list[Finding], Document | None]]:
+def _check_batch(batch: list[tuple]) -> list[Checked]:
     return [_check_file(_WORKER_SCHEMAS, *item) for item in batch]
 
 
-def _load(path: Path, key: str):
-    try:
-        with open(path, "rb") as fh:
-            stored = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-        return None
-    return stored["data"] if isinstance(stored, dict) and stored.get("key") == key else None
+def _check_all(schemas: Schemas, items: list[tuple], workers: int | None, stats: Stats) -> Iterator[list[Checked]]:
+    """The results of checking ``items``, in order, in batches as they are ready (so the caller
+    can store one batch while the workers check the next)."""
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(items) < PARALLEL_FROM:
+        yield [_check_file(schemas, *item) for item in items]
+        return
+    stats.workers = workers
+    size = max(50, min(2000, len(items) // (workers * 8)))
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(schemas.root),)) as pool:
+        yield from pool.map(_check_batch, batches)
 
 
-def _save(path: Path, key: str, data) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        (path.parent / ".gitignore").write_text("*\n")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump({"key": key, "data": data}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only checkout still validates; it just stays cold
-
-
-def _signature(root: Path, found: list[Found], tree_findings: list[Finding]) -> bytes:
+def _signature(found: list[Found], tree_findings: list[Finding]) -> bytes:
     h = hashlib.blake2b(digest_size=16)
     for f in found:
         h.update(f"{f.kind}\0{f.ident}\0{f.rel}\0{f.size}\0{f.mtime_ns}\n".encode())
-        if f.kind == "kegiatan":  # data/ files are checked every run, but must still break the signature
-            folder = os.path.join(root, os.path.dirname(f.rel), "data")
-            if os.path.isdir(folder):
-                for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                    st = entry.stat()
-                    h.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     h.update(repr(sorted(tree_findings, key=Finding.sort_key)).encode())
     return h.digest()
+
+
+def _data_found(root: Path, found: list[Found]) -> list[Found]:
+    """The CSV files under each activity's data/ folder: checked with their activity's group."""
+    out = []
+    for f in found:
+        if f.kind == "kegiatan":
+            for rel in data_files(root, Record(f.kind, f.ident, f.rel)):
+                st = os.stat(os.path.join(root, rel))
+                out.append(Found("data", f.ident, rel, st.st_size, st.st_mtime_ns))
+    return out
 
 
 GIT_PATHS = ("metadata", "roles.yaml")
 
 
-def git_state(root: Path) -> str | None:
+@dataclass(frozen=True)
+class GitState:
+    """What git says of the inputs. Equal keys mean equal inputs; from two states, git also
+    says which paths may differ (``changed_since``), so a run need not walk the whole tree."""
+
+    key: str
+    trees: dict[str, str]  # HEAD object id of each of GIT_PATHS
+    dirty: frozenset[str]  # paths `git status` lists: uncommitted, untracked or ignored
+
+    def changed_since(self, root: Path, last: GitState) -> set[str] | None:
+        """Paths that may differ between the two states; None if git cannot say."""
+        paths = set(self.dirty | last.dirty)
+        old, new = last.trees.get("metadata"), self.trees.get("metadata")
+        if old != new:
+            if old is None or new is None:
+                return None
+            try:
+                out = git(root, "diff-tree", "-r", "-z", "--name-only", "--no-renames", old, new)
+            except GitError:  # e.g. the old tree is gone after a history rewrite
+                return None
+            paths.update(f"metadata/{p}" for p in out.decode("utf-8", "surrogateescape").split("\0") if p)
+        return paths
+
+
+def git_state(root: Path) -> GitState | None:
     """In a git work tree: the tree hashes of metadata/ and roles.yaml at HEAD plus the status
-    of both (uncommitted, untracked and ignored files). Equal states mean equal inputs, and git
-    answers from its index in a fraction of the time a walk of the files takes."""
+    of both (uncommitted, untracked and ignored files). git answers from its index in a
+    fraction of the time a walk of the files takes."""
 
     def run(*args: str) -> str | None:
         try:
-            return git(root, *args).decode("utf-8", "replace")
+            return git(root, *args).decode("utf-8", "surrogateescape")
         except GitError:
             return None
 
     top = run("rev-parse", "--show-toplevel")
     if top is None or Path(top.strip()).resolve() != root.resolve():
         return None
-    trees = run("rev-parse", *(f"HEAD:{p}" for p in GIT_PATHS if (root / p).exists()))
+    paths = [p for p in GIT_PATHS if (root / p).exists()]
+    trees = run("rev-parse", *(f"HEAD:{p}" for p in paths))
     status = run("status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all", "--", *GIT_PATHS)
     if trees is None or status is None:
         return None
-    h = hashlib.blake2b(f"{trees}\0{status}".encode(), digest_size=16)
+    h = hashlib.blake2b(f"{trees}\0{status}".encode("utf-8", "surrogateescape"), digest_size=16)
+    dirty = set()
+    entries = iter(status.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        dirty.add(entry[3:])
+        if "R" in entry[:2] or "C" in entry[:2]:  # a rename or copy: its source path follows
+            dirty.add(next(entries, ""))
     # status says *that* a file differs from HEAD, not *how*: two different uncommitted edits
     # of one file look the same, so the bytes of every listed file go into the state too
-    for entry in status.split("\0"):
-        path = root / entry[3:] if len(entry) > 3 else None
-        if path is not None and path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()
+    for path in sorted(dirty):
+        full = root / path
+        if full.is_file():
+            h.update(full.read_bytes())
+    return GitState(h.hexdigest(), dict(zip(paths, trees.split(), strict=False)), frozenset(dirty))
 
 
 def validate_catalog(root: Path, schemas: Schemas, workers: int | None = None, cache: bool = True) -> Result:
-    """Validate the catalog at ``root`` with the per-file cache and worker processes."""
+    """Validate the catalog at ``root`` with the incremental cache and worker processes."""
     root = Path(root)
     folder = root / CACHE_DIR
-    key = fingerprint(schemas) if cache else ""
-    state = git_state(root) if cache else None
-    if state is not None:  # nothing changed since the last run: the stored result stands
-        last = _load(folder / SUMMARY_FILE, key)
-        if last is not None and last[0] == ("git", state):
-            return Result(last[1], last[2], Stats(files=sum(last[2].values()), unchanged=True))
-    found, tree_findings = discover(root)
-    stats = Stats(files=len(found))
-    signature = ("stat", _signature(root, found, tree_findings))
-    if cache and state is None:
-        last = _load(folder / SUMMARY_FILE, key)
-        if last is not None and last[0] == signature:
-            stats.hits = stats.files
-            stats.unchanged = True
-            return Result(last[1], last[2], stats)
-    old: dict[str, Entry] = (_load(folder / CACHE_FILE, key) or {}) if cache else {}
-    entries: dict[str, Entry] = {}
-    misses: list[tuple[Found, bytes, bytes]] = []
-    for f in found:
-        entry = old.get(f.rel)
-        if entry is not None and entry[:4] == (f.kind, f.ident, f.size, f.mtime_ns):
-            entries[f.rel] = entry
-            stats.hits += 1
-            continue
-        if f.size > MAX_BYTES:  # never read a huge file just to hash it
-            entries[f.rel] = (f.kind, f.ident, f.size, f.mtime_ns, b"", _oversized(f.rel, f.size), None)
+    for _attempt in range(2 if cache else 0):  # a damaged cache is dropped and built again, once
+        try:
+            index = Index(root, folder, fingerprint(schemas))
+        except (OSError, sqlite3.Error):  # e.g. a read-only checkout, or not a database
+            _remove(folder)
             continue
         try:
-            raw = (root / f.rel).read_bytes()
-        except OSError as exc:
-            entries[f.rel] = (f.kind, f.ident, f.size, f.mtime_ns, b"", [load_finding(f.rel, unreadable(exc))], None)
-            continue
-        digest = hashlib.blake2b(raw, digest_size=16).digest()
-        if entry is not None and entry[:2] == (f.kind, f.ident) and entry[4] == digest:
-            entries[f.rel] = (f.kind, f.ident, f.size, f.mtime_ns, *entry[4:])
-            stats.hashed += 1
-            continue
-        misses.append((f, raw, digest))
-    stats.checked = len(misses)
-    results = _check_all(schemas, [(f.kind, f.ident, f.rel, raw) for f, raw, _ in misses], workers, stats)
-    for (f, _raw, digest), (findings, doc) in zip(misses, results, strict=True):
-        entries[f.rel] = (f.kind, f.ident, f.size, f.mtime_ns, digest, findings, doc)
-    catalog = Catalog(root, findings=list(tree_findings))
-    findings = list(tree_findings)
-    for f in found:
-        entry = entries.get(f.rel)
-        if entry is not None:
-            catalog.add(Record(f.kind, f.ident, f.rel, entry[6]))
-            findings.extend(entry[5])
-    findings.extend(cross_findings(catalog, schemas))
-    findings = finish(findings)
-    counts = {kind: len(catalog.of(kind)) for kind in ("opd", "kegiatan", "variabel", "indikator")}
-    if cache:
-        if stats.checked or stats.hashed or old.keys() != entries.keys():
-            _save(folder / CACHE_FILE, key, entries)
-        _save(folder / SUMMARY_FILE, key, (("git", state) if state is not None else signature, findings, counts))
+            result = _validate(root, schemas, workers, index)
+            index.close()
+            return result
+        except BROKEN:
+            index.abandon()
+            _remove(folder)
+        finally:
+            index.abandon()
+    return _validate(root, schemas, workers, None)
+
+
+def _remove(folder: Path) -> None:
+    for name in (FILE, FILE + "-wal", FILE + "-shm"):
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | None) -> Result:
+    state = git_state(root) if index is not None else None
+    last = index.get("ringkasan") if index is not None else None  # (mark, findings, counts)
+    if state is not None and last is not None and last[0] == ("git", state.key):
+        return Result(last[1], last[2], Stats(files=sum(last[2].values()), unchanged=True))
+    # In git, only the OPD folders holding paths that changed since the last run are walked
+    scopes = None
+    last_git = index.get("git") if state is not None else None
+    paths = state.changed_since(root, last_git) if last_git is not None else None
+    if paths is not None:
+        scopes = {p.split("/")[1] for p in paths if p.startswith("metadata/")}
+    found, tree = discover_scoped(root, scopes)
+    if scopes is not None:  # keep the tree findings of the folders not walked
+        tree = {k: v for k, v in (index.get("pohon") or {}).items() if k and k not in scopes} | tree
+    tree_findings = [f for findings in tree.values() for f in findings]
+    data = _data_found(root, found)
+    stats = Stats(walked=len(found))
+    signature = ("stat", _signature(found + data, tree_findings))
+    if state is None and last is not None and last[0] == signature:
+        stats.files = stats.hits = len(found)
+        stats.unchanged = True
+        return Result(last[1], last[2], stats)
+    seen = {} if index is None else index.seen(None if scopes is None else [f"metadata/{s}/" for s in scopes])
+    total = index.size() if index is not None else 0  # files in the cache; 0: cold
+    misses, restat, rows = _plan(root, found + data, seen, stats)
+    present = {f.rel for f in found} | {f.rel for f in data}
+    removed = [(rel, old[0], old[1]) for rel, old in seen.items() if rel not in present]
+    changed = [f.rel for f, _ in misses] + [r[0] for r in rows] + [r[0] for r in removed]
+    full = not total or len(changed) > FULL_FROM * total
+    touched: set[int] = set()
+    if index is not None:
+        if not full:  # the groups the old versions were in
+            touched = index.groups_of([f.rel for f, _ in misses] + [r[0] for r in rows] + [r[0] for r in removed])
+        if total:
+            index.forget(changed)
+            index.restat(restat)
+        else:
+            index.start_bulk()
+        index.put(rows)
+    items = [(str(root), f.kind, f.ident, f.rel, raw) for f, raw in misses]
+    start = 0
+    for batch in _check_all(schemas, items, workers, stats):  # store each batch while the next is checked
+        done = [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *result)
+                for (f, _), result in zip(misses[start : start + len(batch)], batch, strict=True)]  # fmt: skip
+        start += len(batch)
+        if index is not None:
+            index.put(done)
+        rows.extend(done)
+    if index is None or full:
+        if index is None or not total:  # every record was just checked
+            catalog, keys = _catalog(root, rows), {r[0]: r[8] for r in rows}
+        else:  # many changes: every group again, from the cache
+            catalog, keys = _catalog_from(root, index), None
+        by_key = all_group_findings(catalog, schemas, keys)
+        stats.groups = len(by_key)
+        if index is None:
+            stats.files = len(found)
+            findings = [*tree_findings, *(f for r in rows for f in r[6]), *(f for g in by_key.values() for f in g)]
+            findings.extend(roles_findings(catalog, schemas))
+            counts = {kind: len(catalog.of(kind)) for kind in ("opd", "kegiatan", "variabel", "indikator")}
+            return Result(finish(findings), counts, stats)
+        groups: dict[int, list[Finding]] = {}
+        for key, found_ in by_key.items():
+            groups.setdefault(key_id(key), []).extend(found_)
+        index.set_groups(groups, everything=True)
+    else:
+        # ... the groups the new versions are in, and those that ask whether these records exist
+        for row in rows:
+            touched.update(key_id(k) for k in row[8])
+        for _rel, kind, ident, *_ in rows + removed:
+            touched.update(key_id(k) for k in affected_keys("kegiatan" if kind == "data" else kind, ident, {}))
+        groups = {group: _evaluate(index, group, schemas) for group in touched}
+        stats.groups = len(groups)
+        index.set_groups(groups)
+    findings = finish([*tree_findings, *index.findings(), *roles_findings(index, schemas)])
+    counts = index.counts()
+    stats.files = sum(counts.values())
+    stats.hits = stats.files - stats.checked - stats.hashed
+    index.set("ringkasan", (("git", state.key) if state is not None else signature, findings, counts))
+    index.set("pohon", tree)
+    if state is not None:
+        index.set("git", state)
     return Result(findings, counts, stats)
+
+
+def _evaluate(index: Index, group: int, schemas: Schemas) -> list[Finding]:
+    """The findings of the group(s) whose key hashes to ``group``, from their members in the cache."""
+    members = index.members(group)
+    by_key: dict[str, list[Record]] = {}
+    for record in members:
+        for key in group_keys(record.kind, record.ident, record.data):
+            if key_id(key) == group:
+                by_key.setdefault(key, []).append(record)
+    return [f for key, recs in sorted(by_key.items()) for f in group_findings(key, recs, index, schemas)]
+
+
+def _plan(root: Path, found: list[Found], seen: dict, stats: Stats):
+    """Compare the files found with what the cache has seen: files to check (with their bytes
+    if already read), (size, mtime, rel) of files touched but byte-for-byte the same, and rows
+    for files that need no check (data files, checked with their activity; oversized files)."""
+    misses: list[tuple[Found, bytes | None]] = []
+    restat: list[tuple[int, int, str]] = []
+    rows: list[tuple] = []
+    for f in found:
+        old = seen.get(f.rel)
+        if old is not None and old[:4] == (f.kind, f.ident, f.size, f.mtime_ns):
+            continue
+        if f.kind == "data":
+            rows.append((f.rel, f.kind, f.ident, f.size, f.mtime_ns, b"", [], None, []))
+        elif f.size > MAX_BYTES:  # never read a huge file just to hash it
+            rows.append((f.rel, f.kind, f.ident, f.size, f.mtime_ns, b"", _oversized(f.rel, f.size), None,
+                         group_keys(f.kind, f.ident, {})))  # fmt: skip
+        elif old is not None and old[:2] == (f.kind, f.ident):  # touched: compare the bytes
+            raw = _read(root, f.rel)
+            if raw is not None and hashlib.blake2b(raw, digest_size=16).digest() == old[4]:
+                restat.append((f.size, f.mtime_ns, f.rel))
+                stats.hashed += 1
+            else:
+                misses.append((f, raw))
+        else:
+            misses.append((f, None))  # new: the worker reads it
+    stats.checked = len(misses)
+    return misses, restat, rows
+
+
+def _read(root: Path, rel: str) -> bytes | None:
+    try:
+        with open(os.path.join(root, rel), "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None  # the check reports it
+
+
+def _catalog(root: Path, rows: list[tuple]) -> Catalog:
+    catalog = Catalog(root)
+    for rel, kind, ident, _size, _mtime, _digest, _findings, data, _keys in rows:
+        if kind != "data":
+            catalog.add(Record(kind, ident, rel, None if data is None else read_later(data, os.path.join(root, rel))))
+    return catalog
+
+
+def _catalog_from(root: Path, index: Index) -> Catalog:
+    catalog = Catalog(root)
+    for record in index.records():
+        catalog.add(record)
+    return catalog
 
 
 def _oversized(rel: str, size: int) -> list[Finding]:
@@ -237,15 +389,3 @@ def _oversized(rel: str, size: int) -> list[Finding]:
     except LoadError as exc:
         return [load_finding(rel, exc)]
     return []
-
-
-def _check_all(schemas: Schemas, misses, workers: int | None, stats: Stats):
-    items = [(kind, ident, rel, raw) for kind, ident, rel, raw, *_ in misses]
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(items) < PARALLEL_FROM:
-        return [_check_file(schemas, *item) for item in items]
-    stats.workers = workers
-    size = max(50, len(items) // (workers * 8))
-    batches = [items[i : i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(schemas.root),)) as pool:
-        return [result for batch in pool.map(_check_batch, batches) for result in batch]

@@ -9,6 +9,7 @@ stays ``"no"`` and dates stay strings (the JSON Schemas check their format).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,13 +50,20 @@ class LoadError(Exception):
 
 @dataclass
 class Document:
-    """Parsed YAML data plus the 1-based line of every key and item."""
+    """Parsed YAML data plus the 1-based line of every key and item. The lines may be worked
+    out only when first asked for (``relines``): most records have no finding to place."""
 
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    lines: dict[Path_, int] | None = field(default_factory=dict)
+    relines: Callable[[], dict[Path_, int]] | None = field(default=None, compare=False, repr=False)
 
     def line(self, path: Path_) -> int | None:
         """Line of ``path``, or of its nearest ancestor that has one."""
+        if self.lines is None:
+            try:
+                self.lines = self.relines() if self.relines is not None else {}
+            except LoadError:  # the file changed underneath since it was checked
+                self.lines = {}
         path = tuple(path)
         while True:
             if path in self.lines:
@@ -296,6 +304,12 @@ def load(path: str | Path) -> Document:
     except OSError as exc:
         raise unreadable(exc) from None
     return parse(decode(raw))
+
+
+def read_later(data: Any, path: str | Path) -> Document:
+    """A document whose data is known (e.g. from a cache) and whose lines are read from
+    ``path`` only if a finding asks for one."""
+    return Document(data, None, lambda: load(path).lines)
 
 
 def unreadable(exc: OSError) -> LoadError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 
 import pytest
@@ -93,10 +94,112 @@ def test_schema_change_invalidates_the_cache(catalog):
 
 def test_corrupt_cache_is_ignored(catalog):
     fast(catalog.root)
-    for f in (catalog.root / engine.CACHE_DIR).glob("*.pickle"):
-        f.write_bytes(b"\x80\x05 bukan pickle")
+    (catalog.root / engine.CACHE_DIR / "indeks.sqlite").write_bytes(b"SQLite format 3\0 bukan basis data" * 100)
     catalog.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"tipe_data": "Teks"})
     assert [f.kode for f in fast(catalog.root).findings] == ["skema-enum"]
+
+
+IMPACT = "metadata/dinkes/2025-profil-kesehatan"
+IPM = "metadata/bapperida/2025-indikator-makro-pembangunan/indikator"
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def move(src, dst):
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    src.rename(dst)
+
+
+# One edit at a time, each undone later, covering every group of checks across records: the
+# cache must then say exactly what a full check says, having re-checked only a few groups.
+EDITS = [
+    ("a referenced variable disappears", lambda r: move(r / IMPACT / "variabel/jumlah-kematian-bayi.yaml", r / "x.yaml")),
+    ("and comes back", lambda r: move(r / "x.yaml", r / IMPACT / "variabel/jumlah-kematian-bayi.yaml")),
+    ("a typo in a reference", lambda r: edit(r / IMPACT / "indikator/angka-kematian-bayi.yaml",
+                                              "- jumlah-kematian-bayi", "- jumlah-kematian-bayj")),
+    ("a sibling it may have meant appears", lambda r: shutil.copy(r / IMPACT / "variabel/jumlah-kematian-ibu.yaml",
+                                                                 r / IMPACT / "variabel/jumlah-kematian-bayk.yaml")),
+    ("the sibling goes", lambda r: (r / IMPACT / "variabel/jumlah-kematian-bayk.yaml").unlink()),
+    ("the typo is fixed", lambda r: edit(r / IMPACT / "indikator/angka-kematian-bayi.yaml",
+                                         "- jumlah-kematian-bayj", "- jumlah-kematian-bayi")),
+    ("two variables share a name", lambda r: edit(r / IMPACT / "variabel/jumlah-kematian-ibu.yaml",
+                                                  "nama: Jumlah kematian ibu", "nama: Jumlah kematian bayi")),
+    ("not any more", lambda r: edit(r / IMPACT / "variabel/jumlah-kematian-bayi.yaml",
+                                    "nama: Jumlah kematian bayi", "nama: Jumlah kematian bayi umur 0-11 bulan")),
+    ("a composite builds itself", lambda r: edit(r / IPM / "indeks-pembangunan-manusia.yaml",
+                                                 "  - harapan-lama-sekolah\n", "  - indeks-pembangunan-manusia\n")),
+    ("a circle of composites", lambda r: edit(r / IPM / "rata-rata-lama-sekolah.yaml", "akses_umum:",
+                                              "indikator_pembangun:\n  - indeks-pembangunan-manusia\nakses_umum:")),
+    ("the activity is copied to another OPD", lambda r: shutil.copytree(r / IMPACT, r / "metadata/dlh/2025-salinan")),
+    ("and within its OPD", lambda r: shutil.copytree(r / IMPACT, r / "metadata/dinkes/2025-salinan")),
+    ("a copy is removed", lambda r: shutil.rmtree(r / "metadata/dlh/2025-salinan")),
+    ("a file stops being YAML", lambda r: (r / IMPACT / "variabel/jumlah-kematian-ibu.yaml").write_text("nama: [\n")),
+    ("a data file with a wrong cell", lambda r: (r / IMPACT / "data").mkdir() or (r / IMPACT / "data/a.csv").write_text(
+        "jumlah-kelahiran-hidup\nbanyak\n")),
+    ("the cell is fixed", lambda r: (r / IMPACT / "data/a.csv").write_text("jumlah-kelahiran-hidup\n12\n")),
+    ("an OPD loses its opd.yaml", lambda r: move(r / "metadata/dlh/opd.yaml", r / "opd-dlh.yaml")),
+    ("and gets it back", lambda r: move(r / "opd-dlh.yaml", r / "metadata/dlh/opd.yaml")),
+]  # fmt: skip
+
+
+def test_incremental_cache_says_what_a_full_check_says(sample):
+    assert fast(sample).findings == full(sample)
+    codes = set()
+    for what, change in EDITS:
+        change(sample)
+        expected = full(sample)
+        result = fast(sample)
+        assert result.findings == expected, what
+        assert result.stats.checked <= 30 and result.stats.groups <= 40, (what, result.stats)
+        codes |= {f.kode for f in expected}
+    assert {"rujukan-variabel", "nama-ganda", "rujukan-diri", "rujukan-siklus", "duplikasi-opd-lain",
+            "judul-ganda", "yaml-sintaks", "data-type-error", "opd-tidak-ada"} <= codes  # fmt: skip
+
+
+def test_in_git_only_folders_with_changes_are_walked(sample):
+    git(sample, "init", "-q")
+    git(sample, "add", "-A")
+    commit(sample, "awal")
+    assert fast(sample).findings == full(sample)
+    for i, (what, change) in enumerate(EDITS):
+        change(sample)
+        if i % 2:  # half of the edits are committed, the rest stay in the work tree
+            git(sample, "add", "-A")
+            commit(sample, what)
+        result = fast(sample)
+        assert result.findings == full(sample), what
+        assert result.stats.walked < 0.5 * result.stats.files, (what, result.stats)
+    git(sample, "checkout", "-q", "HEAD~5")  # another commit: the diff between the trees says what changed
+    git(sample, "clean", "-qfd")
+    git(sample, "checkout", "-q", "--", ".")
+    assert fast(sample).findings == full(sample)
+
+
+def commit(root, message):
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", message)
+
+
+def test_suggestions_come_from_the_activity_referred_to(sample):
+    edit(sample / IMPACT / "indikator/angka-kematian-bayi.yaml", "- jumlah-kematian-bayi", "- jumlah-kematian-bayj")
+    (f,) = [f for f in fast(sample).findings if f.kode == "rujukan-variabel"]
+    assert f.saran.startswith("Mungkin maksud Anda 'jumlah-kematian-bayi'?")
+
+
+def test_damaged_rows_in_the_cache_are_ignored(sample):
+    break_things(sample)
+    expected = fast(sample).findings
+    db = sqlite3.connect(sample / engine.CACHE_DIR / "indeks.sqlite")
+    db.execute("UPDATE berkas SET temuan = x'8005' WHERE temuan IS NOT NULL")
+    db.commit()
+    db.close()
+    (sample / "metadata/dinkes/catatan.txt").unlink()  # something changed, so the cache is read
+    result = fast(sample)
+    assert result.findings == [f for f in expected if f.berkas != "metadata/dinkes/catatan.txt"] == full(sample)
+    assert fast(sample).stats.unchanged  # and it was rebuilt
 
 
 def git(root, *args):
