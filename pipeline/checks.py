@@ -109,19 +109,16 @@ def cross_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
     return out
 
 
-def all_group_findings(
-    catalog: Catalog, schemas: Schemas, keys: dict[str, list[str]] | None = None
-) -> dict[str, list[Finding]]:
-    """Every group of the catalog → its findings. ``keys``: each record's group keys by path, if known."""
+def all_group_findings(catalog: Catalog, schemas: Schemas) -> dict[str, list[Finding]]:
+    """Every group of the catalog → its findings."""
     groups: dict[str, list[Record]] = {}
     for record in catalog.records.values():
-        mine = keys[record.path] if keys is not None else group_keys(record.kind, record.ident, record.data)
-        for key in mine:
+        for key in group_keys(record.kind, record.ident, record.data):
             groups.setdefault(key, []).append(record)
     return {
         key: group_findings(key, members, catalog, schemas)
         for key, members in groups.items()
-        if len(members) > 1 or not key.startswith(("judul", "mirip"))  # alone, nothing to compare with
+        if worth_evaluating(key, len(members))
     }
 
 
@@ -133,6 +130,12 @@ def all_group_findings(
 # those groups. Keys are text: a kind of group, then its parts, separated by NUL.
 
 SEP = "\0"
+ACTIVITY_GROUP = f"kegiatan{SEP}"
+
+
+def worth_evaluating(key: str, size: int) -> bool:
+    """A title or set of words held by one record alone has nothing to be compared with."""
+    return size > 1 or not key.startswith(("judul", "mirip"))
 
 
 def group_keys(kind: str, ident: str, data: dict) -> list[str]:
@@ -140,7 +143,7 @@ def group_keys(kind: str, ident: str, data: dict) -> list[str]:
     if kind == "opd":
         return []
     activity = "/".join(ident.split("/")[:2])
-    keys = [f"kegiatan{SEP}{activity}"]
+    keys = [ACTIVITY_GROUP + activity]
     if kind == "kegiatan":
         title = data.get("judul_kegiatan")
         if isinstance(title, str):

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import __version__
 from .catalog import Catalog, Found, Record, as_record, discover_scoped, load_finding
 from .checks import (
+    ACTIVITY_GROUP,
     affected_keys,
     all_group_findings,
     cross_data,
@@ -32,6 +33,7 @@ from .checks import (
     group_keys,
     record_findings,
     roles_findings,
+    worth_evaluating,
 )
 from .datapkg import data_files
 from .findings import Finding
@@ -77,23 +79,31 @@ def fingerprint(schemas: Schemas) -> str:
     return h.hexdigest()
 
 
-# What a checked file gives back: (digest, findings, cross data or None if it did not load, group keys)
+# What a checked file gives back: (digest, findings, cross data or None if it did not load,
+# group keys, their key_id); a cache row is (rel, kind, ident, size, mtime_ns, *Checked)
 Checked = tuple
 
 
-def _check_file(schemas: Schemas, root: str, kind: str, ident: str, rel: str, raw: bytes | None) -> Checked:
+def _checked(digest: bytes, findings: list[Finding], kind: str, ident: str, data: dict | None) -> Checked:
+    keys = group_keys(kind, ident, data or {})
+    return digest, findings, data, keys, [key_id(k) for k in keys]
+
+
+def _check_file(schemas: Schemas, root: str, kind: str, ident: str, rel: str, raw: bytes | None):
+    """Check one file: what the cache stores of it, and the record (whole, for group checks)."""
+    record = Record(kind, ident, rel)
     if raw is None:
         try:
             with open(os.path.join(root, rel), "rb") as fh:
                 raw = fh.read(MAX_BYTES + 1)
         except OSError as exc:
-            return b"", [load_finding(rel, unreadable(exc))], None, group_keys(kind, ident, {})
+            return _checked(b"", [load_finding(rel, unreadable(exc))], kind, ident, None), record
     digest = hashlib.blake2b(raw, digest_size=16).digest()
     record, problems = as_record(kind, ident, rel, lambda: parse(decode(raw)))
     if problems:
-        return digest, problems, None, group_keys(kind, ident, {})
+        return _checked(digest, problems, kind, ident, None), Record(kind, ident, rel)
     data = cross_data(kind, record.data)
-    return digest, record_findings(record, schemas), data, group_keys(kind, ident, data)
+    return _checked(digest, record_findings(record, schemas), kind, ident, data), record
 
 
 _WORKER_SCHEMAS: Schemas | None = None
@@ -104,22 +114,47 @@ def _init_worker(schema_root: str) -> None:
     _WORKER_SCHEMAS = Schemas(Path(schema_root))
 
 
-def _check_batch(batch: list[tuple]) -> list[Checked]:
-    return [_check_file(_WORKER_SCHEMAS, *item) for item in batch]
+def _check_batch(batch: list[tuple], whole: bool, schemas: Schemas | None = None):
+    """Check a batch of files. ``whole``: the batch holds every file of its activities, so their
+    activity groups are evaluated here too, while the whole records are at hand."""
+    schemas = schemas or _WORKER_SCHEMAS
+    results, records = [], []
+    for item in batch:
+        checked, record = _check_file(schemas, *item)
+        results.append(checked)
+        records.append(record)
+    groups: dict[str, list[Record]] = {}
+    for checked, record in zip(results, records, strict=True) if whole else ():
+        if checked[3] and checked[3][0].startswith(ACTIVITY_GROUP):
+            groups.setdefault(checked[3][0], []).append(record)
+    lookup = Catalog(Path(batch[0][0])) if batch else None
+    return results, {key: group_findings(key, members, lookup, schemas) for key, members in groups.items()}
 
 
-def _check_all(schemas: Schemas, items: list[tuple], workers: int | None, stats: Stats) -> Iterator[list[Checked]]:
+def _batches(items: list[tuple], size: int) -> Iterator[list[tuple]]:
+    """Batches of about ``size`` items that never split an activity's files."""
+    batch: list[tuple] = []
+    for item in items:
+        if len(batch) >= size and item[2].split("/")[:2] != batch[-1][2].split("/")[:2]:
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
+
+
+def _check_all(schemas: Schemas, items: list[tuple], whole: bool, workers: int | None, stats: Stats):
     """The results of checking ``items``, in order, in batches as they are ready (so the caller
     can store one batch while the workers check the next)."""
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(items) < PARALLEL_FROM:
-        yield [_check_file(schemas, *item) for item in items]
+        yield _check_batch(items, whole, schemas)
         return
     stats.workers = workers
     size = max(50, min(2000, len(items) // (workers * 8)))
-    batches = [items[i : i + size] for i in range(0, len(items), size)]
+    batches = list(_batches(items, size))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(schemas.root),)) as pool:
-        yield from pool.map(_check_batch, batches)
+        yield from pool.map(_check_batch, batches, [whole] * len(batches))
 
 
 def _signature(found: list[Found], tree_findings: list[Finding]) -> bytes:
@@ -276,25 +311,28 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
         index.put(rows)
     items = [(str(root), f.kind, f.ident, f.rel, raw) for f, raw in misses]
     start = 0
-    for batch in _check_all(schemas, items, workers, stats):  # store each batch while the next is checked
+    by_key: dict[str, list[Finding]] = {}  # activity groups, evaluated with their files when cold
+    for batch, activity_groups in _check_all(schemas, items, not total, workers, stats):
         done = [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *result)
                 for (f, _), result in zip(misses[start : start + len(batch)], batch, strict=True)]  # fmt: skip
         start += len(batch)
         if index is not None:
-            index.put(done)
+            index.put(done)  # while the workers check the next batches
         rows.extend(done)
+        by_key.update(activity_groups)
     if index is None or full:
-        if index is None or not total:  # every record was just checked
-            catalog, keys = _catalog(root, rows), {r[0]: r[8] for r in rows}
+        if not total:  # cold: every record was just checked; the other groups now
+            lookup = _Checked(root, rows)
+            by_key.update(lookup.other_groups(schemas))
         else:  # many changes: every group again, from the cache
-            catalog, keys = _catalog_from(root, index), None
-        by_key = all_group_findings(catalog, schemas, keys)
+            lookup = _catalog_from(root, index)
+            by_key = all_group_findings(lookup, schemas)
         stats.groups = len(by_key)
         if index is None:
             stats.files = len(found)
             findings = [*tree_findings, *(f for r in rows for f in r[6]), *(f for g in by_key.values() for f in g)]
-            findings.extend(roles_findings(catalog, schemas))
-            counts = {kind: len(catalog.of(kind)) for kind in ("opd", "kegiatan", "variabel", "indikator")}
+            findings.extend(roles_findings(lookup, schemas))
+            counts = {kind: len(lookup.of(kind)) for kind in ("opd", "kegiatan", "variabel", "indikator")}
             return Result(finish(findings), counts, stats)
         groups: dict[int, list[Finding]] = {}
         for key, found_ in by_key.items():
@@ -303,7 +341,7 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     else:
         # ... the groups the new versions are in, and those that ask whether these records exist
         for row in rows:
-            touched.update(key_id(k) for k in row[8])
+            touched.update(row[9])
         for _rel, kind, ident, *_ in rows + removed:
             touched.update(key_id(k) for k in affected_keys("kegiatan" if kind == "data" else kind, ident, {}))
         groups = {group: _evaluate(index, group, schemas) for group in touched}
@@ -343,10 +381,18 @@ def _plan(root: Path, found: list[Found], seen: dict, stats: Stats):
         if old is not None and old[:4] == (f.kind, f.ident, f.size, f.mtime_ns):
             continue
         if f.kind == "data":
-            rows.append((f.rel, f.kind, f.ident, f.size, f.mtime_ns, b"", [], None, []))
+            rows.append((f.rel, f.kind, f.ident, f.size, f.mtime_ns, b"", [], None, [], []))
         elif f.size > MAX_BYTES:  # never read a huge file just to hash it
-            rows.append((f.rel, f.kind, f.ident, f.size, f.mtime_ns, b"", _oversized(f.rel, f.size), None,
-                         group_keys(f.kind, f.ident, {})))  # fmt: skip
+            rows.append(
+                (
+                    f.rel,
+                    f.kind,
+                    f.ident,
+                    f.size,
+                    f.mtime_ns,
+                    *_checked(b"", _oversized(f.rel, f.size), f.kind, f.ident, None),
+                )
+            )
         elif old is not None and old[:2] == (f.kind, f.ident):  # touched: compare the bytes
             raw = _read(root, f.rel)
             if raw is not None and hashlib.blake2b(raw, digest_size=16).digest() == old[4]:
@@ -368,12 +414,49 @@ def _read(root: Path, rel: str) -> bytes | None:
         return None  # the check reports it
 
 
-def _catalog(root: Path, rows: list[tuple]) -> Catalog:
-    catalog = Catalog(root)
-    for rel, kind, ident, _size, _mtime, _digest, _findings, data, _keys in rows:
-        if kind != "data":
-            catalog.add(Record(kind, ident, rel, None if data is None else read_later(data, os.path.join(root, rel))))
-    return catalog
+class _Checked:
+    """The records of a cold run, straight from the rows just checked: a :class:`checks.Lookup`
+    that makes a record object only for the members of groups evaluated here."""
+
+    def __init__(self, root: Path, rows: list[tuple]):
+        self.root = root
+        self.rows = [r for r in rows if r[1] != "data"]
+        self._records: dict[int, Record] = {}
+        self._known = {(r[1], r[2]) for r in self.rows}
+        self._children: dict[tuple[str, str], list[int]] | None = None
+
+    def record(self, i: int) -> Record:
+        if i not in self._records:
+            rel, kind, ident, *_, data, _keys, _ids = self.rows[i]
+            doc = None if data is None else read_later(data, os.path.join(self.root, rel))
+            self._records[i] = Record(kind, ident, rel, doc)
+        return self._records[i]
+
+    def exists(self, kind: str, ident: str) -> bool:
+        return (kind, ident) in self._known
+
+    def children(self, activity: str, kind: str) -> list[Record]:
+        if self._children is None:
+            self._children = {}
+            for i, row in enumerate(self.rows):
+                self._children.setdefault((row[2].rsplit("/", 1)[0], row[1]), []).append(i)
+        return [self.record(i) for i in self._children.get((activity, kind), [])]
+
+    def of(self, kind: str) -> list[Record]:
+        return [self.record(i) for i, row in enumerate(self.rows) if row[1] == kind]
+
+    def other_groups(self, schemas: Schemas) -> dict[str, list[Finding]]:
+        """Every group but the activity groups (evaluated by the workers)."""
+        groups: dict[str, list[int]] = {}
+        for i, row in enumerate(self.rows):
+            for key in row[8]:
+                if not key.startswith(ACTIVITY_GROUP):
+                    groups.setdefault(key, []).append(i)
+        return {
+            key: group_findings(key, [self.record(i) for i in members], self, schemas)
+            for key, members in groups.items()
+            if worth_evaluating(key, len(members))
+        }
 
 
 def _catalog_from(root: Path, index: Index) -> Catalog:

@@ -7,9 +7,9 @@ group, its findings. A run reads what it needs of the files that changed, re-che
 re-evaluates only the groups their old and new versions touch, loading just those members.
 Everything else stays on disk, so the cost of a run follows the size of the change.
 
-Files and groups are known by 64-bit hashes of their path and key: integer keys keep the
-tables and their indexes small. Two keys sharing a hash only make a group evaluation load a
-few more records (``members`` returns them; the caller keeps those whose key matches).
+Files are numbered in the order they are stored, and groups known by a 64-bit hash of their
+key: integer keys keep the tables and their indexes small. Two keys sharing a hash only make a
+group evaluation load a few more records (the caller keeps those whose key matches).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ _CHUNK = 500  # bound parameters per statement
 
 
 def key_id(text: str) -> int:
-    """A file path or group key as a signed 64-bit integer (SQLite's INTEGER)."""
+    """A group key as a signed 64-bit integer (SQLite's INTEGER)."""
     return int.from_bytes(
         hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=8).digest(), "big", signed=True
     )
@@ -86,6 +86,7 @@ class Index:
             self._script(_TABLES)
             self.db.execute("INSERT INTO meta VALUES ('kunci', ?)", (key,))
         self._exists: dict[tuple[str, str], bool] = {}
+        self._next = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM berkas").fetchone()[0]
 
     def _script(self, sql: str) -> None:
         for statement in sql.split(";"):
@@ -116,9 +117,10 @@ class Index:
     def groups_of(self, rels: list[str]) -> set[int]:
         """The groups these files were members of."""
         out: set[int] = set()
-        for part in _chunks([key_id(rel) for rel in rels]):
+        for part in _chunks(rels):
             marks = ",".join("?" * len(part))
-            out.update(r[0] for r in self.db.execute(f"SELECT grup FROM anggota WHERE id IN ({marks})", part))  # noqa: S608
+            sql = f"SELECT grup FROM anggota WHERE id IN (SELECT id FROM berkas WHERE rel IN ({marks}))"  # noqa: S608
+            out.update(r[0] for r in self.db.execute(sql, part))
         return out
 
     def members(self, group: int) -> list[Record]:
@@ -179,17 +181,18 @@ class Index:
 
     def forget(self, rels: list[str]) -> None:
         """Drop files (deleted, or about to be written again) and their group memberships."""
-        for part in _chunks([key_id(rel) for rel in rels]):
-            marks = ",".join("?" * len(part))
+        for part in _chunks(rels):
+            ids = [
+                r[0] for r in self.db.execute(f"SELECT id FROM berkas WHERE rel IN ({','.join('?' * len(part))})", part)
+            ]  # noqa: S608
+            marks = ",".join("?" * len(ids))
             for table in ("berkas", "isi", "anggota"):
-                self.db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", part)  # noqa: S608
+                self.db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", ids)  # noqa: S608
         self._exists.clear()
 
     def restat(self, rows: list[tuple[int, int, str]]) -> None:
         """(size, mtime_ns, rel): the file was touched but its bytes are the same."""
-        self.db.executemany(
-            "UPDATE berkas SET size = ?, mtime = ? WHERE id = ?", ((s, m, key_id(r)) for s, m, r in rows)
-        )
+        self.db.executemany("UPDATE berkas SET size = ?, mtime = ? WHERE rel = ?", rows)
 
     def start_bulk(self) -> None:
         """The cache is empty and about to be filled: build the indexes once at the end."""
@@ -197,8 +200,10 @@ class Index:
             self.db.execute(f"DROP INDEX IF EXISTS {name}")
 
     def put(self, rows: list[tuple]) -> None:
-        """(rel, kind, ident, size, mtime_ns, digest, findings, data or None, group keys) per file."""
-        ids = [key_id(r[0]) for r in rows]
+        """(rel, kind, ident, size, mtime_ns, digest, findings, data or None, group keys, their
+        key_id) per file."""
+        ids = range(self._next, self._next + len(rows))
+        self._next += len(rows)
         self.db.executemany(
             "INSERT INTO berkas VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             ((i, *r[:6], _dump(r[6])) for i, r in zip(ids, rows, strict=True)),
@@ -213,7 +218,7 @@ class Index:
         )
         self.db.executemany(
             "INSERT INTO anggota VALUES (?, ?)",
-            ((key_id(key), i) for i, r in zip(ids, rows, strict=True) for key in r[8]),
+            ((group, i) for i, r in zip(ids, rows, strict=True) for group in r[9]),
         )
         self._exists.clear()
 

@@ -18,8 +18,21 @@ import yaml
 
 try:  # libyaml is the fast path; the pure-Python parser gives the same events
     from yaml import CSafeLoader as _Loader
+    from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _CParser(Reader, Scanner, Parser, Composer):
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
 
 MAX_BYTES = 1024 * 1024
 """A single metadata record is a few kilobytes; anything above 1 MiB is not a record."""
@@ -109,7 +122,91 @@ def _where(mark) -> int | None:
 
 
 def parse(text: str) -> Document:
-    """Parse one YAML document. Raises :class:`LoadError` with a line number on any problem."""
+    """Parse one YAML document. Raises :class:`LoadError` with a line number on any problem.
+
+    libyaml composes the node graph in C; walking it costs far less than handling each event
+    in Python. Anything unusual (an alias, a tag, a duplicate or merge key, deep nesting, a
+    syntax error) is handed to the event reader, which says precisely what and where."""
+    if sum(map(text.count, "[{-:?")) > _C_DEPTH:  # libyaml's composer recurses in C: bound it
+        return parse_events(text)
+    try:
+        return _compose(text)
+    except (_Unusual, yaml.YAMLError):
+        return parse_events(text)
+
+
+# Every level of nesting starts a collection, which takes one of '[{-:?'; so a text with fewer
+# of them than this cannot nest deeper (≈ 12,000 levels overflow an 8 MiB C stack).
+_C_DEPTH = 2000
+
+
+class _Unusual(Exception):
+    """The fast path met something the event reader must judge."""
+
+
+_PLAIN = "plain"  # the tag given to untagged plain scalars: they may be numbers, booleans, null
+
+
+class _Composer(_CParser):
+    def resolve(self, kind, value, implicit):
+        return _PLAIN if kind is yaml.ScalarNode and implicit[0] else None
+
+    def descend_resolver(self, parent, index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+
+def _compose(text: str) -> Document:
+    node = _Composer(text).get_single_node()
+    lines: dict[Path_, int] = {}
+    if node is None:
+        return Document(None, lines)
+    lines[()] = node.start_mark.line + 1
+    return Document(_build(node, (), lines, 0, set()), lines)
+
+
+def _build(node, path: Path_, lines: dict, depth: int, seen: set) -> Any:
+    if id(node) in seen:  # the same node twice: an alias
+        raise _Unusual
+    seen.add(id(node))
+    cls = node.__class__
+    if cls is yaml.ScalarNode:
+        value = node.value
+        if node.tag is _PLAIN:
+            return value if value and value[0] not in _NOT_TEXT else resolve_plain(value)
+        if node.tag is None:  # quoted, or the non-specific tag '!'
+            return value
+        raise _Unusual
+    if node.tag is not None or depth >= MAX_DEPTH:
+        raise _Unusual
+    if cls is yaml.SequenceNode:
+        out: list = []
+        for item in node.value:
+            child = path + (len(out),)
+            lines[child] = item.start_mark.line + 1
+            out.append(_build(item, child, lines, depth + 1, seen))
+        return out
+    data: dict = {}
+    for key_node, value_node in node.value:
+        key = key_node.value
+        if (
+            key_node.__class__ is not yaml.ScalarNode
+            or key_node.tag not in (_PLAIN, None)
+            or key in data
+            or key == "<<"
+        ):
+            raise _Unusual
+        seen.add(id(key_node))
+        child = path + (key,)
+        lines[child] = key_node.start_mark.line + 1
+        data[key] = _build(value_node, child, lines, depth + 1, seen)
+    return data
+
+
+def parse_events(text: str) -> Document:
+    """:func:`parse` from libyaml's events, one at a time: slower, but it names every problem."""
     lines: dict[Path_, int] = {}
     # Each frame: [container, path, pending_key (mappings), keys_seen (mappings)]
     stack: list[list] = []

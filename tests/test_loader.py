@@ -6,12 +6,13 @@ import io
 import json
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from pipeline import loader
-from pipeline.loader import LoadError, load, parse
+from pipeline.loader import LoadError, load, parse, parse_events
 
 
 def error(text):
@@ -147,3 +148,39 @@ def test_arbitrary_text_never_crashes(text):
         parse(text)
     except LoadError as exc:
         assert exc.pesan and exc.saran
+
+
+def _both(text):
+    """The fast reader (libyaml's C composer) and the event reader, on the same text."""
+    try:
+        strict = parse_events(text)
+    except LoadError as exc:
+        strict = exc.kode
+    try:
+        fast = loader._compose(text)
+    except (loader._Unusual, yaml.YAMLError):
+        return strict, strict  # handed over to the event reader
+    return fast, strict
+
+
+YAMLISH = st.lists(
+    st.sampled_from(["a: 1\n", "b: x\n", "a: 2\n", "- 1\n", "  - 2\n", "c:\n", "  d: 01\n", "  e: no\n", "f: &x [1]\n",
+                     "g: *x\n", "h: !!str 5\n", "i: !foo 3\n", "j: ! 7\n", "<<: {k: 1}\n", "? [l]\n", ": m\n", "---\n",
+                     "n: 'o'\n", "p: [q, {r: s}]\n", "t: 1.5e3\n", "u: ~\n", "v: True\n", "'w': \"x\"\n", "y: -\n"]),
+    max_size=8,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(YAMLISH | st.text(max_size=120))
+def test_fast_reader_agrees_with_the_event_reader(text):
+    fast, strict = _both(text)
+    if isinstance(strict, str):
+        assert fast == strict  # what the event reader rejects, the fast one never accepts
+    else:
+        assert (fast.data, fast.lines) == (strict.data, strict.lines)
+
+
+def test_deep_nesting_is_judged_by_the_event_reader():
+    assert error("[" * 40 + "]" * 40).kode == "yaml-terlalu-dalam"  # the fast reader hands it over
+    assert error("- " * 5000 + "x").kode == "yaml-terlalu-dalam"  # too deep to compose in C at all
