@@ -30,6 +30,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,7 @@ class Column:
     def items(self) -> dict:
         return self.schema.get("items") or {}
 
-    @property
+    @cached_property  # asked for every cell written or read; the schema does not change
     def kind(self) -> str:
         if self.identity:
             return "id"
