@@ -28,12 +28,14 @@ import datetime
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -146,7 +148,7 @@ class Column:
     def items(self) -> dict:
         return self.schema.get("items") or {}
 
-    @property
+    @cached_property  # asked for every cell written or read; the schema does not change
     def kind(self) -> str:
         if self.identity:
             return "id"
@@ -724,10 +726,8 @@ def record_rows(layout: Layout, record: Record) -> tuple[list, dict[str, list[li
     return row, children, warnings
 
 
-def _put(ws, row: int, col: int, content: Any, text_format: bool) -> None:
-    if content is None:
-        return
-    cell = ws.cell(row=row, column=col)
+def _fill(cell: Cell, content: Any, text_format: bool) -> Cell:
+    """Give a cell its content (not None): the one encoding of both writers."""
     if isinstance(content, str):
         cell.value = escape_text(content)
         cell.data_type = "s"  # openpyxl would otherwise turn '=…' into a formula
@@ -739,6 +739,27 @@ def _put(ws, row: int, col: int, content: Any, text_format: bool) -> None:
         cell.value = content
         if isinstance(content, float) and content.is_integer():
             cell.number_format = "0.0"
+    return cell
+
+
+def _put(ws, row: int, col: int, content: Any, text_format: bool) -> None:
+    if content is not None:
+        _fill(ws.cell(row=row, column=col), content, text_format)
+
+
+def _streamed(ws, content: Any, text_format: bool) -> Any:
+    """What a write-only row takes for a cell: the plain value where the cell needs no style of its own.
+
+    Text stays a text cell (leading zeros kept) without the per-cell Text format, which the column already
+    has (a styled cell costs more than its value to write); text Excel would treat as a formula, and an
+    integral float, still go through :func:`_fill`."""
+    if content is None or isinstance(content, (bool, int)):
+        return content
+    if isinstance(content, str) and not content.startswith(DANGER):
+        return escape_text(content)
+    if isinstance(content, float) and not content.is_integer():
+        return content
+    return _fill(WriteOnlyCell(ws), content, text_format)
 
 
 def _width(column: Column) -> float:
@@ -810,7 +831,8 @@ def _validation(column: Column, schemas: Schemas, lists: _Lists) -> DataValidati
     return dv
 
 
-def _write_sheet(ws, sheet: Sheet, schemas: Schemas, lists: _Lists, rows: list[list]) -> None:
+def _write_head(ws, sheet: Sheet, schemas: Schemas) -> None:
+    """The two header rows (label with its help comment, machine key), column widths and formats, frozen panes."""
     fill = _FILL_MAIN if sheet.is_main else _FILL_CHILD
     for i, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
@@ -828,6 +850,10 @@ def _write_sheet(ws, sheet: Sheet, schemas: Schemas, lists: _Lists, rows: list[l
             ws.column_dimensions[letter].number_format = "@"  # typed codes keep leading zeros
     ws.row_dimensions[1].height = 62  # four lines of a long label; the full text is in the comment
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=len(sheet.ids) + 1)
+
+
+def _write_sheet(ws, sheet: Sheet, schemas: Schemas, lists: _Lists, rows: list[list]) -> None:
+    _write_head(ws, sheet, schemas)
     for r, values in enumerate(rows, start=FIRST_ROW):
         for c, (column, content) in enumerate(zip(sheet.columns, values, strict=True), start=1):
             _put(ws, r, c, content, _text_column(column))  # one line per record: long text shows in the formula bar
@@ -897,6 +923,41 @@ def _write_help(ws, layout: Layout) -> None:
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
 
 
+def _catalog_rows(
+    layout: Layout, catalog: Catalog, keep: Callable[[Record], bool] | None, findings: list[Finding]
+) -> Iterator[tuple[str, list]]:
+    """(sheet name, cell contents) of every row the catalog's records give, in record order."""
+    for kind in KINDS:
+        main = layout.main(kind).name
+        for record in sorted(catalog.of(kind), key=lambda r: r.ident):
+            if keep is not None and not keep(record):
+                continue
+            if record.doc is None or not isinstance(record.doc.data, dict):
+                findings.append(
+                    Finding(
+                        kode="excel-tidak-terbaca",
+                        tingkat=PERINGATAN,
+                        berkas=record.path,
+                        pesan="Berkas ini tidak dapat dibaca sehingga tidak ikut ke Excel.",
+                        saran="Perbaiki berkasnya (satudata validate), lalu ekspor ulang.",
+                    )
+                )
+                continue
+            row, children, warnings = record_rows(layout, record)
+            yield main, row
+            for name, items in children.items():
+                for item in items:
+                    yield name, item
+            findings.extend(warnings)
+
+
+def _save(wb: Workbook, out: Path) -> None:
+    wb.properties.creator = "satudata"
+    wb.properties.title = "Metadata Statistik Sektoral"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+
+
 def write_workbook(
     out: Path,
     layout: Layout,
@@ -907,26 +968,8 @@ def write_workbook(
     result = Exported()
     rows: dict[str, list[list]] = {s.name: [] for s in layout.sheets}
     if catalog is not None:
-        for kind in KINDS:
-            for record in sorted(catalog.of(kind), key=lambda r: r.ident):
-                if keep is not None and not keep(record):
-                    continue
-                if record.doc is None or not isinstance(record.doc.data, dict):
-                    result.findings.append(
-                        Finding(
-                            kode="excel-tidak-terbaca",
-                            tingkat=PERINGATAN,
-                            berkas=record.path,
-                            pesan="Berkas ini tidak dapat dibaca sehingga tidak ikut ke Excel.",
-                            saran="Perbaiki berkasnya (satudata validate), lalu ekspor ulang.",
-                        )
-                    )
-                    continue
-                main, children, warnings = record_rows(layout, record)
-                rows[layout.main(kind).name].append(main)
-                for name, item_rows_ in children.items():
-                    rows[name].extend(item_rows_)
-                result.findings.extend(warnings)
+        for name, row in _catalog_rows(layout, catalog, keep, result.findings):
+            rows[name].append(row)
     wb = Workbook()
     help_ws = wb.active
     help_ws.title = HELP_SHEET
@@ -938,10 +981,66 @@ def write_workbook(
         result.rows[sheet.name] = len(rows[sheet.name])
     _write_help(help_ws, layout)
     lists_ws.sheet_state = "hidden"
-    wb.properties.creator = "satudata"
-    wb.properties.title = "Metadata Statistik Sektoral"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    _save(wb, out)
+    return result
+
+
+class _Placed:
+    """A write-only sheet that takes cells by position, as a normal one does, so that one piece of code
+    places the header rows and the help sheet for both writers; :meth:`flush` appends them in row order."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.column_dimensions = ws.column_dimensions
+        self.row_dimensions = ws.row_dimensions
+        self.cells: dict[tuple[int, int], Cell] = {}
+
+    def cell(self, row: int, column: int, value: Any = None) -> Cell:
+        cell = self.cells.get((row, column))
+        if cell is None:
+            cell = self.cells[(row, column)] = Cell(self.ws, row=row, column=column)
+        if value is not None:
+            cell.value = value
+        return cell
+
+    @property
+    def freeze_panes(self) -> str | None:
+        return self.ws.freeze_panes
+
+    @freeze_panes.setter
+    def freeze_panes(self, cell: Cell) -> None:
+        self.ws.freeze_panes = cell.coordinate
+
+    def flush(self) -> None:
+        """Append rows 1 to the last with something to write (a value, style or comment)."""
+        used = [at for at, c in self.cells.items() if c.value is not None or c.has_style or c.comment]
+        width = max((c for _, c in used), default=0)
+        for r in range(1, max((r for r, _ in used), default=0) + 1):
+            self.ws.append([self.cells.get((r, c)) for c in range(1, width + 1)])
+
+
+def write_public_workbook(out: Path, layout: Layout, catalog: Catalog) -> Exported:
+    """The catalog's records for download from the portal: the sheets, columns, header rows and cells of
+    :func:`write_workbook`, so the file still imports, without the dropdowns and their hidden ``Daftar``
+    sheet (a publication is not filled in). openpyxl's write-only mode streams each row to disk instead of
+    keeping a cell object per value; the normal mode is what made this export most of a portal build."""
+    result = Exported()
+    wb = Workbook(write_only=True)
+    help_ws = _Placed(wb.create_sheet(HELP_SHEET))
+    _write_help(help_ws, layout)
+    help_ws.flush()
+    sheets = {}
+    for sheet in layout.sheets:
+        ws = _Placed(wb.create_sheet(sheet.name))
+        _write_head(ws, sheet, layout.schemas)
+        ws.flush()
+        sheets[sheet.name] = (ws.ws, [_text_column(c) for c in sheet.columns])
+        result.rows[sheet.name] = 0
+    for name, values in _catalog_rows(layout, catalog, None, result.findings):
+        ws, text = sheets[name]
+        ws.append([_streamed(ws, v, t) for v, t in zip(values, text, strict=True)])
+        result.rows[name] += 1
+    _save(wb, out)
     return result
 
 

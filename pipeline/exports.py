@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from .catalog import Catalog, Record
-from .excel import build_layout, write_workbook
+from .excel import build_layout, write_public_workbook
 from .loader import Document
 from .model import Activity, CatalogModel, Item
 from .schema import RecordSchema
@@ -293,8 +293,8 @@ def write_exports(model: CatalogModel, site: Path, base: str | None = None) -> i
         header[kind] = head
     _dump(api / "datapackage.json", datapackage(model, header), made)
     _dump(api / "dcat.jsonld", dcat(model, base), made)
-    # the same workbook layout as `satudata export-xlsx`, from the published records only
-    write_workbook(api / "katalog.xlsx", build_layout(model.schemas), model_catalog(model, site))
+    # the same workbook layout as `satudata export-xlsx` (streamed, no dropdowns), from the published records only
+    write_public_workbook(api / "katalog.xlsx", build_layout(model.schemas), model_catalog(model, site))
     fix_zip_times(api / "katalog.xlsx")
     return count + 1 + len(header) + 3  # katalog.json, the CSVs, datapackage, DCAT, workbook
 

@@ -7,7 +7,7 @@ import json
 import re
 
 import rdflib
-from conftest import ACTIVITY, KOMPROMIN, PUBLIC_ALUR, VARIABEL
+from conftest import ACTIVITY, KOMPROMIN, PUBLIC_ALUR, SURVEI, VARIABEL, events
 from frictionless import Package
 
 from pipeline.exports import columns
@@ -88,3 +88,45 @@ def test_public_workbook_has_public_records_only(portal):
     assert "Jumlah kelahiran hidup" in values and "Angka Kematian Bayi" in values
     for secret in ("NIK Responden", "Survei Draf Rahasia", "Siti Aminah", "siti@example.org"):
         assert not any(secret in v for v in values), secret
+
+
+def test_public_workbook_reads_back_as_the_published_records(portal):
+    from openpyxl import load_workbook
+
+    from pipeline.catalog import data_at, load_catalog
+    from pipeline.excel import Column, build_layout, convert, read_workbook
+    from pipeline.exports import model_catalog
+    from pipeline.model import build_model
+
+    alur = events(1, 2, 3, 4, 5, 6, 7, 8, 9, 11)  # a survey needs BPS's recommendation
+    survei = SURVEI | {"alur": alur, "desain_sampel": SURVEI["desain_sampel"] | {"fraksi_sampel": 1.0}}
+    portal.write(f"{ACTIVITY}/kegiatan.yaml", survei)
+    formula = "=cmd|' /C calc'!A0"
+    portal.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"definisi": formula, "satuan": "0042"})
+    site = portal.build()
+    schemas = Schemas.find(portal.root)
+    layout = build_layout(schemas)
+    book = read_workbook(site / "api/katalog.xlsx", layout)
+    assert book.findings == []
+    published = model_catalog(build_model(load_catalog(portal.root), schemas), portal.root)
+    assert sorted((r.kind, r.ident) for r in book.records) == sorted(
+        (r.kind, r.ident) for r in published.records.values()
+    )
+    assert "dinkes/2025-survei-draf" not in {r.ident for r in book.records}
+    for rows in book.records:
+        data = published.get(rows.kind, rows.ident).data
+        for path, target in layout.leaves(rows.kind):
+            if isinstance(target, Column):
+                got, want = convert(target, rows.main.content(target.key)), data_at(data, path)
+                assert repr(got) == repr(want), (rows.ident, path)  # repr: 1.0 is not 1
+                continue
+            mine = [r for r in rows.items.get(target.name, []) if not target.phases or r.content("fase") == path[-1]]
+            got = [[convert(c, r.content(c.key)) for c in target.data_columns] for r in mine]
+            want = [[data_at(item, c.path) for c in target.data_columns] for item in data_at(data, path) or []]
+            assert repr(got) == repr(want), (rows.ident, path)
+    # formula text stays a quoted text cell; codes keep their leading zeros; 1.0 stays a float
+    ws = load_workbook(site / "api/katalog.xlsx")["MS-Var"]
+    cells = {c.value: c for row in ws.iter_rows(min_row=3) for c in row if c.value is not None}
+    assert cells[formula].data_type == "s" and cells[formula].quotePrefix
+    assert cells["0042"].data_type == "s"
+    assert ws.freeze_panes == "D3"
