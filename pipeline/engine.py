@@ -79,14 +79,15 @@ def fingerprint(schemas: Schemas) -> str:
     return h.hexdigest()
 
 
-# What a checked file gives back: (digest, findings, cross data or None if it did not load,
-# group keys, their key_id); a cache row is (rel, kind, ident, size, mtime_ns, *Checked)
+# What a checked file gives back: (digest, findings, pickled cross data or None if it did not
+# load, group keys, their key_id); a cache row is (rel, kind, ident, size, mtime_ns, *Checked)
 Checked = tuple
 
 
 def _checked(digest: bytes, findings: list[Finding], kind: str, ident: str, data: dict | None) -> Checked:
     keys = group_keys(kind, ident, data or {})
-    return digest, findings, data, keys, [key_id(k) for k in keys]
+    blob = None if data is None else pickle.dumps(data, pickle.HIGHEST_PROTOCOL)  # here, in the workers
+    return digest, findings, blob, keys, [key_id(k) for k in keys]
 
 
 def _check_file(schemas: Schemas, root: str, kind: str, ident: str, rel: str, raw: bytes | None):
@@ -427,8 +428,8 @@ class _Checked:
 
     def record(self, i: int) -> Record:
         if i not in self._records:
-            rel, kind, ident, *_, data, _keys, _ids = self.rows[i]
-            doc = None if data is None else read_later(data, os.path.join(self.root, rel))
+            rel, kind, ident, *_, blob, _keys, _ids = self.rows[i]
+            doc = None if blob is None else read_later(pickle.loads(blob), os.path.join(self.root, rel))
             self._records[i] = Record(kind, ident, rel, doc)
         return self._records[i]
 

@@ -200,8 +200,8 @@ class Index:
             self.db.execute(f"DROP INDEX IF EXISTS {name}")
 
     def put(self, rows: list[tuple]) -> None:
-        """(rel, kind, ident, size, mtime_ns, digest, findings, data or None, group keys, their
-        key_id) per file."""
+        """(rel, kind, ident, size, mtime_ns, digest, findings, pickled data or None, group keys,
+        their key_id) per file."""
         ids = range(self._next, self._next + len(rows))
         self._next += len(rows)
         self.db.executemany(
@@ -210,11 +210,7 @@ class Index:
         )
         self.db.executemany(
             "INSERT INTO isi VALUES (?, ?)",
-            (
-                (i, pickle.dumps(r[7], pickle.HIGHEST_PROTOCOL))
-                for i, r in zip(ids, rows, strict=True)
-                if r[7] is not None
-            ),
+            ((i, r[7]) for i, r in zip(ids, rows, strict=True) if r[7] is not None),
         )
         self.db.executemany(
             "INSERT INTO anggota VALUES (?, ?)",
