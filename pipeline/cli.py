@@ -55,8 +55,9 @@ def validate(path: Path, fmt: str, ketat: bool, tanpa_cache: bool, pekerja: int 
 
     PATH boleh folder katalog, folder metadata/ sebuah OPD atau kegiatan, atau satu berkas:
     seluruh katalog tetap dibaca (untuk memeriksa rujukan), tetapi yang dilaporkan hanya
-    temuan di bawah PATH. Kode keluar 1 jika ada galat. Hasil per berkas disimpan di
-    .satudata-cache/, sehingga pemeriksaan ulang hanya membaca berkas yang berubah.
+    temuan di bawah PATH. Kode keluar 1 jika ada galat. Hasil tiap berkas dan tiap
+    pemeriksaan antarrekaman disimpan di .satudata-cache/, sehingga pemeriksaan ulang hanya
+    membaca berkas yang berubah dan menilai ulang rekaman yang terkait dengannya.
     """
     from .engine import validate_catalog
 

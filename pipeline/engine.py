@@ -248,7 +248,9 @@ def validate_catalog(root: Path, schemas: Schemas, workers: int | None = None, c
     for _attempt in range(2 if cache else 0):  # a damaged cache is dropped and built again, once
         try:
             index = Index(root, folder, fingerprint(schemas))
-        except (OSError, sqlite3.Error):  # e.g. a read-only checkout, or not a database
+        except sqlite3.OperationalError:  # locked by another run, or read-only: validate without
+            break
+        except (OSError, sqlite3.Error):  # e.g. not a database
             _remove(folder)
             continue
         try:

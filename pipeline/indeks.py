@@ -26,6 +26,7 @@ from .findings import Finding
 from .loader import read_later
 
 FILE = "indeks.sqlite"
+TIMEOUT = 30  # seconds to wait for another run that is writing the cache
 # (kind, ident, size, mtime_ns, digest) of a file as last seen
 Seen = tuple
 
@@ -75,7 +76,7 @@ class Index:
         for old in folder.glob("*.pickle"):  # the cache format before this one
             old.unlink()
         self.root = str(root)
-        self.db = sqlite3.connect(folder / FILE, timeout=30, isolation_level=None)
+        self.db = sqlite3.connect(folder / FILE, timeout=TIMEOUT, isolation_level=None)
         self.db.execute("PRAGMA synchronous=OFF")  # a cache: an interrupted run is rolled back, then rebuilt
         self.db.execute("BEGIN IMMEDIATE")  # one run writes at a time
         self._script(_TABLES)

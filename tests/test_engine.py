@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, REPO, VARIABEL
 
-from pipeline import engine
+from pipeline import engine, indeks
 from pipeline.catalog import load_catalog
 from pipeline.checks import check
 from pipeline.engine import validate_catalog
@@ -187,6 +187,19 @@ def test_suggestions_come_from_the_activity_referred_to(sample):
     edit(sample / IMPACT / "indikator/angka-kematian-bayi.yaml", "- jumlah-kematian-bayi", "- jumlah-kematian-bayj")
     (f,) = [f for f in fast(sample).findings if f.kode == "rujukan-variabel"]
     assert f.saran.startswith("Mungkin maksud Anda 'jumlah-kematian-bayi'?")
+
+
+def test_a_run_holding_the_cache_does_not_block_or_lose_it(sample, monkeypatch):
+    fast(sample)
+    monkeypatch.setattr(indeks, "TIMEOUT", 0.1)
+    other = sqlite3.connect(sample / engine.CACHE_DIR / "indeks.sqlite")
+    other.execute("BEGIN IMMEDIATE")  # another validate run, writing
+    (sample / "metadata/dinkes/catatan.txt").write_text("x")
+    result = fast(sample)
+    other.rollback()
+    other.close()
+    assert result.findings == full(sample) and result.stats.checked == result.stats.files
+    assert fast(sample).stats.checked == 0  # the cache is still there
 
 
 def test_damaged_rows_in_the_cache_are_ignored(sample):
