@@ -7,6 +7,7 @@ and times the real command, ``python -m pipeline validate``, in a fresh process 
 - cold: no cache (``.satudata-cache/`` removed), all files checked by worker processes;
 - warm: nothing changed since the last run (git tree + status match the cache);
 - one file changed: an uncommitted edit to one variable (proportional-to-change path);
+- one file committed: the same edit, committed (found through git's diff of the two trees);
 - touched: every file's mtime changed, contents equal (a fresh checkout): files are hashed.
 Prints medians of --ulang runs (cold once) and the peak memory of the cold run.
 """
@@ -78,6 +79,14 @@ def main() -> None:
             changed.append(run(root, args.pekerja)[0])
         target.write_text(original)
         run(root, args.pekerja)
+        committed = []  # a new commit (a merged PR, a pull): git's tree diff names the folder
+        for i in range(args.ulang):
+            target.write_text(original.replace("nama: ", f"nama: Komit {i} ", 1))
+            git(root, "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qam", f"ubah {i}")
+            committed.append(run(root, args.pekerja)[0])
+        target.write_text(original)
+        git(root, "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qam", "kembalikan")
+        run(root, args.pekerja)
         touched = []
         for i in range(args.ulang):
             stamp = time.time_ns() + i
@@ -88,6 +97,7 @@ def main() -> None:
             "kegiatan": n, "berkas": files, "pekerja": args.pekerja,
             "dingin_s": round(cold, 2), "hangat_s": round(warm, 2),
             "satu_berubah_s": round(statistics.median(changed), 2),
+            "satu_komit_s": round(statistics.median(committed), 2),
             "mtime_berubah_s": round(statistics.median(touched), 2),
             "dingin_us_per_berkas": round(1e6 * cold / files, 1),
             "memori_puncak_mb": round(peak / 1024),

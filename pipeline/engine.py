@@ -278,15 +278,7 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     last = index.get("ringkasan") if index is not None else None  # (mark, findings, counts)
     if state is not None and last is not None and last[0] == ("git", state.key):
         return Result(last[1], last[2], Stats(files=sum(last[2].values()), unchanged=True))
-    # In git, only the OPD folders holding paths that changed since the last run are walked
-    scopes = None
-    last_git = index.get("git") if state is not None else None
-    paths = state.changed_since(root, last_git) if last_git is not None else None
-    if paths is not None:
-        scopes = {p.split("/")[1] for p in paths if p.startswith("metadata/")}
-    found, tree = discover_scoped(root, scopes)
-    if scopes is not None:  # keep the tree findings of the folders not walked
-        tree = {k: v for k, v in (index.get("pohon") or {}).items() if k and k not in scopes} | tree
+    scopes, found, tree = _walk(root, index, state)
     tree_findings = [f for findings in tree.values() for f in findings]
     data = _data_found(root, found)
     stats = Stats(walked=len(found))
@@ -301,55 +293,37 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     present = {f.rel for f in found} | {f.rel for f in data}
     removed = [(rel, old[0], old[1]) for rel, old in seen.items() if rel not in present]
     changed = [f.rel for f, _ in misses] + [r[0] for r in rows] + [r[0] for r in removed]
-    full = not total or len(changed) > FULL_FROM * total
-    touched: set[int] = set()
+    incremental = total and len(changed) <= FULL_FROM * total
+    before = index.groups_of(changed) if incremental else set()  # the groups the old versions were in
     if index is not None:
-        if not full:  # the groups the old versions were in
-            touched = index.groups_of([f.rel for f, _ in misses] + [r[0] for r in rows] + [r[0] for r in removed])
         if total:
             index.forget(changed)
             index.restat(restat)
         else:
             index.start_bulk()
         index.put(rows)
-    items = [(str(root), f.kind, f.ident, f.rel, raw) for f, raw in misses]
-    start = 0
-    by_key: dict[str, list[Finding]] = {}  # activity groups, evaluated with their files when cold
-    for batch, activity_groups in _check_all(schemas, items, not total, workers, stats):
-        done = [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *result)
-                for (f, _), result in zip(misses[start : start + len(batch)], batch, strict=True)]  # fmt: skip
-        start += len(batch)
-        if index is not None:
-            index.put(done)  # while the workers check the next batches
-        rows.extend(done)
-        by_key.update(activity_groups)
-    if index is None or full:
-        if not total:  # cold: every record was just checked; the other groups now
-            lookup = _Checked(root, rows)
-            by_key.update(lookup.other_groups(schemas))
-        else:  # many changes: every group again, from the cache
-            lookup = _catalog_from(root, index)
-            by_key = all_group_findings(lookup, schemas)
-        stats.groups = len(by_key)
-        if index is None:
-            stats.files = len(found)
-            findings = [*tree_findings, *(f for r in rows for f in r[6]), *(f for g in by_key.values() for f in g)]
-            findings.extend(roles_findings(lookup, schemas))
-            counts = {kind: len(lookup.of(kind)) for kind in ("opd", "kegiatan", "variabel", "indikator")}
-            return Result(finish(findings), counts, stats)
-        groups: dict[int, list[Finding]] = {}
+    by_key: dict[str, list[Finding]] = {}  # activity groups, evaluated in the workers when cold
+    rows.extend(_check_and_store(root, schemas, misses, not total, workers, stats, index, by_key))
+    if incremental:
+        groups = _evaluate_touched(index, schemas, before, rows, removed)
+    elif total:  # many changes: every group again, from the cache
+        lookup = _catalog_from(root, index)
+        by_key = all_group_findings(lookup, schemas)
+    else:  # cold: every record was just checked; the groups that span folders now
+        lookup = _Checked(root, rows)
+        by_key.update(lookup.other_groups(schemas))
+    if index is None:
+        stats.files, stats.groups = len(found), len(by_key)
+        findings = [*tree_findings, *(f for r in rows for f in r[6]), *(f for g in by_key.values() for f in g)]
+        findings.extend(roles_findings(lookup, schemas))
+        counts = {kind: len(lookup.of(kind)) for kind in ("opd", "kegiatan", "variabel", "indikator")}
+        return Result(finish(findings), counts, stats)
+    if not incremental:
+        groups = {}
         for key, found_ in by_key.items():
             groups.setdefault(key_id(key), []).extend(found_)
-        index.set_groups(groups, everything=True)
-    else:
-        # ... the groups the new versions are in, and those that ask whether these records exist
-        for row in rows:
-            touched.update(row[9])
-        for _rel, kind, ident, *_ in rows + removed:
-            touched.update(key_id(k) for k in affected_keys("kegiatan" if kind == "data" else kind, ident, {}))
-        groups = {group: _evaluate(index, group, schemas) for group in touched}
-        stats.groups = len(groups)
-        index.set_groups(groups)
+    index.set_groups(groups, everything=not incremental)
+    stats.groups = len(groups)
     findings = finish([*tree_findings, *index.findings(), *roles_findings(index, schemas)])
     counts = index.counts()
     stats.files = sum(counts.values())
@@ -359,6 +333,47 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     if state is not None:
         index.set("git", state)
     return Result(findings, counts, stats)
+
+
+def _walk(root: Path, index: Index | None, state: GitState | None):
+    """Discover the record files. In git, only the OPD folders holding paths that changed since
+    the last run are walked: (those folders or None for all, files found, tree findings by scope)."""
+    scopes = None
+    last = index.get("git") if state is not None else None
+    paths = state.changed_since(root, last) if last is not None else None
+    if paths is not None:
+        scopes = {p.split("/")[1] for p in paths if p.startswith("metadata/")}
+    found, tree = discover_scoped(root, scopes)
+    if scopes is not None:  # keep the tree findings of the folders not walked
+        tree = {k: v for k, v in (index.get("pohon") or {}).items() if k and k not in scopes} | tree
+    return scopes, found, tree
+
+
+def _check_and_store(root, schemas, misses, whole, workers, stats, index, by_key) -> list[tuple]:
+    """Check the files that need it; store each batch in the index while the workers check the
+    next. Activity groups the workers evaluated (``whole``) are added to ``by_key``."""
+    rows: list[tuple] = []
+    items = [(str(root), f.kind, f.ident, f.rel, raw) for f, raw in misses]
+    for batch, activity_groups in _check_all(schemas, items, whole, workers, stats):
+        start = len(rows)
+        done = [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *result)
+                for (f, _), result in zip(misses[start : start + len(batch)], batch, strict=True)]  # fmt: skip
+        if index is not None:
+            index.put(done)
+        rows.extend(done)
+        by_key.update(activity_groups)
+    return rows
+
+
+def _evaluate_touched(index: Index, schemas: Schemas, before: set[int], rows, removed) -> dict[int, list[Finding]]:
+    """Evaluate the groups the old versions of changed files were in (``before``), those the new
+    versions are in, and those that ask whether these records exist."""
+    touched = set(before)
+    for row in rows:
+        touched.update(row[9])
+    for _rel, kind, ident, *_ in rows + removed:
+        touched.update(key_id(k) for k in affected_keys("kegiatan" if kind == "data" else kind, ident, {}))
+    return {group: _evaluate(index, group, schemas) for group in touched}
 
 
 def _evaluate(index: Index, group: int, schemas: Schemas) -> list[Finding]:
