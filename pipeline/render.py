@@ -180,6 +180,11 @@ def value_html(value) -> Markup:
     return Markup(str(text).replace("\n", "<br>")) if "\n" in str(value) else text
 
 
+# Form labels are on every record page: indexed, their words would match every page, which
+# helps no search and makes Pagefind rank the whole catalog for them. Values are indexed.
+LABEL = Markup("data-pagefind-ignore")
+
+
 def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()) -> Markup:
     """The record as a definition list in form order; blocks (objects) become sections."""
     node = rs.subschema(path) if path else rs.schema
@@ -196,16 +201,16 @@ def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()
         if sub.get("type") == "object" and isinstance(value, dict):
             inner = fields_html(rs, value, path=path + (key,))
             if not path:  # a form block: its title already carries the block number
-                parts.append(Markup('<section class="sd-blok"><h2 id="%s">%s</h2>%s</section>')
+                parts.append(Markup('<section class="sd-blok"><h2 id="%s" data-pagefind-ignore>%s</h2>%s</section>')
                              % ("blok-" + slugify(key), label, inner))  # fmt: skip
             else:
-                parts.append(Markup('<dt>%s</dt> <dd class="sd-sub">%s</dd> ') % (head, inner))
+                parts.append(Markup('<dt %s>%s</dt> <dd class="sd-sub">%s</dd> ') % (LABEL, head, inner))
         elif (
             sub.get("type") == "array" and (sub.get("items") or {}).get("type") == "object" and isinstance(value, list)
         ):
-            parts.append(Markup("<dt>%s</dt> <dd>%s</dd> ") % (head, table_html(sub["items"], value)))
+            parts.append(Markup("<dt %s>%s</dt> <dd>%s</dd> ") % (LABEL, head, table_html(sub["items"], value)))
         else:
-            parts.append(Markup("<dt>%s</dt> <dd>%s</dd> ") % (head, value_html(value)))
+            parts.append(Markup("<dt %s>%s</dt> <dd>%s</dd> ") % (LABEL, head, value_html(value)))
     blocks = [p for p in parts if p.startswith("<section")]
     fields = [p for p in parts if not p.startswith("<section")]
     out = Markup("")
@@ -217,7 +222,7 @@ def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()
 def table_html(item_schema: dict, rows: list) -> Markup:
     cols = list((item_schema.get("properties") or {}).items())
     used = [(k, s) for k, s in cols if any(isinstance(r, dict) and k in r for r in rows)]
-    head = Markup("").join(Markup("<th>%s</th>") % s.get("title", k) for k, s in used)
+    head = Markup("").join(Markup("<th %s>%s</th>") % (LABEL, s.get("title", k)) for k, s in used)
     body = Markup("").join(
         Markup("<tr>%s</tr>") % Markup("").join(
             Markup("<td>%s</td> ") % value_html(r.get(k) if isinstance(r, dict) else None) for k, _ in used)

@@ -102,3 +102,10 @@ def test_draft_activity_is_absent(page, portal_url):
     expect(page.locator("table")).not_to_contain_text("Survei Draf Rahasia")
     response = page.goto(portal_url + "kegiatan/dinkes/2025-survei-draf/")
     assert response.status == 404
+
+
+def test_form_labels_are_not_searched(page, portal_url):
+    # "Frekuensi Penyelenggaraan" labels an item of every activity page; only values are indexed
+    page.goto(portal_url + "kegiatan/dinkes/2025-profil-kesehatan/")
+    expect(page.locator("dt", has_text="Frekuensi")).to_have_count(1)
+    expect(search(page, portal_url, "frekuensi")).to_have_text("frekuensi tidak ditemukan")
