@@ -235,10 +235,21 @@ WORD = re.compile(r"[a-z0-9]+")
 
 
 def similarity_key(text: str, limit: int | None = None) -> frozenset[str] | None:
-    """Significant words of a name or definition, order-insensitive; None if too few to compare."""
-    words = [w for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
-    if limit:
-        words = words[:limit]
+    """Significant words of a name or definition, order-insensitive; None if too few to compare.
+    With ``limit``, only the first ``limit`` significant words count."""
+    if limit and len(text) > 40 * limit:  # a long definition: its opening is usually enough
+        words = _significant(text[: 40 * limit])
+        if len(words) > limit:  # the last word may be cut short, so it must lie beyond the limit
+            return _key(words[:limit])
+    words = _significant(text)
+    return _key(words[:limit] if limit else words)
+
+
+def _significant(text: str) -> list[str]:
+    return [w for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+
+
+def _key(words: list[str]) -> frozenset[str] | None:
     return frozenset(words) if len(set(words)) >= 2 else None
 
 

@@ -12,11 +12,12 @@ cache starts over when the schemas, code lists, SOP or tool version change.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from .checks import (
 )
 from .datapkg import data_files
 from .findings import Finding
-from .gitrepo import GitError, git
+from .gitrepo import GitError, git, git_later
 from .indeks import FILE, Index, key_id
 from .loader import MAX_BYTES, LoadError, check_size, decode, parse, read_later, unreadable
 from .schema import Schemas
@@ -113,6 +114,7 @@ _WORKER_SCHEMAS: Schemas | None = None
 def _init_worker(schema_root: str) -> None:
     global _WORKER_SCHEMAS
     _WORKER_SCHEMAS = Schemas(Path(schema_root))
+    gc.disable()  # records hold no reference cycles; scanning them cost ~20% of a worker's time
 
 
 def _check_batch(batch: list[tuple], whole: bool, schemas: Schemas | None = None):
@@ -204,46 +206,57 @@ class GitState:
         return paths
 
 
-def git_state(root: Path) -> GitState | None:
+def ask_git_state(root: Path) -> Callable[[], GitState | None]:
     """In a git work tree: the tree hashes of metadata/ and roles.yaml at HEAD plus the status
-    of both (uncommitted, untracked and ignored files). git answers from its index in a
-    fraction of the time a walk of the files takes."""
+    of both (uncommitted, untracked and ignored files); git answers from its index in a
+    fraction of the time a walk of the files takes. The commands start now, all at once; the
+    returned function waits for them and gives the state (None outside git)."""
+    paths = [p for p in GIT_PATHS if (root / p).exists()]
+    asked = [
+        git_later(root, "rev-parse", "--show-toplevel"),
+        git_later(root, "rev-parse", *(f"HEAD:{p}" for p in paths)),
+        git_later(root, "status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all", "--", *GIT_PATHS),
+    ]
 
-    def run(*args: str) -> str | None:
+    def answer() -> GitState | None:
         try:
-            return git(root, *args).decode("utf-8", "surrogateescape")
+            top, trees, status = (a().decode("utf-8", "surrogateescape") for a in asked)
         except GitError:
             return None
+        if Path(top.strip()).resolve() != root.resolve():
+            return None
+        h = hashlib.blake2b(f"{trees}\0{status}".encode("utf-8", "surrogateescape"), digest_size=16)
+        dirty = set()
+        entries = iter(status.split("\0"))
+        for entry in entries:
+            if len(entry) < 4:
+                continue
+            dirty.add(entry[3:])
+            if "R" in entry[:2] or "C" in entry[:2]:  # a rename or copy: its source path follows
+                dirty.add(next(entries, ""))
+        # status says *that* a file differs from HEAD, not *how*: two different uncommitted edits
+        # of one file look the same, so the bytes of every listed file go into the state too
+        for path in sorted(dirty):
+            full = root / path
+            if full.is_file():
+                h.update(full.read_bytes())
+        return GitState(h.hexdigest(), dict(zip(paths, trees.split(), strict=False)), frozenset(dirty))
 
-    top = run("rev-parse", "--show-toplevel")
-    if top is None or Path(top.strip()).resolve() != root.resolve():
-        return None
-    paths = [p for p in GIT_PATHS if (root / p).exists()]
-    trees = run("rev-parse", *(f"HEAD:{p}" for p in paths))
-    status = run("status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all", "--", *GIT_PATHS)
-    if trees is None or status is None:
-        return None
-    h = hashlib.blake2b(f"{trees}\0{status}".encode("utf-8", "surrogateescape"), digest_size=16)
-    dirty = set()
-    entries = iter(status.split("\0"))
-    for entry in entries:
-        if len(entry) < 4:
-            continue
-        dirty.add(entry[3:])
-        if "R" in entry[:2] or "C" in entry[:2]:  # a rename or copy: its source path follows
-            dirty.add(next(entries, ""))
-    # status says *that* a file differs from HEAD, not *how*: two different uncommitted edits
-    # of one file look the same, so the bytes of every listed file go into the state too
-    for path in sorted(dirty):
-        full = root / path
-        if full.is_file():
-            h.update(full.read_bytes())
-    return GitState(h.hexdigest(), dict(zip(paths, trees.split(), strict=False)), frozenset(dirty))
+    return answer
 
 
 def validate_catalog(root: Path, schemas: Schemas, workers: int | None = None, cache: bool = True) -> Result:
     """Validate the catalog at ``root`` with the incremental cache and worker processes."""
-    root = Path(root)
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of live rows and records, none in a reference cycle
+    try:
+        return _validate_with_cache(Path(root), schemas, workers, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _validate_with_cache(root: Path, schemas: Schemas, workers: int | None, cache: bool) -> Result:
     folder = root / CACHE_DIR
     for _attempt in range(2 if cache else 0):  # a damaged cache is dropped and built again, once
         try:
@@ -274,8 +287,10 @@ def _remove(folder: Path) -> None:
 
 
 def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | None) -> Result:
-    state = git_state(root) if index is not None else None
+    asked = ask_git_state(root) if index is not None else None
     last = index.get("ringkasan") if index is not None else None  # (mark, findings, counts)
+    # with nothing to compare it with (a cold run), git's answer is only stored, so it can wait
+    state = asked() if last is not None else None
     if state is not None and last is not None and last[0] == ("git", state.key):
         return Result(last[1], last[2], Stats(files=sum(last[2].values()), unchanged=True))
     scopes, found, tree = _walk(root, index, state)
@@ -328,6 +343,8 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     counts = index.counts()
     stats.files = sum(counts.values())
     stats.hits = stats.files - stats.checked - stats.hashed
+    if state is None and asked is not None:
+        state = asked()
     index.set("ringkasan", (("git", state.key) if state is not None else signature, findings, counts))
     index.set("pohon", tree)
     if state is not None:
