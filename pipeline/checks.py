@@ -12,9 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Protocol
 
 from .alur import alur_findings
 from .catalog import Catalog, Record, data_at, resolve_ref
@@ -22,6 +20,9 @@ from .datapkg import data_findings
 from .findings import GALAT, PERINGATAN, Finding
 from .pr import roles_cross_findings, roles_record
 from .schema import RecordSchema, Schemas
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 TYPE_WORDS = {
     "string": "teks",

@@ -16,8 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class JamKerja:
     @cached_property
     def libur(self) -> holidays.HolidayBase:
         """The holiday calendar; years are filled in lazily as dates are looked up."""
+        import holidays  # ~30 ms to import: only when working hours are counted
+
         return holidays.country_holidays(self.negara, categories=self.kategori, language="id")
 
     def hari_kerja(self, day: date) -> bool:

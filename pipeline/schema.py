@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 from .sop import Sop, load_sop
 
@@ -85,6 +87,8 @@ class RecordSchema:
     @cached_property
     def validator(self) -> Draft202012Validator:
         """The reference validator: slow, but its errors say exactly what failed where."""
+        from jsonschema import Draft202012Validator  # only to explain failures, and slow to import
+
         return Draft202012Validator(self.schema)
 
     @cached_property
