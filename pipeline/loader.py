@@ -159,49 +159,52 @@ class _Composer(_CParser):
 
 
 def _compose(text: str) -> Document:
+    if "&" in text:  # an anchor, perhaps for an alias: the composer would share the node silently
+        raise _Unusual
     node = _Composer(text).get_single_node()
     lines: dict[Path_, int] = {}
     if node is None:
         return Document(None, lines)
     lines[()] = node.start_mark.line + 1
-    return Document(_build(node, (), lines, 0, set()), lines)
+    if node.__class__ is yaml.ScalarNode:
+        return Document(_scalar_node(node), lines)
+    return Document(_build(node, (), lines, 0), lines)
 
 
-def _build(node, path: Path_, lines: dict, depth: int, seen: set) -> Any:
-    if id(node) in seen:  # the same node twice: an alias
-        raise _Unusual
-    seen.add(id(node))
-    cls = node.__class__
-    if cls is yaml.ScalarNode:
-        value = node.value
-        if node.tag is _PLAIN:
-            return value if value and value[0] not in _NOT_TEXT else resolve_plain(value)
-        if node.tag is None:  # quoted, or the non-specific tag '!'
-            return value
-        raise _Unusual
+_Scalar = yaml.ScalarNode
+
+
+def _scalar_node(node) -> Any:
+    value = node.value
+    if node.tag is _PLAIN:
+        return value if value and value[0] not in _NOT_TEXT else resolve_plain(value)
+    if node.tag is None:  # quoted, or the non-specific tag '!'
+        return value
+    raise _Unusual
+
+
+def _build(node, path: Path_, lines: dict, depth: int) -> Any:
+    """Data and lines of a collection node; scalars are read in place (most nodes are)."""
     if node.tag is not None or depth >= MAX_DEPTH:
         raise _Unusual
-    if cls is yaml.SequenceNode:
+    if node.__class__ is yaml.SequenceNode:
         out: list = []
         for item in node.value:
             child = path + (len(out),)
             lines[child] = item.start_mark.line + 1
-            out.append(_build(item, child, lines, depth + 1, seen))
+            out.append(_scalar_node(item) if item.__class__ is _Scalar else _build(item, child, lines, depth + 1))
         return out
     data: dict = {}
     for key_node, value_node in node.value:
         key = key_node.value
-        if (
-            key_node.__class__ is not yaml.ScalarNode
-            or key_node.tag not in (_PLAIN, None)
-            or key in data
-            or key == "<<"
-        ):
+        if key_node.__class__ is not _Scalar or key_node.tag not in (_PLAIN, None) or key in data or key == "<<":
             raise _Unusual
-        seen.add(id(key_node))
         child = path + (key,)
         lines[child] = key_node.start_mark.line + 1
-        data[key] = _build(value_node, child, lines, depth + 1, seen)
+        if value_node.__class__ is _Scalar:
+            data[key] = _scalar_node(value_node)
+        else:
+            data[key] = _build(value_node, child, lines, depth + 1)
     return data
 
 
