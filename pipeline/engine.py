@@ -384,24 +384,31 @@ def _check_and_store(root, schemas, misses, whole, workers, stats, index, by_key
 
 def _evaluate_touched(index: Index, schemas: Schemas, before: set[int], rows, removed) -> dict[int, list[Finding]]:
     """Evaluate the groups the old versions of changed files were in (``before``), those the new
-    versions are in, and those that ask whether these records exist."""
+    versions are in, and those that ask whether these records exist. Activity groups are not
+    stored as memberships (an activity's records are found by their identity); every changed
+    file names its own."""
     touched = set(before)
+    activities: dict[int, set[str]] = {}
     for row in rows:
         touched.update(row[9])
     for _rel, kind, ident, *_ in rows + removed:
-        touched.update(key_id(k) for k in affected_keys("kegiatan" if kind == "data" else kind, ident, {}))
-    return {group: _evaluate(index, group, schemas) for group in touched}
+        for key in affected_keys("kegiatan" if kind == "data" else kind, ident, {}):
+            touched.add(key_id(key))
+            if key.startswith(ACTIVITY_GROUP):
+                activities.setdefault(key_id(key), set()).add(key[len(ACTIVITY_GROUP) :])
+    return {group: _evaluate(index, group, schemas, activities.get(group, ())) for group in touched}
 
 
-def _evaluate(index: Index, group: int, schemas: Schemas) -> list[Finding]:
+def _evaluate(index: Index, group: int, schemas: Schemas, activities=()) -> list[Finding]:
     """The findings of the group(s) whose key hashes to ``group``, from their members in the cache."""
-    members = index.members(group)
     by_key: dict[str, list[Record]] = {}
-    for record in members:
+    for record in index.members(group):
         for key in group_keys(record.kind, record.ident, record.data):
-            if key_id(key) == group:
+            if key_id(key) == group and not key.startswith(ACTIVITY_GROUP):
                 by_key.setdefault(key, []).append(record)
-    return [f for key, recs in sorted(by_key.items()) for f in group_findings(key, recs, index, schemas)]
+    for activity in activities:
+        by_key[ACTIVITY_GROUP + activity] = index.activity_members(activity)
+    return [f for key, recs in sorted(by_key.items()) if recs for f in group_findings(key, recs, index, schemas)]
 
 
 def _plan(root: Path, found: list[Found], seen: dict, stats: Stats):

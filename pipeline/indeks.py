@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .catalog import Record
+from .checks import ACTIVITY_GROUP
 from .findings import Finding
 from .loader import read_later
 
@@ -134,6 +135,15 @@ class Index:
         )
         return [self._record(*row) for row in rows]
 
+    def activity_members(self, activity: str) -> list[Record]:
+        """The activity's kegiatan.yaml, variables and indicators."""
+        rows = self.db.execute(
+            "SELECT kind, ident, rel, data FROM berkas b LEFT JOIN isi i ON i.id = b.id "
+            "WHERE (kind = 'kegiatan' AND ident = ?) OR (kind IN ('variabel', 'indikator') AND ident >= ? AND ident < ?)",
+            (activity, activity + "/", activity + "0"),
+        )
+        return [self._record(*row) for row in rows]
+
     def of(self, kind: str) -> list[Record]:
         rows = self.db.execute(
             "SELECT kind, ident, rel, data FROM berkas b LEFT JOIN isi i ON i.id = b.id WHERE kind = ? ORDER BY rel",
@@ -214,9 +224,14 @@ class Index:
             "INSERT INTO isi VALUES (?, ?)",
             ((i, r[7]) for i, r in zip(ids, rows, strict=True) if r[7] is not None),
         )
-        self.db.executemany(
+        self.db.executemany(  # an activity's group is found from identities (activity_members)
             "INSERT INTO anggota VALUES (?, ?)",
-            ((group, i) for i, r in zip(ids, rows, strict=True) for group in r[9]),
+            (
+                (group, i)
+                for i, r in zip(ids, rows, strict=True)
+                for key, group in zip(r[8], r[9], strict=True)
+                if not key.startswith(ACTIVITY_GROUP)
+            ),
         )
         self._exists.clear()
 
