@@ -91,13 +91,12 @@ def _checked(digest: bytes, findings: list[Finding], kind: str, ident: str, data
     return digest, findings, blob, keys, [key_id(k) for k in keys]
 
 
-def _check_file(schemas: Schemas, root: str, kind: str, ident: str, rel: str, raw: bytes | None):
+def _check_file(schemas: Schemas, root: str, kind: str, ident: str, rel: str, size: int, raw: bytes | None):
     """Check one file: what the cache stores of it, and the record (whole, for group checks)."""
     record = Record(kind, ident, rel)
     if raw is None:
         try:
-            with open(os.path.join(root, rel), "rb") as fh:
-                raw = fh.read(MAX_BYTES + 1)
+            raw = _read(os.path.join(root, rel), size)
         except OSError as exc:
             return _checked(b"", [load_finding(rel, unreadable(exc))], kind, ident, None), record
     digest = hashlib.blake2b(raw, digest_size=16).digest()
@@ -370,7 +369,7 @@ def _check_and_store(root, schemas, misses, whole, workers, stats, index, by_key
     """Check the files that need it; store each batch in the index while the workers check the
     next. Activity groups the workers evaluated (``whole``) are added to ``by_key``."""
     rows: list[tuple] = []
-    items = [(str(root), f.kind, f.ident, f.rel, raw) for f, raw in misses]
+    items = [(str(root), f.kind, f.ident, f.rel, f.size, raw) for f, raw in misses]
     for batch, activity_groups in _check_all(schemas, items, whole, workers, stats):
         start = len(rows)
         done = [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *result)
@@ -436,7 +435,10 @@ def _plan(root: Path, found: list[Found], seen: dict, stats: Stats):
                 )
             )
         elif old is not None and old[:2] == (f.kind, f.ident):  # touched: compare the bytes
-            raw = _read(root, f.rel)
+            try:
+                raw = _read(os.path.join(root, f.rel), f.size)
+            except OSError:
+                raw = None  # the check reports it
             if raw is not None and hashlib.blake2b(raw, digest_size=16).digest() == old[4]:
                 restat.append((f.size, f.mtime_ns, f.rel))
                 stats.hashed += 1
@@ -448,12 +450,19 @@ def _plan(root: Path, found: list[Found], seen: dict, stats: Stats):
     return misses, restat, rows
 
 
-def _read(root: Path, rel: str) -> bytes | None:
+def _read(path: str, size: int) -> bytes:
+    """The bytes of a file whose size is known from its stat: one read of that size (a buffered
+    read up to the 1 MiB limit allocated the whole megabyte each time: 22 vs 4 µs), then the
+    rest, up to the limit, if the file grew meanwhile."""
+    fd = os.open(path, os.O_RDONLY)
     try:
-        with open(os.path.join(root, rel), "rb") as fh:
-            return fh.read()
-    except OSError:
-        return None  # the check reports it
+        data = os.read(fd, size + 1)
+        if len(data) > size:  # it grew since it was listed: read on, up to the limit
+            while len(data) <= MAX_BYTES and (more := os.read(fd, MAX_BYTES + 1 - len(data))):
+                data += more
+        return data
+    finally:
+        os.close(fd)
 
 
 class _Checked:

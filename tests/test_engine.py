@@ -179,6 +179,14 @@ def test_in_git_only_folders_with_changes_are_walked(sample):
     assert fast(sample).findings == full(sample)
 
 
+def test_a_file_that_grew_since_it_was_listed_is_read_whole(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"nama: x\n" * 1000)
+    assert engine._read(str(path), 10) == path.read_bytes()
+    path.write_bytes(b"x" * (2 * 1024 * 1024))
+    assert len(engine._read(str(path), 10)) == 1024 * 1024 + 1  # enough to be told it is too big
+
+
 def commit(root, message):
     git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", message)
 
