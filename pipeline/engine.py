@@ -47,6 +47,7 @@ CACHE_DIR = ".satudata-cache"
 # what reading a damaged cache can raise
 BROKEN = (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError)
 PARALLEL_FROM = 400  # fewer misses than this are checked in-process (workers cost ~0.3 s to start)
+WALK_IN_WORKERS_FROM = 100  # activity folders (≈ 2,400 files) for a cold run to walk in workers
 FULL_FROM = 0.2  # re-evaluate every group when more than this share of the files changed
 
 
@@ -292,31 +293,41 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     state = asked() if last is not None else None
     if state is not None and last is not None and last[0] == ("git", state.key):
         return Result(last[1], last[2], Stats(files=sum(last[2].values()), unchanged=True))
-    scopes, found, tree = _walk(root, index, state)
+    total = index.size() if index is not None else 0  # files in the cache; 0: cold
+    stats = Stats()
+    by_key: dict[str, list[Finding]] = {}  # activity groups, evaluated in the workers when cold
+    opds = _opd_folders(root) if not total and (workers or os.cpu_count() or 1) > 1 else []
+    stored = _worth_parallel(root, opds)  # cold and large: the workers walk the OPD folders too
+    if stored:
+        if index is not None:
+            index.start_bulk()
+        found, data, tree, rows = _walk_and_check(root, schemas, opds, workers, stats, index, by_key)
+        scopes, seen, misses, restat = None, {}, [], []
+    else:
+        scopes, found, tree = _walk(root, index, state)
+        data = _data_found(root, found)
+    stats.walked = len(found)
     tree_findings = [f for findings in tree.values() for f in findings]
-    data = _data_found(root, found)
-    stats = Stats(walked=len(found))
     signature = ("stat", _signature(found + data, tree_findings))
     if state is None and last is not None and last[0] == signature:
         stats.files = stats.hits = len(found)
         stats.unchanged = True
         return Result(last[1], last[2], stats)
-    seen = {} if index is None else index.seen(None if scopes is None else [f"metadata/{s}/" for s in scopes])
-    total = index.size() if index is not None else 0  # files in the cache; 0: cold
-    misses, restat, rows = _plan(root, found + data, seen, stats)
+    if not stored:
+        seen = {} if index is None else index.seen(None if scopes is None else [f"metadata/{s}/" for s in scopes])
+        misses, restat, rows = _plan(root, found + data, seen, stats)
     present = {f.rel for f in found} | {f.rel for f in data}
     removed = [(rel, old[0], old[1]) for rel, old in seen.items() if rel not in present]
     changed = [f.rel for f, _ in misses] + [r[0] for r in rows] + [r[0] for r in removed]
     incremental = total and len(changed) <= FULL_FROM * total
     before = index.groups_of(changed) if incremental else set()  # the groups the old versions were in
-    if index is not None:
+    if index is not None and not stored:
         if total:
             index.forget(changed)
             index.restat(restat)
         else:
             index.start_bulk()
         index.put(rows)
-    by_key: dict[str, list[Finding]] = {}  # activity groups, evaluated in the workers when cold
     rows.extend(_check_and_store(root, schemas, misses, not total, workers, stats, index, by_key))
     if incremental:
         groups = _evaluate_touched(index, schemas, before, rows, removed)
@@ -363,6 +374,64 @@ def _walk(root: Path, index: Index | None, state: GitState | None):
     if scopes is not None:  # keep the tree findings of the folders not walked
         tree = {k: v for k, v in (index.get("pohon") or {}).items() if k and k not in scopes} | tree
     return scopes, found, tree
+
+
+def _opd_folders(root: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(os.path.join(root, "metadata")))
+    except OSError:
+        return []
+
+
+def _worth_parallel(root: Path, opds: list[str]) -> bool:
+    """Enough activity folders that walking them in worker processes (≈ 0.3 s to start) pays off."""
+    if len(opds) < 2:
+        return False
+    folders = 0
+    for opd in opds:
+        try:
+            folders += len(os.listdir(os.path.join(root, "metadata", opd)))
+        except OSError:
+            continue
+        if folders >= WALK_IN_WORKERS_FROM:
+            return True
+    return False
+
+
+def _walk_and_check(root, schemas, opds, workers, stats, index, by_key):
+    """A cold run of a large catalog: each worker walks a share of the OPD folders and checks
+    their files, so the walk runs in parallel too. (found, data files, tree findings, rows)."""
+    workers = workers or os.cpu_count() or 1
+    stats.workers = workers
+    _, tree = discover_scoped(root, set())  # the top of metadata/; the workers say the rest
+    found: list[Found] = []
+    data: list[Found] = []
+    rows: list[tuple] = []
+    size = max(1, len(opds) // (workers * 32))  # small shares: no worker waits long for the last
+    chunks = [opds[i : i + size] for i in range(0, len(opds), size)]
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(schemas.root),)) as pool:
+        for part in pool.map(_walk_and_check_part, [str(root)] * len(chunks), chunks):
+            part_found, part_data, part_tree, part_rows, part_groups, checked = part
+            if index is not None:
+                index.put(part_rows)  # while the workers go on
+            found += part_found
+            data += part_data
+            tree.update(part_tree)
+            rows += part_rows
+            by_key.update(part_groups)
+            stats.checked += checked
+    return found, data, tree, rows
+
+
+def _walk_and_check_part(root: str, opds: list[str]):
+    found, tree = discover_scoped(Path(root), set(opds))
+    tree.pop("")
+    data = _data_found(Path(root), found)
+    misses, _restat, rows = _plan(Path(root), found + data, {}, Stats())
+    items = [(root, f.kind, f.ident, f.rel, f.size, raw) for f, raw in misses]
+    results, groups = _check_batch(items, True)
+    rows += [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *r) for (f, _), r in zip(misses, results, strict=True)]
+    return found, data, tree, rows, groups, len(misses)
 
 
 def _check_and_store(root, schemas, misses, whole, workers, stats, index, by_key) -> list[tuple]:

@@ -81,6 +81,20 @@ def test_workers_give_the_same_result(sample, monkeypatch):
     assert result.findings == full(sample)
 
 
+@pytest.mark.parametrize("cache", [True, False])
+def test_workers_that_walk_the_folders_give_the_same_result(sample, monkeypatch, cache):
+    break_things(sample)
+    (sample / "metadata/Folder Salah").mkdir()
+    monkeypatch.setattr(engine, "WALK_IN_WORKERS_FROM", 1)
+    result = fast(sample, workers=2, cache=cache)
+    assert result.stats.workers == 2 and result.stats.checked == result.stats.files
+    assert result.findings == full(sample)
+    if cache:  # and what they stored serves the next run
+        (sample / "metadata/dinkes/catatan.txt").unlink()
+        again = fast(sample, workers=2)
+        assert again.findings == full(sample) and again.stats.checked == 0
+
+
 def test_schema_change_invalidates_the_cache(catalog):
     shutil.copytree(REPO / "schemas", catalog.root / "schemas")
     assert fast(catalog.root).findings == []
