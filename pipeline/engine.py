@@ -130,7 +130,7 @@ def _check_batch(batch: list[tuple], whole: bool, schemas: Schemas | None = None
     for checked, record in zip(results, records, strict=True) if whole else ():
         if checked[3] and checked[3][0].startswith(ACTIVITY_GROUP):
             groups.setdefault(checked[3][0], []).append(record)
-    lookup = Catalog(Path(batch[0][0])) if batch else None
+    lookup = Catalog(Path(batch[0][0])) if batch else None  # activity groups ask only for the folder
     return results, {key: group_findings(key, members, lookup, schemas) for key, members in groups.items()}
 
 
