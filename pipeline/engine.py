@@ -160,12 +160,14 @@ def _check_all(schemas: Schemas, items: list[tuple], whole: bool, workers: int |
         yield from pool.map(_check_batch, batches, [whole] * len(batches))
 
 
-def _signature(found: list[Found], tree_findings: list[Finding]) -> bytes:
+def _signature(files: list[tuple], tree_findings: list[Finding]) -> tuple[str, bytes]:
+    """Outside git: what makes the tree recognisable as unchanged. ``files``: (rel, kind,
+    ident, size, mtime_ns) of every record and data file."""
     h = hashlib.blake2b(digest_size=16)
-    for f in found:
-        h.update(f"{f.kind}\0{f.ident}\0{f.rel}\0{f.size}\0{f.mtime_ns}\n".encode())
+    for rel, kind, ident, size, mtime in sorted(files):
+        h.update(f"{kind}\0{ident}\0{rel}\0{size}\0{mtime}\n".encode())
     h.update(repr(sorted(tree_findings, key=Finding.sort_key)).encode())
-    return h.digest()
+    return "stat", h.digest()
 
 
 def _data_found(root: Path, found: list[Found]) -> list[Found]:
@@ -301,22 +303,24 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     if stored:
         if index is not None:
             index.start_bulk()
-        found, data, tree, rows = _walk_and_check(root, schemas, opds, workers, stats, index, by_key)
+        tree, rows = _walk_and_check(root, schemas, opds, workers, stats, index, by_key)
         scopes, seen, misses, restat = None, {}, [], []
+        files = [r[:5] for r in rows]
     else:
         scopes, found, tree = _walk(root, index, state)
         data = _data_found(root, found)
-    stats.walked = len(found)
+        files = [(f.rel, f.kind, f.ident, f.size, f.mtime_ns) for f in found + data]
+    stats.walked = sum(kind != "data" for _rel, kind, *_ in files)
     tree_findings = [f for findings in tree.values() for f in findings]
-    signature = ("stat", _signature(found + data, tree_findings))
-    if state is None and last is not None and last[0] == signature:
-        stats.files = stats.hits = len(found)
+    signature = _signature(files, tree_findings) if state is None and last is not None else None  # not git
+    if signature is not None and last[0] == signature:
+        stats.files = stats.hits = stats.walked
         stats.unchanged = True
         return Result(last[1], last[2], stats)
     if not stored:
         seen = {} if index is None else index.seen(None if scopes is None else [f"metadata/{s}/" for s in scopes])
         misses, restat, rows = _plan(root, found + data, seen, stats)
-    present = {f.rel for f in found} | {f.rel for f in data}
+    present = {f[0] for f in files}
     removed = [(rel, old[0], old[1]) for rel, old in seen.items() if rel not in present]
     changed = [f.rel for f, _ in misses] + [r[0] for r in rows] + [r[0] for r in removed]
     incremental = total and len(changed) <= FULL_FROM * total
@@ -338,7 +342,7 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
         lookup = _Checked(root, rows)
         by_key.update(lookup.other_groups(schemas))
     if index is None:
-        stats.files, stats.groups = len(found), len(by_key)
+        stats.files, stats.groups = stats.walked, len(by_key)
         findings = [*tree_findings, *(f for r in rows for f in r[6]), *(f for g in by_key.values() for f in g)]
         findings.extend(roles_findings(lookup, schemas))
         counts = {kind: len(lookup.of(kind)) for kind in ("opd", "kegiatan", "variabel", "indikator")}
@@ -355,7 +359,8 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     stats.hits = stats.files - stats.checked - stats.hashed
     if state is None and asked is not None:
         state = asked()
-    index.set("ringkasan", (("git", state.key) if state is not None else signature, findings, counts))
+    mark = ("git", state.key) if state is not None else signature or _signature(files, tree_findings)
+    index.set("ringkasan", (mark, findings, counts))
     index.set("pohon", tree)
     if state is not None:
         index.set("git", state)
@@ -400,27 +405,23 @@ def _worth_parallel(root: Path, opds: list[str]) -> bool:
 
 def _walk_and_check(root, schemas, opds, workers, stats, index, by_key):
     """A cold run of a large catalog: each worker walks a share of the OPD folders and checks
-    their files, so the walk runs in parallel too. (found, data files, tree findings, rows)."""
+    their files, so the walk runs in parallel too. (tree findings, rows)."""
     workers = workers or os.cpu_count() or 1
     stats.workers = workers
     _, tree = discover_scoped(root, set())  # the top of metadata/; the workers say the rest
-    found: list[Found] = []
-    data: list[Found] = []
     rows: list[tuple] = []
     size = max(1, len(opds) // (workers * 32))  # small shares: no worker waits long for the last
     chunks = [opds[i : i + size] for i in range(0, len(opds), size)]
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(schemas.root),)) as pool:
         for part in pool.map(_walk_and_check_part, [str(root)] * len(chunks), chunks):
-            part_found, part_data, part_tree, part_rows, part_groups, checked = part
+            part_tree, part_rows, part_groups, checked = part
             if index is not None:
                 index.put(part_rows)  # while the workers go on
-            found += part_found
-            data += part_data
             tree.update(part_tree)
             rows += part_rows
             by_key.update(part_groups)
             stats.checked += checked
-    return found, data, tree, rows
+    return tree, rows
 
 
 def _walk_and_check_part(root: str, opds: list[str]):
@@ -431,7 +432,7 @@ def _walk_and_check_part(root: str, opds: list[str]):
     items = [(root, f.kind, f.ident, f.rel, f.size, raw) for f, raw in misses]
     results, groups = _check_batch(items, True)
     rows += [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *r) for (f, _), r in zip(misses, results, strict=True)]
-    return found, data, tree, rows, groups, len(misses)
+    return tree, rows, groups, len(misses)
 
 
 def _check_and_store(root, schemas, misses, whole, workers, stats, index, by_key) -> list[tuple]:
