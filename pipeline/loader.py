@@ -88,6 +88,8 @@ class Document:
 
 def resolve_plain(text: str) -> Any:
     """YAML 1.2 core-schema resolution of a plain scalar, keeping leading-zero codes as text."""
+    if text and text[0] not in _NOT_TEXT:  # the common case: it cannot be anything but text
+        return text
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -177,7 +179,7 @@ _Scalar = yaml.ScalarNode
 def _scalar_node(node) -> Any:
     value = node.value
     if node.tag is _PLAIN:
-        return value if value and value[0] not in _NOT_TEXT else resolve_plain(value)
+        return resolve_plain(value)
     if node.tag is None:  # quoted, or the non-specific tag '!'
         return value
     raise _Unusual
@@ -272,8 +274,6 @@ def parse_events(text: str) -> Document:
                     if event.tag is not None and event.tag != "!":
                         _scalar(event)  # rejects unsupported tags on keys too
                     value = event.value  # keys keep their exact text: `2025:` is the key "2025"
-                elif event.tag is None and event.implicit[0] and event.value and event.value[0] not in _NOT_TEXT:
-                    value = event.value  # plain text (the common case): no resolution needed
                 else:
                     value = _scalar(event)
                 attach(value, event.start_mark.line + 1)
