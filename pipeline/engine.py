@@ -273,10 +273,10 @@ def _validate_with_cache(root: Path, schemas: Schemas, workers: int | None, cach
             index.close()
             return result
         except BROKEN:
-            index.abandon()
+            index.abandon()  # before its file goes
             _remove(folder)
         finally:
-            index.abandon()
+            index.abandon()  # on any other error too; a no-op once closed
     return _validate(root, schemas, workers, None)
 
 
@@ -424,6 +424,11 @@ def _walk_and_check(root, schemas, opds, workers, stats, index, by_key):
     return tree, rows
 
 
+def _rows(misses: list[tuple[Found, bytes | None]], results: list[Checked]) -> list[tuple]:
+    """Cache rows of checked files."""
+    return [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *r) for (f, _), r in zip(misses, results, strict=True)]
+
+
 def _walk_and_check_part(root: str, opds: list[str]):
     found, tree = discover_scoped(Path(root), set(opds))
     tree.pop("")
@@ -431,7 +436,7 @@ def _walk_and_check_part(root: str, opds: list[str]):
     misses, _restat, rows = _plan(Path(root), found + data, {}, Stats())
     items = [(root, f.kind, f.ident, f.rel, f.size, raw) for f, raw in misses]
     results, groups = _check_batch(items, True)
-    rows += [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *r) for (f, _), r in zip(misses, results, strict=True)]
+    rows += _rows(misses, results)
     return tree, rows, groups, len(misses)
 
 
@@ -442,8 +447,7 @@ def _check_and_store(root, schemas, misses, whole, workers, stats, index, by_key
     items = [(str(root), f.kind, f.ident, f.rel, f.size, raw) for f, raw in misses]
     for batch, activity_groups in _check_all(schemas, items, whole, workers, stats):
         start = len(rows)
-        done = [(f.rel, f.kind, f.ident, f.size, f.mtime_ns, *result)
-                for (f, _), result in zip(misses[start : start + len(batch)], batch, strict=True)]  # fmt: skip
+        done = _rows(misses[start : start + len(batch)], batch)
         if index is not None:
             index.put(done)
         rows.extend(done)

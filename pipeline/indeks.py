@@ -128,43 +128,25 @@ class Index:
 
     def members(self, group: int) -> list[Record]:
         """The records of group ``group`` (and of any other key with the same hash)."""
-        rows = self.db.execute(
-            "SELECT b.kind, b.ident, b.rel, i.data FROM anggota a JOIN berkas b ON a.id = b.id "
-            "LEFT JOIN isi i ON i.id = b.id WHERE a.grup = ?",
-            (group,),
-        )
-        return [self._record(*row) for row in rows]
+        return self._records("JOIN anggota a ON a.id = b.id WHERE a.grup = ?", group)
 
     def activity_members(self, activity: str) -> list[Record]:
         """The activity's kegiatan.yaml, variables and indicators."""
-        rows = self.db.execute(
-            "SELECT kind, ident, rel, data FROM berkas b LEFT JOIN isi i ON i.id = b.id "
+        return self._records(
             "WHERE (kind = 'kegiatan' AND ident = ?) OR (kind IN ('variabel', 'indikator') AND ident >= ? AND ident < ?)",
-            (activity, activity + "/", activity + "0"),
-        )
-        return [self._record(*row) for row in rows]
+            activity, activity + "/", activity + "0",
+        )  # fmt: skip
 
     def of(self, kind: str) -> list[Record]:
-        rows = self.db.execute(
-            "SELECT kind, ident, rel, data FROM berkas b LEFT JOIN isi i ON i.id = b.id WHERE kind = ? ORDER BY rel",
-            (kind,),
-        )
-        return [self._record(*row) for row in rows]
+        return self._records("WHERE kind = ? ORDER BY rel", kind)
 
     def children(self, activity: str, kind: str) -> list[Record]:
-        rows = self.db.execute(
-            "SELECT kind, ident, rel, data FROM berkas b LEFT JOIN isi i ON i.id = b.id "
-            "WHERE kind = ? AND ident >= ? AND ident < ? ORDER BY rel",
-            (kind, activity + "/", activity + "0"),
+        return self._records(
+            "WHERE kind = ? AND ident >= ? AND ident < ? ORDER BY rel", kind, activity + "/", activity + "0"
         )
-        return [self._record(*row) for row in rows]
 
-    def records(self) -> Iterable[Record]:
-        rows = self.db.execute(
-            "SELECT kind, ident, rel, data FROM berkas b LEFT JOIN isi i ON i.id = b.id WHERE kind != 'data'"
-        )
-        for row in rows:
-            yield self._record(*row)
+    def records(self) -> list[Record]:
+        return self._records("WHERE kind != 'data'")
 
     def exists(self, kind: str, ident: str) -> bool:
         key = (kind, ident)
@@ -185,9 +167,17 @@ class Index:
         counts.update(self.db.execute("SELECT kind, COUNT(*) FROM berkas WHERE kind != 'data' GROUP BY kind"))
         return counts
 
-    def _record(self, kind: str, ident: str, rel: str, data: bytes | None) -> Record:
-        doc = None if data is None else read_later(pickle.loads(data), os.path.join(self.root, rel))
-        return Record(kind, ident, rel, doc)
+    def _records(self, where: str, *params) -> list[Record]:
+        """Records of the files ``where`` selects, with their cross data (lines read on demand)."""
+        rows = self.db.execute(
+            f"SELECT kind, ident, rel, data FROM berkas b LEFT JOIN isi i ON i.id = b.id {where}", params
+        )  # noqa: S608
+        return [
+            Record(
+                kind, ident, rel, None if data is None else read_later(pickle.loads(data), os.path.join(self.root, rel))
+            )
+            for kind, ident, rel, data in rows
+        ]
 
     # --- writing ---------------------------------------------------------------------------
 
