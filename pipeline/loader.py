@@ -126,9 +126,15 @@ def _where(mark) -> int | None:
 def parse(text: str) -> Document:
     """Parse one YAML document. Raises :class:`LoadError` with a line number on any problem.
 
-    libyaml composes the node graph in C; walking it costs far less than handling each event
-    in Python. Anything unusual (an alias, a tag, a duplicate or merge key, deep nesting, a
-    syntax error) is handed to the event reader, which says precisely what and where."""
+    Most records are flat: top-level fields holding text, numbers or lists of them. Those are
+    read line by line (:func:`_flat`). Other documents are composed by libyaml in C; walking its
+    node graph costs far less than handling each event in Python. Anything unusual (an alias, a
+    tag, a duplicate or merge key, deep nesting, a syntax error) is handed to the event reader,
+    which says precisely what and where."""
+    try:
+        return _flat(text)
+    except _Unusual:
+        pass
     if sum(map(text.count, "[{-:?")) > _C_DEPTH:  # libyaml's composer recurses in C: bound it
         return parse_events(text)
     try:
@@ -208,6 +214,134 @@ def _build(node, path: Path_, lines: dict, depth: int) -> Any:
         else:
             data[key] = _build(value_node, child, lines, depth + 1)
     return data
+
+
+# --- flat records, read line by line ---------------------------------------------------------
+
+# Characters YAML reads as printable text and nothing else (no tab, CR, NEL, LS, PS or BOM)
+_FLAT_TEXT = re.compile(r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+_FLAT_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_BLOCK = {">": (" ", "\n"), ">-": (" ", ""), "|": ("\n", "\n"), "|-": ("\n", "")}  # joiner, end
+
+# What is open while reading a flat record
+_NONE, _PLAIN_OPEN, _CLOSED, _AWAITING, _LIST, _BLOCK_OPEN = range(6)
+
+
+def _one_line(value: str) -> Any:
+    """A value that is whole on its line: quoted, or plain text that cannot be mistaken for
+    YAML structure. Anything else raises :class:`_Unusual`."""
+    first = value[0]
+    if first == '"':
+        inner = value[1:-1]
+        if len(value) < 2 or value[-1] != '"' or '"' in inner or "\\" in inner:
+            raise _Unusual
+        return inner
+    if first == "'":
+        inner = value[1:-1]
+        if len(value) < 2 or value[-1] != "'" or "'" in inner.replace("''", ""):
+            raise _Unusual
+        return inner.replace("''", "'")
+    if first in _INDICATORS or ": " in value or value[-1] == ":" or " #" in value:
+        raise _Unusual
+    return value
+
+
+def _flat(text: str) -> Document:
+    """A flat record: top-level fields with one-line values (plain, or quoted without escapes),
+    plain text folded over indented lines, simple block text (``>``, ``>-``, ``|``, ``|-``) and
+    lists of one-line values. Anything else raises :class:`_Unusual`, for libyaml to read; a
+    property test keeps this reader in agreement with the others."""
+    if not _FLAT_TEXT.fullmatch(text):
+        raise _Unusual
+    data: dict = {}
+    lines: dict[Path_, int] = {}
+    state, key, parts, indent, block, started, last = _NONE, "", [], 0, ("", ""), False, 0
+    rows = text.split("\n")
+
+    def close() -> None:
+        if state == _PLAIN_OPEN:
+            data[key] = resolve_plain(" ".join(parts))
+        elif state == _BLOCK_OPEN:
+            data[key] = block[0].join(parts) + (block[1] if last < len(rows) else "")  # no break, no end
+
+    for number, line in enumerate(rows, 1):
+        content = line.lstrip(" ")
+        depth = len(line) - len(content)
+        if state == _BLOCK_OPEN:
+            if content and depth and (depth == indent or not indent):  # the block's text
+                indent, last = depth, number
+                parts.append(line[indent:])  # trailing spaces belong to the text
+                continue
+            if not parts or depth > indent or 0 < depth < indent:  # empty, more-indented, odd: libyaml's
+                raise _Unusual
+        if not content.rstrip(" "):  # blank: text may not go on after it (it would keep the break)
+            if state in (_PLAIN_OPEN, _BLOCK_OPEN):
+                close()
+                state = _CLOSED
+            continue
+        if content[0] == "#":
+            if state in (_PLAIN_OPEN, _BLOCK_OPEN):
+                close()
+                state = _CLOSED
+            continue
+        content = content.rstrip(" ")
+        if depth:
+            if state == _AWAITING and content[:2] != "- " or state == _PLAIN_OPEN:  # text goes on
+                if content[0] in _INDICATORS or ": " in content or content[-1] == ":" or " #" in content:
+                    raise _Unusual
+                if state == _AWAITING:
+                    state, parts = _PLAIN_OPEN, []
+                parts.append(content)
+                continue
+            if content[:2] == "- " and (state == _AWAITING or state == _LIST and depth == indent):
+                if state == _AWAITING:
+                    state, indent, data[key] = _LIST, depth, []
+                lines[(key, len(data[key]))] = number
+                data[key].append(_item(content))
+                continue
+            raise _Unusual
+        if content[:2] == "- " and (state == _AWAITING or state == _LIST and indent == 0):
+            if state == _AWAITING:
+                state, indent, data[key] = _LIST, 0, []
+            lines[(key, len(data[key]))] = number
+            data[key].append(_item(content))
+            continue
+        if content == "---" and not started:
+            started = True
+            continue
+        match = _FLAT_KEY.match(content)
+        if match is None or match[1] in data:
+            raise _Unusual
+        close()
+        started = True
+        key = match[1]
+        lines[(key,)] = number
+        if () not in lines:
+            lines[()] = number
+        value = content[match.end() :]
+        data[key] = None
+        if not value:
+            state = _AWAITING
+        elif value in _BLOCK:
+            state, parts, indent, block = _BLOCK_OPEN, [], 0, _BLOCK[value]
+        elif value[0] in "\"'":
+            data[key] = _one_line(value)
+            state = _CLOSED
+        else:
+            state, parts = _PLAIN_OPEN, [_one_line(value)]
+    if state == _BLOCK_OPEN and not parts or started and not data:  # empty: rare, libyaml's to say
+        raise _Unusual
+    close()
+    return Document(data or None, lines)
+
+
+def _item(content: str) -> Any:
+    value = content[2:].lstrip(" ")
+    if not value:
+        raise _Unusual
+    text = _one_line(value)
+    return text if value[0] in "\"'" else resolve_plain(text)
 
 
 def parse_events(text: str) -> Document:

@@ -181,6 +181,100 @@ def test_fast_reader_agrees_with_the_event_reader(text):
         assert (fast.data, fast.lines) == (strict.data, strict.lines)
 
 
+# Pieces of lines that a flat record has, and many it must not mistake for one
+_VALUES = [
+    "x",
+    "x y",
+    "x  y",
+    "x ",
+    "01",
+    "1.5",
+    "-1",
+    "1e3",
+    "true",
+    "no",
+    "null",
+    "~",
+    "'q'",
+    "'it''s'",
+    "''",
+    "'a",
+    '"d"',
+    '"a\\"b"',
+    '"e',
+    '""',
+    "a: b",
+    "a:b",
+    "a #c",
+    "a#b",
+    "#c",
+    ">",
+    ">-",
+    "|",
+    "|-",
+    ">+",
+    "|2",
+    "> x",
+    "[a]",
+    "{a: 1}",
+    "&x a",
+    "*x",
+    "!t a",
+    "a:",
+    "-",
+    "- x",
+    "-x",
+    "?x",
+    "? x",
+    "@x",
+    "`x",
+    "%x",
+    ",x",
+    "x,]",
+    "\u00a0x",
+    "x\u00a0",
+    "é",
+    "\u2028x",
+    "x\ty",
+    "x\ry",
+    "---",
+    "...",
+    "<<",
+]
+_LINES = st.one_of(
+    st.builds("{}: {}".format, st.sampled_from(["a", "b", "nama", "a_b", "a b", "2a", "<<"]), st.sampled_from(_VALUES)),
+    st.builds("{}:".format, st.sampled_from(["a", "b", "c"])),
+    st.builds("{}- {}".format, st.sampled_from(["", " ", "  ", "   "]), st.sampled_from(_VALUES)),
+    st.builds("{}{}".format, st.sampled_from([" ", "  ", "   ", "    "]), st.sampled_from(_VALUES + ["- x", "k: v"])),
+    st.sampled_from(["", " ", "   ", "# c", "  # c", "---", "--- x", "...", "%YAML 1.2", "\ufeffa: b"]),
+)  # fmt: skip
+FLATISH = st.builds(
+    lambda lines, end: "\n".join(lines) + end, st.lists(_LINES, max_size=8), st.sampled_from(["", "\n"])
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(FLATISH)
+def test_flat_reader_agrees_with_the_event_reader(text):
+    try:
+        strict = parse_events(text)
+    except LoadError:
+        strict = None
+    try:
+        flat = loader._flat(text)
+    except loader._Unusual:
+        return  # read by libyaml instead
+    assert strict is not None, "the flat reader accepted what YAML rejects"
+    assert (flat.data, flat.lines) == (strict.data, strict.lines)
+
+
+def test_flat_reader_reads_what_our_writer_writes():
+    text = "nama: Jumlah\ndefinisi: >-\n  Banyaknya penduduk\n  menurut umur.\nkode:\n  - '01'\n  - 2\n"
+    doc = loader._flat(text)
+    assert doc.data == {"nama": "Jumlah", "definisi": "Banyaknya penduduk menurut umur.", "kode": ["01", 2]}
+    assert doc.lines == {(): 1, ("nama",): 1, ("definisi",): 2, ("kode",): 5, ("kode", 0): 6, ("kode", 1): 7}
+
+
 def test_deep_nesting_is_judged_by_the_event_reader():
     assert error("[" * 40 + "]" * 40).kode == "yaml-terlalu-dalam"  # the fast reader hands it over
     assert error("- " * 5000 + "x").kode == "yaml-terlalu-dalam"  # too deep to compose in C at all
