@@ -14,8 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import fastjsonschema
-
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
@@ -93,19 +91,22 @@ class RecordSchema:
 
     @cached_property
     def _fast(self):
-        """The same schema compiled to Python code by fastjsonschema (about 30× faster).
+        """The same schema in jsonschema-rs (Rust): it answers "valid?" 10× faster than
+        fastjsonschema did (10 µs for an activity) and 100× faster than the reference
+        validator, which then explains only the records it rejects. A property test mutates
+        records to keep the two in agreement."""
+        import jsonschema_rs  # only when records are checked: a warm run checks none
 
-        Our schemas use only keywords whose meaning is identical in draft-07, which
-        fastjsonschema implements; tests compare both validators on valid and broken records."""
-        return fastjsonschema.compile({**self.schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+        return jsonschema_rs.validator_for(self.schema).is_valid
 
     def errors(self, data) -> list:
         """Schema errors of ``data``: none if the fast validator accepts it, else the reference's."""
         try:
-            self._fast(data)
-        except fastjsonschema.JsonSchemaException:
-            return list(self.validator.iter_errors(data))
-        return []
+            if self._fast(data):
+                return []
+        except ValueError:  # not JSON-like data (e.g. a key that is not text): the reference judges
+            pass
+        return list(self.validator.iter_errors(data))
 
     @property
     def form(self) -> str:
