@@ -15,7 +15,6 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from . import pagefind_release
 from .exports import write_exports
 from .model import CatalogModel
 from .render import Page, Renderer
@@ -168,7 +168,7 @@ def start_pagefind(site: Path) -> subprocess.Popen:
     can be written meanwhile. No Pagefind filters: its filter index is written in a different
     order on each run, which would break byte-identical builds."""
     return subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--silent"],
+        [*pagefind_release.command(), "--site", str(site), "--output-subdir", "pagefind", "--silent"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from click.testing import CliRunner
 from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, PUBLIC_ALUR, VARIABEL
 
+from pipeline import pagefind_release
 from pipeline.cli import main
 
 
@@ -93,6 +94,14 @@ def test_public_pages_in_form_order(portal):
         assert (site / browse / "index.html").is_file(), browse
     assert (site / "pagefind/pagefind.js").is_file()
     assert not (site / "_kerangka").exists()
+
+
+def test_search_is_indexed_by_the_pinned_pagefind(portal):
+    """scripts/install puts the pinned release in place; the build uses it, not PyPI's."""
+    site = portal.build()
+    assert pagefind_release.installed() is not None, "run: satudata pasang-pagefind"
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
+    assert entry["version"] == pagefind_release.VERSION
 
 
 def test_drafts_private_records_and_contacts_never_leak(portal):
