@@ -181,8 +181,16 @@ def value_html(value) -> Markup:
 
 
 # Form labels are on every record page: indexed, their words would match every page, which
-# helps no search and makes Pagefind rank the whole catalog for them. Values are indexed.
+# helps no search and makes Pagefind rank the whole catalog for them. So are the options of
+# coded fields ("Ya", "Tidak", "Tahunan"): the browse pages and exports serve those. Free
+# values (names, definitions, units, numbers) are indexed.
 LABEL = Markup("data-pagefind-ignore")
+
+
+def _unindexed(sub: dict) -> Markup:
+    """The attribute that keeps a coded field's value out of the search index."""
+    coded = "enum" in sub or "const" in sub or "enum" in (sub.get("items") or {})
+    return Markup(" ") + LABEL if coded else Markup("")
 
 
 def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()) -> Markup:
@@ -210,7 +218,7 @@ def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()
         ):
             parts.append(Markup("<dt %s>%s</dt> <dd>%s</dd> ") % (LABEL, head, table_html(sub["items"], value)))
         else:
-            parts.append(Markup("<dt %s>%s</dt> <dd>%s</dd> ") % (LABEL, head, value_html(value)))
+            parts.append(Markup("<dt %s>%s</dt> <dd%s>%s</dd> ") % (LABEL, head, _unindexed(sub), value_html(value)))
     blocks = [p for p in parts if p.startswith("<section")]
     fields = [p for p in parts if not p.startswith("<section")]
     out = Markup("")
@@ -225,7 +233,8 @@ def table_html(item_schema: dict, rows: list) -> Markup:
     head = Markup("").join(Markup("<th %s>%s</th>") % (LABEL, s.get("title", k)) for k, s in used)
     body = Markup("").join(
         Markup("<tr>%s</tr>") % Markup("").join(
-            Markup("<td>%s</td> ") % value_html(r.get(k) if isinstance(r, dict) else None) for k, _ in used)
+            Markup("<td%s>%s</td> ") % (_unindexed(s), value_html(r.get(k) if isinstance(r, dict) else None))
+            for k, s in used)
         for r in rows
     )  # fmt: skip
     return Markup("<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (head, body)

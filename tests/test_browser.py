@@ -104,8 +104,12 @@ def test_draft_activity_is_absent(page, portal_url):
     assert response.status == 404
 
 
-def test_form_labels_are_not_searched(page, portal_url):
-    # "Frekuensi Penyelenggaraan" labels an item of every activity page; only values are indexed
+def test_form_labels_and_coded_options_are_not_searched(page, portal_url):
+    # "Frekuensi Penyelenggaraan" labels an item of every activity page, the option "Cross
+    # Sectional" is the value of many, and section headings repeat on all; free text is indexed
     page.goto(portal_url + "kegiatan/dinkes/2025-profil-kesehatan/")
     expect(page.locator("dt", has_text="Frekuensi")).to_have_count(1)
-    expect(search(page, portal_url, "frekuensi")).to_have_text("frekuensi tidak ditemukan")
+    expect(page.locator("dd", has_text="Cross Sectional").first).to_be_visible()
+    expect(page.locator("h2", has_text="Metadata Statistik Variabel")).to_be_visible()
+    for word in ("frekuensi", "sectional", "metadata"):
+        expect(search(page, portal_url, word)).to_have_text(f"{word} tidak ditemukan")
