@@ -127,12 +127,12 @@ def parse(text: str) -> Document:
     """Parse one YAML document. Raises :class:`LoadError` with a line number on any problem.
 
     Most records are flat: top-level fields holding text, numbers or lists of them. Those are
-    read line by line (:func:`_flat`). Other documents are composed by libyaml in C; walking its
+    read line by line (:func:`_indented`). Other documents are composed by libyaml in C; walking its
     node graph costs far less than handling each event in Python. Anything unusual (an alias, a
     tag, a duplicate or merge key, deep nesting, a syntax error) is handed to the event reader,
     which says precisely what and where."""
     try:
-        return _flat(text)
+        return _indented(text)
     except _Unusual:
         pass
     if sum(map(text.count, "[{-:?")) > _C_DEPTH:  # libyaml's composer recurses in C: bound it
@@ -216,132 +216,185 @@ def _build(node, path: Path_, lines: dict, depth: int) -> Any:
     return data
 
 
-# --- flat records, read line by line ---------------------------------------------------------
+# --- records in block style, read line by line ----------------------------------------------
 
 # Characters YAML reads as printable text and nothing else (no tab, CR, NEL, LS, PS or BOM)
-_FLAT_TEXT = re.compile(r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
-_FLAT_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
+_SAFE_TEXT = re.compile(r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _BLOCK = {">": (" ", "\n"), ">-": (" ", ""), "|": ("\n", "\n"), "|-": ("\n", "")}  # joiner, end
 
-# What is open while reading a flat record
-_NONE, _PLAIN_OPEN, _CLOSED, _AWAITING, _LIST, _BLOCK_OPEN = range(6)
+
+def _plain(text: str) -> str:
+    """Plain text that cannot be mistaken for YAML structure; anything else is unusual."""
+    if text[0] in _INDICATORS or ": " in text or text[-1] == ":" or " #" in text:
+        raise _Unusual
+    return text
 
 
-def _one_line(value: str) -> Any:
-    """A value that is whole on its line: quoted, or plain text that cannot be mistaken for
-    YAML structure. Anything else raises :class:`_Unusual`."""
-    first = value[0]
-    if first == '"':
-        inner = value[1:-1]
-        if len(value) < 2 or value[-1] != '"' or '"' in inner or "\\" in inner:
-            raise _Unusual
-        return inner
-    if first == "'":
-        inner = value[1:-1]
-        if len(value) < 2 or value[-1] != "'" or "'" in inner.replace("''", ""):
-            raise _Unusual
+def _quoted(value: str) -> str:
+    """A one-line quoted value without escapes."""
+    inner = value[1:-1]
+    if len(value) < 2 or value[-1] != value[0] or value[0] == "'" and "'" in inner.replace("''", ""):
+        raise _Unusual
+    if value[0] == "'":
         return inner.replace("''", "'")
-    if first in _INDICATORS or ": " in value or value[-1] == ":" or " #" in value:
+    if '"' in inner or "\\" in inner:
         raise _Unusual
-    return value
+    return inner
 
 
-def _flat(text: str) -> Document:
-    """A flat record: top-level fields with one-line values (plain, or quoted without escapes),
-    plain text folded over indented lines, simple block text (``>``, ``>-``, ``|``, ``|-``) and
-    lists of one-line values. Anything else raises :class:`_Unusual`, for libyaml to read; a
-    property test keeps this reader in agreement with the others."""
-    if not _FLAT_TEXT.fullmatch(text):
+def _scalar_text(value: str) -> Any:
+    return _quoted(value) if value[0] in "\"'" else resolve_plain(_plain(value))
+
+
+class _Frame:
+    """An open mapping (its keys start at ``indent``) or sequence (its dashes do)."""
+
+    __slots__ = ("indent", "container", "path")
+
+    def __init__(self, indent: int, container, path: Path_):
+        self.indent, self.container, self.path = indent, container, path
+
+
+class _Text:
+    """Text still being read: plain text folded over lines, or a block scalar (``>``, ``|``)."""
+
+    __slots__ = ("owner", "container", "key", "parts", "block", "indent", "last")
+
+    def __init__(self, owner: int, container: dict, key: str, parts: list, block=None):
+        self.owner, self.container, self.key, self.parts, self.block = owner, container, key, parts, block
+        self.indent = self.last = 0
+
+    def close(self, total: int) -> None:
+        if self.block is None:
+            self.container[self.key] = resolve_plain(" ".join(self.parts))
+        elif not self.parts:  # an empty block: rare enough to leave to libyaml
+            raise _Unusual
+        else:  # clipped blocks end with the break of their last line, if it has one
+            self.container[self.key] = self.block[0].join(self.parts) + (self.block[1] if self.last < total else "")
+
+
+def _indented(text: str) -> Document:
+    """Records as people and our writers lay them out: block mappings and sequences, one-line
+    values (plain, or quoted without escapes), plain text folded over indented lines and simple
+    block text (``>``, ``>-``, ``|``, ``|-``). Anything else raises :class:`_Unusual`, for
+    libyaml to read; a property test keeps this reader in agreement with the event reader."""
+    if not _SAFE_TEXT.fullmatch(text):
         raise _Unusual
-    data: dict = {}
-    lines: dict[Path_, int] = {}
-    state, key, parts, indent, block, started, last = _NONE, "", [], 0, ("", ""), False, 0
     rows = text.split("\n")
+    total = len(rows)
+    lines: dict[Path_, int] = {}
+    stack: list[_Frame] = []
+    pending: tuple[_Frame, str] | None = None  # a key whose value starts on a later line
+    open_text: _Text | None = None
+    plain: tuple | None = None  # a one-line plain value that may go on: (owner, container, key, text)
+    started = False
 
-    def close() -> None:
-        if state == _PLAIN_OPEN:
-            data[key] = resolve_plain(" ".join(parts))
-        elif state == _BLOCK_OPEN:
-            data[key] = block[0].join(parts) + (block[1] if last < len(rows) else "")  # no break, no end
+    def key_line(frame: _Frame, depth: int, content: str, number: int) -> None:
+        nonlocal pending, open_text, plain
+        match = _KEY.match(content)
+        if match is None or frame.indent != depth or match[1] in frame.container:
+            raise _Unusual
+        key = match[1]
+        lines[frame.path + (key,)] = number
+        value = content[match.end() :]
+        frame.container[key] = None
+        if not value:
+            pending = (frame, key)
+        elif value in _BLOCK:
+            open_text = _Text(depth, frame.container, key, [], _BLOCK[value])
+        elif value[0] in "\"'":
+            frame.container[key] = _quoted(value)
+        else:
+            frame.container[key] = resolve_plain(_plain(value))
+            plain = (depth, frame.container, key, value)
 
     for number, line in enumerate(rows, 1):
         content = line.lstrip(" ")
         depth = len(line) - len(content)
-        if state == _BLOCK_OPEN:
-            if content and depth and (depth == indent or not indent):  # the block's text
-                indent, last = depth, number
-                parts.append(line[indent:])  # trailing spaces belong to the text
+        if open_text is not None and open_text.block is not None:
+            block = open_text
+            if content and depth > block.owner and (depth == block.indent or not block.indent):
+                block.indent = depth
+                block.last = number
+                block.parts.append(line[depth:])  # trailing spaces belong to the text
                 continue
-            if not parts or depth > indent or 0 < depth < indent:  # empty, more-indented, odd: libyaml's
-                raise _Unusual
-        if not content.rstrip(" "):  # blank: text may not go on after it (it would keep the break)
-            if state in (_PLAIN_OPEN, _BLOCK_OPEN):
-                close()
-                state = _CLOSED
-            continue
-        if content[0] == "#":
-            if state in (_PLAIN_OPEN, _BLOCK_OPEN):
-                close()
-                state = _CLOSED
-            continue
+            if not block.parts or depth > block.indent or block.owner < depth < block.indent:
+                raise _Unusual  # empty, more indented or oddly indented: libyaml's to judge
         content = content.rstrip(" ")
-        if depth:
-            if state == _AWAITING and content[:2] != "- " or state == _PLAIN_OPEN:  # text goes on
-                if content[0] in _INDICATORS or ": " in content or content[-1] == ":" or " #" in content:
-                    raise _Unusual
-                if state == _AWAITING:
-                    state, parts = _PLAIN_OPEN, []
-                parts.append(content)
-                continue
-            if content[:2] == "- " and (state == _AWAITING or state == _LIST and depth == indent):
-                if state == _AWAITING:
-                    state, indent, data[key] = _LIST, depth, []
-                lines[(key, len(data[key]))] = number
-                data[key].append(_item(content))
-                continue
-            raise _Unusual
-        if content[:2] == "- " and (state == _AWAITING or state == _LIST and indent == 0):
-            if state == _AWAITING:
-                state, indent, data[key] = _LIST, 0, []
-            lines[(key, len(data[key]))] = number
-            data[key].append(_item(content))
+        if not content or content[0] == "#":  # blank or comment: text cannot go on after it
+            if open_text is not None:
+                open_text.close(total)
+                open_text = None
+            plain = None
             continue
+        if plain is not None:
+            if depth > plain[0]:  # the plain value goes on over this line
+                open_text = _Text(plain[0], plain[1], plain[2], [plain[3], _plain(content)])
+                plain = None
+                continue
+            plain = None
+        if open_text is not None:
+            if depth > open_text.owner and open_text.block is None:  # plain text goes on
+                open_text.parts.append(_plain(content))
+                continue
+            open_text.close(total)
+            open_text = None
+        if len(stack) >= MAX_DEPTH:
+            raise _Unusual
         if content == "---" and not started:
             started = True
             continue
-        match = _FLAT_KEY.match(content)
-        if match is None or match[1] in data:
-            raise _Unusual
-        close()
         started = True
-        key = match[1]
-        lines[(key,)] = number
-        if () not in lines:
+        item = content[:2] == "- " or content == "-"
+        if pending is not None:
+            frame, key = pending
+            pending = None
+            if item and depth >= frame.indent or not item and depth > frame.indent:
+                if item:
+                    child = _Frame(depth, [], frame.path + (key,))
+                elif _KEY.match(content):
+                    child = _Frame(depth, {}, frame.path + (key,))
+                else:  # the value is text starting on this line
+                    open_text = _Text(frame.indent, frame.container, key, [_plain(content)])
+                    continue
+                frame.container[key] = child.container
+                stack.append(child)
+        if not stack:  # the document's first line: a mapping at the margin
+            if item or depth:
+                raise _Unusual
+            stack.append(_Frame(0, {}, ()))
             lines[()] = number
-        value = content[match.end() :]
-        data[key] = None
-        if not value:
-            state = _AWAITING
-        elif value in _BLOCK:
-            state, parts, indent, block = _BLOCK_OPEN, [], 0, _BLOCK[value]
-        elif value[0] in "\"'":
-            data[key] = _one_line(value)
-            state = _CLOSED
+        while stack[-1].indent > depth or not item and stack[-1].indent == depth and type(stack[-1].container) is list:
+            stack.pop()
+            if not stack:
+                raise _Unusual
+        frame = stack[-1]
+        if not item:
+            if type(frame.container) is not dict:
+                raise _Unusual
+            key_line(frame, depth, content, number)
+            continue
+        if type(frame.container) is not list or frame.indent != depth:
+            raise _Unusual
+        value = content[2:].lstrip(" ")
+        if not value or value in _BLOCK or value[:2] == "- " or value == "-":
+            raise _Unusual
+        path = frame.path + (len(frame.container),)
+        lines[path] = number
+        if _KEY.match(value):  # a mapping starts on the dash's line
+            child = _Frame(len(line) - len(value), {}, path)
+            frame.container.append(child.container)
+            stack.append(child)
+            key_line(child, child.indent, value, number)
         else:
-            state, parts = _PLAIN_OPEN, [_one_line(value)]
-    if state == _BLOCK_OPEN and not parts or started and not data:  # empty: rare, libyaml's to say
+            frame.container.append(_scalar_text(value))
+    if open_text is not None:
+        open_text.close(total)
+    if started and not stack:  # '---' and nothing else
         raise _Unusual
-    close()
-    return Document(data or None, lines)
-
-
-def _item(content: str) -> Any:
-    value = content[2:].lstrip(" ")
-    if not value:
-        raise _Unusual
-    text = _one_line(value)
-    return text if value[0] in "\"'" else resolve_plain(text)
+    return Document(stack[0].container if stack else None, lines)
 
 
 def parse_events(text: str) -> Document:

@@ -241,36 +241,123 @@ _VALUES = [
     "...",
     "<<",
 ]
-_LINES = st.one_of(
-    st.builds("{}: {}".format, st.sampled_from(["a", "b", "nama", "a_b", "a b", "2a", "<<"]), st.sampled_from(_VALUES)),
-    st.builds("{}:".format, st.sampled_from(["a", "b", "c"])),
-    st.builds("{}- {}".format, st.sampled_from(["", " ", "  ", "   "]), st.sampled_from(_VALUES)),
-    st.builds("{}{}".format, st.sampled_from([" ", "  ", "   ", "    "]), st.sampled_from(_VALUES + ["- x", "k: v"])),
+_INDENTS = st.sampled_from(["", "", " ", "  ", "  ", "   ", "    ", "    ", "      "])
+_SIMPLE = st.sampled_from(["x", "x y", "01", "1.5", "true", "'q'", '"d"', ">-", "|"])
+_GOOD_LINES = st.one_of(
+    st.builds("{}{}: {}".format, _INDENTS, st.sampled_from(["a", "b", "nama"]), _SIMPLE),
+    st.builds("{}{}:".format, _INDENTS, st.sampled_from(["a", "b", "c"])),
+    st.builds("{}- {}".format, _INDENTS, _SIMPLE | st.sampled_from(["k: v", "a:", "k: >-"])),
+    st.builds("{}{}".format, _INDENTS, _SIMPLE),
+)
+_ODD_LINES = st.one_of(
+    st.builds("{}{}: {}".format, _INDENTS, st.sampled_from(["a", "a_b", "a b", "2a", "<<"]), st.sampled_from(_VALUES)),
+    st.builds("{}-{}{}".format, _INDENTS, st.sampled_from([" ", "  "]), st.sampled_from(_VALUES + ["- x"])),
+    st.builds("{}{}".format, _INDENTS, st.sampled_from(_VALUES)),
     st.sampled_from(["", " ", "   ", "# c", "  # c", "---", "--- x", "...", "%YAML 1.2", "\ufeffa: b"]),
-)  # fmt: skip
-FLATISH = st.builds(
-    lambda lines, end: "\n".join(lines) + end, st.lists(_LINES, max_size=8), st.sampled_from(["", "\n"])
+)
+_LINES = st.one_of(_GOOD_LINES, _GOOD_LINES, _GOOD_LINES, _ODD_LINES)
+LINEWISE = st.builds(
+    lambda lines, end: "\n".join(lines) + end, st.lists(_LINES, max_size=12), st.sampled_from(["", "\n"])
 )
 
 
-@settings(max_examples=3000, deadline=None)
-@given(FLATISH)
-def test_flat_reader_agrees_with_the_event_reader(text):
+def _agree(text):
+    """What the line reader accepts, the event reader reads the same; what it rejects, it defers."""
     try:
         strict = parse_events(text)
     except LoadError:
         strict = None
     try:
-        flat = loader._flat(text)
+        read = loader._indented(text)
     except loader._Unusual:
-        return  # read by libyaml instead
-    assert strict is not None, "the flat reader accepted what YAML rejects"
-    assert (flat.data, flat.lines) == (strict.data, strict.lines)
+        return False  # read by libyaml instead
+    assert strict is not None, "the line reader accepted what YAML rejects"
+    assert (read.data, read.lines) == (strict.data, strict.lines)
+    return True
 
 
-def test_flat_reader_reads_what_our_writer_writes():
+_LEAF = (
+    _SIMPLE | st.sampled_from(_VALUES) | st.sampled_from([">-\n{pad}foo\n{pad}bar", "|\n{pad}l1\n{pad}l2", "x\n{pad}y"])
+)
+
+
+@st.composite
+def nested_docs(draw):
+    """A random tree laid out in block style with the indentation people use, tricky leaves."""
+
+    def leaf(indent):
+        return draw(_LEAF).replace("{pad}", " " * (indent + draw(st.sampled_from([1, 2, 3]))))
+
+    def mapping(node, indent, out, first_prefix=None):
+        for i, (key, value) in enumerate(node.items()):
+            head = first_prefix if i == 0 and first_prefix is not None else " " * indent
+            if isinstance(value, dict):
+                out.append(f"{head}{key}:")
+                mapping(value, indent + draw(st.sampled_from([1, 2, 4])), out)
+            elif isinstance(value, list):
+                out.append(f"{head}{key}:")
+                sequence(value, indent + draw(st.sampled_from([0, 2, 4])), out)
+            else:
+                out.append(f"{head}{key}: {leaf(indent)}")
+
+    def sequence(node, indent, out):
+        for value in node:
+            gap = draw(st.sampled_from([1, 1, 2]))
+            if isinstance(value, dict):
+                mapping(value, indent + 1 + gap, out, first_prefix=" " * indent + "-" + " " * gap)
+            else:
+                out.append(" " * indent + "- " + leaf(indent))
+
+    shape = st.recursive(
+        st.none(),
+        lambda inner: (
+            st.lists(inner, min_size=1, max_size=3)
+            | st.dictionaries(st.sampled_from(["a", "b", "nama", "k"]), inner, min_size=1, max_size=3)
+        ),
+        max_leaves=10,
+    )
+    tree = draw(st.dictionaries(st.sampled_from(["a", "b", "nama", "k"]), shape, min_size=1, max_size=4))
+    out: list[str] = []
+    mapping(tree, 0, out)
+    return "\n".join(out) + draw(st.sampled_from(["", "\n"]))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(LINEWISE | nested_docs())
+def test_line_reader_agrees_with_the_event_reader(text):
+    _agree(text)
+
+
+# Records as people write them: named fields, short texts with some punctuation, numbers, lists
+RECORDISH = st.recursive(
+    st.text("abcéxyz019 .,-/()'\"#:", min_size=1, max_size=40) | st.integers(-1000, 10**6) | st.booleans() | st.none(),
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=4)
+        | st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True), inner, min_size=1, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True), RECORDISH, min_size=1, max_size=6),
+    st.sampled_from([(2, 2, 0), (2, 4, 2), (4, 4, 2)]),
+)
+def test_line_reader_reads_block_yaml_from_both_writers(value, indent):
+    out = io.StringIO()
+    writer = YAML(typ="safe", pure=True)
+    writer.width = 60  # fold long text over lines
+    writer.default_flow_style = False
+    writer.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
+    writer.dump(value, out)
+    _agree(out.getvalue())
+    _agree(yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=60, indent=indent[0]))
+
+
+def test_line_reader_reads_what_our_writer_writes():
     text = "nama: Jumlah\ndefinisi: >-\n  Banyaknya penduduk\n  menurut umur.\nkode:\n  - '01'\n  - 2\n"
-    doc = loader._flat(text)
+    doc = loader._indented(text)
     assert doc.data == {"nama": "Jumlah", "definisi": "Banyaknya penduduk menurut umur.", "kode": ["01", 2]}
     assert doc.lines == {(): 1, ("nama",): 1, ("definisi",): 2, ("kode",): 5, ("kode", 0): 6, ("kode", 1): 7}
 
