@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import resource
 import shutil
 import statistics
@@ -187,6 +188,7 @@ def main() -> None:
                 "build_s": ours.seconds,
                 "render_ms_per_page": 1000 * ours.render_seconds / ours.record_pages,
                 "pagefind_and_exports_s": ours.index_and_export_seconds,
+                "pagefind": json.loads((root / "site/pagefind/pagefind-entry.json").read_text())["version"],
                 "pagefind_bytes": folder_bytes(root / "site" / "pagefind"),
                 "site_bytes": folder_bytes(root / "site"),
                 "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
