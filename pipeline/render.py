@@ -182,15 +182,16 @@ def value_html(value) -> Markup:
 
 # Form labels are on every record page: indexed, their words would match every page, which
 # helps no search and makes Pagefind rank the whole catalog for them. So are the options of
-# coded fields ("Ya", "Tidak", "Tahunan"): the browse pages and exports serve those. Free
-# values (names, definitions, units, numbers) are indexed.
+# coded fields ("Ya", "Tidak", "Tahunan"): the browse pages and exports serve those. Fields the
+# schema marks ``"x-cari": false`` repeat what is indexed elsewhere (3.4 lists the variables
+# that MS-Var describes). Free values (names, definitions, units, numbers) are indexed.
 LABEL = Markup("data-pagefind-ignore")
 
 
 def _unindexed(sub: dict) -> Markup:
-    """The attribute that keeps a coded field's value out of the search index."""
+    """The attribute that keeps a field's value out of the search index, if it should be."""
     coded = "enum" in sub or "const" in sub or "enum" in (sub.get("items") or {})
-    return Markup(" ") + LABEL if coded else Markup("")
+    return Markup(" ") + LABEL if coded or sub.get("x-cari") is False else Markup("")
 
 
 def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()) -> Markup:
@@ -216,7 +217,8 @@ def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()
         elif (
             sub.get("type") == "array" and (sub.get("items") or {}).get("type") == "object" and isinstance(value, list)
         ):
-            parts.append(Markup("<dt %s>%s</dt> <dd>%s</dd> ") % (LABEL, head, table_html(sub["items"], value)))
+            table = table_html(sub["items"], value)
+            parts.append(Markup("<dt %s>%s</dt> <dd%s>%s</dd> ") % (LABEL, head, _unindexed(sub), table))
         else:
             parts.append(Markup("<dt %s>%s</dt> <dd%s>%s</dd> ") % (LABEL, head, _unindexed(sub), value_html(value)))
     blocks = [p for p in parts if p.startswith("<section")]
