@@ -1,9 +1,11 @@
 """Files → documents: a strict, safe YAML reader that remembers the line of every value.
 
-It builds data straight from libyaml's event stream with an explicit stack, so it never
-recurses, never expands an alias and never constructs an arbitrary tag. Plain scalars follow
-YAML 1.2 rules, stricter than PyYAML's 1.1: ``01111`` stays the string ``"01111"``, ``no``
-stays ``"no"`` and dates stay strings (the JSON Schemas check their format).
+Three readers agree on what they accept (property tests hold them to it): a line reader for
+records in plain block style (nearly all of them), libyaml's C composer for other valid YAML,
+and an event reader with an explicit stack that names every problem. None recurses in Python,
+expands an alias or constructs an arbitrary tag. Plain scalars follow YAML 1.2 rules, stricter
+than PyYAML's 1.1: ``01111`` stays the string ``"01111"``, ``no`` stays ``"no"`` and dates
+stay strings (the JSON Schemas check their format).
 """
 
 from __future__ import annotations
@@ -126,11 +128,10 @@ def _where(mark) -> int | None:
 def parse(text: str) -> Document:
     """Parse one YAML document. Raises :class:`LoadError` with a line number on any problem.
 
-    Most records are flat: top-level fields holding text, numbers or lists of them. Those are
-    read line by line (:func:`_indented`). Other documents are composed by libyaml in C; walking its
-    node graph costs far less than handling each event in Python. Anything unusual (an alias, a
-    tag, a duplicate or merge key, deep nesting, a syntax error) is handed to the event reader,
-    which says precisely what and where."""
+    Records laid out in plain block style are read line by line (:func:`_indented`). Other
+    documents are composed by libyaml in C; walking its node graph costs far less than handling
+    each event in Python. Anything unusual (an alias, a tag, a duplicate or merge key, deep
+    nesting, a syntax error) is handed to the event reader, which says precisely what and where."""
     try:
         return _indented(text)
     except _Unusual:
