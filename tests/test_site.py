@@ -104,6 +104,16 @@ def test_search_is_indexed_by_the_pinned_pagefind(portal):
     assert entry["version"] == pagefind_release.VERSION
 
 
+def test_without_the_pinned_pagefind_the_build_uses_pypis_and_says_so(portal, tmp_path, monkeypatch):
+    monkeypatch.setenv("SATUDATA_PAGEFIND_DIR", str(tmp_path / "kosong"))
+    result = CliRunner().invoke(main, ["build", str(portal.root), "--keluar", str(portal.root / "site")])
+    assert result.exit_code == 0, result.output
+    assert "Pagefind dari PyPI" in result.output and "satudata pasang-pagefind" in result.output
+    entry = json.loads((portal.root / "site/pagefind/pagefind-entry.json").read_text())
+    assert entry["version"] != pagefind_release.VERSION
+    assert (portal.root / "site/pagefind/pagefind.js").is_file()
+
+
 def test_drafts_private_records_and_contacts_never_leak(portal):
     portal.write(
         f"{ACTIVITY}/variabel/nik-responden.yaml", VARIABEL | {"nama": "NIK Responden Rahasia", "akses_umum": "Tidak"}
