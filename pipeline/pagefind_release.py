@@ -63,8 +63,8 @@ def command() -> list[str]:
 
 def install(registry: str = REGISTRY, package: tuple[str, str] | None = None) -> Path:
     """Download, verify and unpack the pinned release for this platform; returns the binary."""
-    if installed():
-        return installed()
+    if (done := installed()) is not None:
+        return done
     key = (sys.platform, platform.machine().lower())
     package = package or PACKAGES.get(key)
     if package is None:

@@ -231,12 +231,11 @@ def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()
 
 def table_html(item_schema: dict, rows: list) -> Markup:
     cols = list((item_schema.get("properties") or {}).items())
-    used = [(k, s) for k, s in cols if any(isinstance(r, dict) and k in r for r in rows)]
-    head = Markup("").join(Markup("<th %s>%s</th>") % (LABEL, s.get("title", k)) for k, s in used)
+    used = [(k, s, _unindexed(s)) for k, s in cols if any(isinstance(r, dict) and k in r for r in rows)]
+    head = Markup("").join(Markup("<th %s>%s</th>") % (LABEL, s.get("title", k)) for k, s, _ in used)
     body = Markup("").join(
         Markup("<tr>%s</tr>") % Markup("").join(
-            Markup("<td%s>%s</td> ") % (_unindexed(s), value_html(r.get(k) if isinstance(r, dict) else None))
-            for k, s in used)
+            Markup("<td%s>%s</td> ") % (attr, value_html(r.get(k) if isinstance(r, dict) else None)) for k, _, attr in used)
         for r in rows
     )  # fmt: skip
     return Markup("<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (head, body)
