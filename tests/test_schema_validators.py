@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.catalog import load_catalog
-from pipeline.schema import Schemas
+from pipeline.schema import Schemas, walk
 
 SCHEMAS = Schemas.find(REPO)
 SAMPLES = [(r.kind, r.data) for r in load_catalog(REPO).records.values()] + [
@@ -46,22 +46,12 @@ VALUES = st.sampled_from(OPTIONS) | st.sampled_from(
 )
 
 
-def _paths(data, path=()):
-    yield path
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _paths(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _paths(value, path + (i,))
-
-
 @st.composite
 def mutated(draw):
     kind, data = draw(st.sampled_from(SAMPLES))
     data = copy.deepcopy(data)
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(list(_paths(data))))
+        path = draw(st.sampled_from([p for p, _ in walk(data)]))
         if not path:
             continue
         parent = data
