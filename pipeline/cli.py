@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, pagefind_release
+from . import __version__
 from .alur import alur_findings, events, parse_time, riwayat, status
 from .catalog import Record, find_root, load_catalog
 from .checks import check, schema_findings
@@ -130,7 +130,7 @@ def _echo_finding(f: Finding) -> None:
     help="Waktu acuan dasbor keterlambatan (ISO, dengan zona). Bawaan: awal hari ini (WIB), agar hasil sama sepanjang hari.",
 )
 def build(path: Path, out: Path, internal: bool, site_url: str | None, pada: str | None) -> None:
-    """Bangun portal katalog (MkDocs Material + pencarian Pagefind) dari metadata/.
+    """Bangun portal katalog (MkDocs Material + indeks pencarian luring) dari metadata/.
 
     Hanya kegiatan yang sudah disetujui BPS (langkah SOP 11) yang tampil; variabel/indikator
     yang tidak publik dan data kontak pribadi tidak pernah masuk halaman, indeks pencarian
@@ -165,27 +165,7 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, pada: str
         fg="green",
         bold=True,
     )
-    if pagefind_release.installed() is None:
-        click.echo(
-            f"Catatan: pencarian diindeks dengan Pagefind dari PyPI, bukan {pagefind_release.VERSION} yang jauh lebih "
-            "cepat untuk kata umum di katalog besar. Pasang dengan: satudata pasang-pagefind"
-        )
     click.echo(f"Buka dengan: satudata serve --dir {out} lalu kunjungi http://localhost:8000/")
-
-
-@main.command(name="pasang-pagefind")
-def install_pagefind() -> None:
-    """Pasang Pagefind versi yang disematkan proyek ini (dari npm, diperiksa SHA-512-nya).
-
-    Dijalankan oleh scripts/install. Tanpa ini, portal tetap dibangun dengan Pagefind dari PyPI
-    yang lebih lambat untuk kata umum di katalog besar.
-    """
-    try:
-        path = pagefind_release.install()
-    except pagefind_release.InstallError as exc:
-        click.secho(str(exc), fg="yellow")
-        raise SystemExit(1) from None
-    click.echo(f"Pagefind {pagefind_release.VERSION} terpasang: {path}")
 
 
 @main.command()

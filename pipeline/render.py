@@ -29,7 +29,6 @@ class Page:
     path: str  # URL path relative to the site root, ending in "/" ("" for the home page)
     title: str
     body: str  # HTML fragment
-    searchable: bool = False
 
     @property
     def depth(self) -> int:
@@ -54,17 +53,17 @@ class Renderer:
             activity_url=activity_url, item_url=item_url, slugify=slugify, internal=model.internal, stages=STAGES
         )
 
-    def _page(self, path: str, title: str, template: str, searchable=False, **context) -> Page:
+    def _page(self, path: str, title: str, template: str, **context) -> Page:
         root = "../" * path.count("/")
         body = self.env.get_template(template).render(root=root, title=title, model=self.model, **context)
-        return Page(path, title, body, searchable)
+        return Page(path, title, body)
 
     # --- record pages ------------------------------------------------------------------
 
     def activity_page(self, a: Activity) -> Page:
         schemas = self.model.schemas
         return self._page(
-            activity_url(a), a.title, "kegiatan.html", searchable=True, a=a,
+            activity_url(a), a.title, "kegiatan.html", a=a,
             opd=self.model.opds[a.opd],
             blocks=fields_html(schemas["kegiatan"], a.data),
             variables=[(v, fields_html(schemas["variabel"], v.data, skip={"nama"})) for v in a.variables],
@@ -82,7 +81,7 @@ class Renderer:
             if ind.hidden.get(key):
                 refs[key].append((f"({ind.hidden[key]} {kind} tidak dipublikasikan)", None))
         return self._page(
-            item_url(ind), ind.name, "indikator.html", searchable=True, a=a, ind=ind,
+            item_url(ind), ind.name, "indikator.html", a=a, ind=ind,
             mathml=Markup(mathml) if mathml else None,
             fields=fields_html(rs, ind.data, skip={"nama", "rumus", "variabel_pembangun", "indikator_pembangun"}),
             refs=refs,
@@ -180,20 +179,6 @@ def value_html(value) -> Markup:
     return Markup(str(text).replace("\n", "<br>")) if "\n" in str(value) else text
 
 
-# Form labels are on every record page: indexed, their words would match every page, which
-# helps no search and makes Pagefind rank the whole catalog for them. So are the options of
-# coded fields ("Ya", "Tidak", "Tahunan"): the browse pages and exports serve those. Fields the
-# schema marks ``"x-cari": false`` repeat what is indexed elsewhere (3.4 lists the variables
-# that MS-Var describes). Free values (names, definitions, units, numbers) are indexed.
-LABEL = Markup("data-pagefind-ignore")
-
-
-def _unindexed(sub: dict) -> Markup:
-    """The attribute that keeps a field's value out of the search index, if it should be."""
-    coded = "enum" in sub or "const" in sub or "enum" in (sub.get("items") or {})
-    return Markup(" ") + LABEL if coded or sub.get("x-cari") is False else Markup("")
-
-
 def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()) -> Markup:
     """The record as a definition list in form order; blocks (objects) become sections."""
     node = rs.subschema(path) if path else rs.schema
@@ -204,23 +189,20 @@ def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()
         value = data[key]
         nomor = sub.get("x-nomor")
         label = sub.get("title", key)
-        head = (
-            Markup('<span class="sd-nomor" data-pagefind-ignore>%s</span> ') % nomor if nomor else Markup("")
-        ) + escape(label)
+        head = (Markup('<span class="sd-nomor">%s</span> ') % nomor if nomor else Markup("")) + escape(label)
         if sub.get("type") == "object" and isinstance(value, dict):
             inner = fields_html(rs, value, path=path + (key,))
             if not path:  # a form block: its title already carries the block number
-                parts.append(Markup('<section class="sd-blok"><h2 id="%s" data-pagefind-ignore>%s</h2>%s</section>')
+                parts.append(Markup('<section class="sd-blok"><h2 id="%s">%s</h2>%s</section>')
                              % ("blok-" + slugify(key), label, inner))  # fmt: skip
             else:
-                parts.append(Markup('<dt %s>%s</dt> <dd class="sd-sub">%s</dd> ') % (LABEL, head, inner))
+                parts.append(Markup('<dt>%s</dt> <dd class="sd-sub">%s</dd> ') % (head, inner))
         elif (
             sub.get("type") == "array" and (sub.get("items") or {}).get("type") == "object" and isinstance(value, list)
         ):
-            table = table_html(sub["items"], value)
-            parts.append(Markup("<dt %s>%s</dt> <dd%s>%s</dd> ") % (LABEL, head, _unindexed(sub), table))
+            parts.append(Markup("<dt>%s</dt> <dd>%s</dd> ") % (head, table_html(sub["items"], value)))
         else:
-            parts.append(Markup("<dt %s>%s</dt> <dd%s>%s</dd> ") % (LABEL, head, _unindexed(sub), value_html(value)))
+            parts.append(Markup("<dt>%s</dt> <dd>%s</dd> ") % (head, value_html(value)))
     blocks = [p for p in parts if p.startswith("<section")]
     fields = [p for p in parts if not p.startswith("<section")]
     out = Markup("")
@@ -231,11 +213,11 @@ def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()
 
 def table_html(item_schema: dict, rows: list) -> Markup:
     cols = list((item_schema.get("properties") or {}).items())
-    used = [(k, s, _unindexed(s)) for k, s in cols if any(isinstance(r, dict) and k in r for r in rows)]
-    head = Markup("").join(Markup("<th %s>%s</th>") % (LABEL, s.get("title", k)) for k, s, _ in used)
+    used = [(k, s) for k, s in cols if any(isinstance(r, dict) and k in r for r in rows)]
+    head = Markup("").join(Markup("<th>%s</th>") % s.get("title", k) for k, s in used)
     body = Markup("").join(
         Markup("<tr>%s</tr>") % Markup("").join(
-            Markup("<td%s>%s</td> ") % (attr, value_html(r.get(k) if isinstance(r, dict) else None)) for k, _, attr in used)
+            Markup("<td>%s</td> ") % value_html(r.get(k) if isinstance(r, dict) else None) for k, _ in used)
         for r in rows
     )  # fmt: skip
     return Markup("<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (head, body)

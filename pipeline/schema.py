@@ -75,6 +75,14 @@ class Field:
         return f"{self.nomor} {self.label}" if self.nomor else self.label
 
 
+def searchable(sub: dict) -> bool:
+    """Whether the portal's search indexes a field's value. Not the options of coded fields
+    ("Ya", "Tahunan": on every page, they would match the whole catalog; the browse pages and
+    exports serve them) and not fields marked ``"x-cari": false`` (they repeat another page)."""
+    coded = "enum" in sub or "const" in sub or "enum" in (sub.get("items") or {})
+    return not coded and sub.get("x-cari") is not False
+
+
 class RecordSchema:
     """The JSON Schema of one record kind, with field lookup by instance path."""
 

@@ -3,8 +3,8 @@
 MkDocs renders what people write (``docs/``) and the few navigation pages; every record page
 (activities, indicators, browse lists) is rendered by :mod:`pipeline.render` and poured into a
 page "shell" that MkDocs built at the same folder depth, so it gets Material's header,
-navigation and styles without a Markdown and theme pass per record. Pagefind then indexes the
-record pages for offline full-text search. The build happens in a temporary folder and is
+navigation and styles without a Markdown and theme pass per record. :mod:`pipeline.search`
+writes the search index from the same model. The build happens in a temporary folder and is
 swapped into place at the end, so a failed build never leaves a half-built site.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import gzip
 import logging
+import multiprocessing
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
@@ -24,10 +24,10 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from . import pagefind_release
 from .exports import write_exports
 from .model import CatalogModel
 from .render import Page, Renderer
+from .search import write_index
 
 SHELL = "_kerangka"
 MARK_TITLE = "SDJUDUL7f3a"
@@ -163,20 +163,39 @@ def write_sitemap(site: Path, site_url: str | None, pages: list[str]) -> None:
         gz.write(xml.encode())
 
 
-def start_pagefind(site: Path) -> subprocess.Popen:
-    """Start indexing the record pages (``data-pagefind-body``) in its own process, so the exports
-    can be written meanwhile. No Pagefind filters: its filter index is written in a different
-    order on each run, which would break byte-identical builds."""
-    return subprocess.Popen(
-        [*pagefind_release.command(), "--site", str(site), "--output-subdir", "pagefind", "--silent"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+def _start_index(model: CatalogModel, site: Path):
+    """Write the search index in a forked child, so it runs beside the exports (both CPU-bound).
+    Where there is no fork (Windows) it is written here and now."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        write_index(model, site)
+        return None
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_index_child, args=(model, site, send), daemon=True)
+    child.start()
+    send.close()
+    return child, receive
 
 
-def finish_pagefind(proc: subprocess.Popen) -> None:
-    out, err = proc.communicate()
-    if proc.returncode != 0:
-        raise BuildError(f"Indeks pencarian (Pagefind) gagal dibuat: {err.strip() or out.strip()}")
+def _index_child(model: CatalogModel, site: Path, send) -> None:
+    try:
+        write_index(model, site)
+        send.send(None)
+    except BaseException as exc:  # reported by the parent as a build error
+        send.send(f"{type(exc).__name__}: {exc}")
+
+
+def _finish_index(indexing) -> None:
+    if indexing is None:
+        return
+    child, receive = indexing
+    try:
+        problem = receive.recv()
+    except EOFError:
+        problem = f"proses pembuat indeks berhenti (kode {child.exitcode})"
+    child.join()
+    if problem:
+        raise BuildError(f"Indeks pencarian gagal dibuat: {problem}")
 
 
 def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None = None) -> BuildResult:
@@ -213,12 +232,12 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         folders = (f.parent.relative_to(site).as_posix() for f in site.rglob("index.html"))
         write_sitemap(site, site_url, ["" if d == "." else d + "/" for d in folders])
         t = time.perf_counter()
-        pagefind = start_pagefind(site)  # it reads only the HTML pages, which are complete by now
+        indexing = _start_index(model, site)  # in a child process, while this one writes the exports
         try:
             exports = write_exports(model, site, site_url)
         finally:
-            finish_pagefind(pagefind)
-        index_and_export_seconds = time.perf_counter() - t  # Pagefind and the exports run side by side
+            _finish_index(indexing)
+        index_and_export_seconds = time.perf_counter() - t
         _swap(site, out)
         count = sum(1 for _ in out.rglob("index.html"))
         return BuildResult(out, count, len(pages), time.perf_counter() - started,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,11 @@ def portal_url(tmp_path_factory):
         f"{ACTIVITY}/variabel/jumlah-bidan-praktik.yaml",
         VARIABEL | {"nama": "Jumlah bidan praktik mandiri", "definisi": "Bidan yang membuka praktik mandiri berizin."},
     )
+    builder.write(
+        f"{ACTIVITY}/variabel/cakupan-imunisasi.yaml",
+        VARIABEL
+        | {"nama": 'Cakupan imunisasi <img src=x onerror="window.diserang=1">', "definisi": "Imunisasi dasar."},
+    )
     site = builder.build()
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -62,27 +68,42 @@ def page(browser):
 
 def search(page, url, query):
     page.goto(url + "cari/")
-    box = page.locator(".pagefind-ui__search-input")
-    box.fill(query)
-    return page.locator(".pagefind-ui__message")
+    page.locator("#sd-cari-kata").fill(query)
+    return page.locator(".sd-cari__pesan")
 
 
 def test_search_finds_a_known_variable(page, portal_url):
     message = search(page, portal_url, "bidan praktik")
-    expect(message).to_contain_text("1 hasil")
-    result = page.locator(".pagefind-ui__result-link").first
+    expect(message).to_have_text("1 hasil untuk “bidan praktik”")
+    result = page.locator(".sd-cari__judul").first
     expect(result).to_contain_text("Kompilasi Produk Administrasi Profil Kesehatan")
-    page.locator(".pagefind-ui__result-nested a", has_text="Jumlah bidan praktik mandiri").first.click()
+    expect(page.locator(".sd-cari__hasil mark").first).to_have_text(re.compile("bidan", re.I))
+    page.locator(".sd-cari__bagian a", has_text="Jumlah bidan praktik mandiri").click()
     expect(page.locator("#variabel-jumlah-bidan-praktik")).to_be_visible()
     assert page.url.endswith("/kegiatan/dinkes/2025-profil-kesehatan/#variabel-jumlah-bidan-praktik")
+
+
+def test_unfinished_capitalized_and_accented_words_match(page, portal_url):
+    expect(search(page, portal_url, "BÍDAN prakt")).to_have_text("1 hasil untuk “BÍDAN prakt”")
+    assert "q=B%C3%8DDAN+prakt" in page.url  # the address can be shared
+    page.reload()
+    expect(page.locator("#sd-cari-kata")).to_have_value("BÍDAN prakt")
+    expect(page.locator(".sd-cari__pesan")).to_have_text("1 hasil untuk “BÍDAN prakt”")
+
+
+def test_every_word_must_match(page, portal_url):
+    expect(search(page, portal_url, "bidan posyandu")).to_have_text(
+        "Tidak ada hasil untuk “bidan posyandu”. Coba kata lain atau lebih sedikit kata."
+    )
+    expect(page.locator(".sd-cari__item")).to_have_count(0)
 
 
 def test_home_search_box_opens_results(page, portal_url):
     page.goto(portal_url)
     page.fill("#q", "angka kematian bayi")
     page.click(".sd-cari-beranda button")
-    expect(page.locator(".pagefind-ui__message")).to_contain_text("hasil")
-    expect(page.locator(".pagefind-ui__result-link").first).to_contain_text("Angka Kematian Bayi")
+    expect(page.locator(".sd-cari__pesan")).to_contain_text("hasil untuk “angka kematian bayi”")
+    expect(page.locator(".sd-cari__judul").first).to_contain_text("Angka Kematian Bayi")
 
 
 def test_navigation_by_opd(page, portal_url):
@@ -97,7 +118,7 @@ def test_navigation_by_opd(page, portal_url):
 
 
 def test_draft_activity_is_absent(page, portal_url):
-    expect(search(page, portal_url, "Draf Rahasia")).to_have_text("Draf Rahasia tidak ditemukan")
+    expect(search(page, portal_url, "Draf Rahasia")).to_contain_text("Tidak ada hasil untuk “Draf Rahasia”")
     page.goto(portal_url + "kegiatan/")
     expect(page.locator("table")).not_to_contain_text("Survei Draf Rahasia")
     response = page.goto(portal_url + "kegiatan/dinkes/2025-survei-draf/")
@@ -112,4 +133,84 @@ def test_form_labels_and_coded_options_are_not_searched(page, portal_url):
     expect(page.locator("dd", has_text="Cross Sectional").first).to_be_visible()
     expect(page.locator("h2", has_text="Metadata Statistik Variabel")).to_be_visible()
     for word in ("frekuensi", "sectional", "metadata"):
-        expect(search(page, portal_url, word)).to_have_text(f"{word} tidak ditemukan")
+        expect(search(page, portal_url, word)).to_contain_text(f"Tidak ada hasil untuk “{word}”")
+
+
+def test_markup_in_metadata_is_shown_as_text_in_results(page, portal_url):
+    expect(search(page, portal_url, "imunisasi")).to_contain_text("1 hasil")
+    expect(page.locator(".sd-cari__bagian a").first).to_contain_text('<img src=x onerror="window.diserang=1">')
+    assert page.locator(".sd-cari__hasil img").count() == 0
+    assert page.evaluate("window.diserang") is None
+
+
+TRICKY = ["Angka Kematian Bayi (AKB), 2025", "Pérempuan ibu_hamil ℌ ǅ", "İstanbul ΣΑΣ straße", "x" * 40,
+          "١٢٣ ৪৫ ½ Ⅻ", "e\u0301 ﬁ ㎏ 𝐀𝐁", "café–naïve—coöp", "नमस्ते 中文 ไทย"]  # fmt: skip
+
+
+def test_browser_and_build_split_words_alike(page, portal_url):
+    from pipeline.search import words
+
+    page.goto(portal_url + "cari/")
+    split = page.evaluate(
+        "async (texts) => { const m = await import('../pencarian/cari.js'); return texts.map(m.words); }", TRICKY
+    )
+    assert split == [words(t) for t in TRICKY]
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory):
+    """The project's own sample catalog (metadata/), built: more pages than one page of results."""
+    from conftest import REPO
+
+    root = tmp_path_factory.mktemp("contoh")
+    for name in ("metadata", "docs"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    site = root / "site"
+    result = CliRunner().invoke(main, ["build", str(root), "--keluar", str(site)])
+    assert result.exit_code == 0, result.output
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def scan(root, query):
+    """Pages holding every query word (or a word it begins), by reading every document."""
+    from pipeline.catalog import load_catalog
+    from pipeline.model import build_model
+    from pipeline.schema import Schemas
+    from pipeline.search import documents, words
+
+    asked = set(words(query))
+    found = set()
+    for doc in documents(build_model(load_catalog(root), Schemas.find(root))):
+        text = " ".join([doc.name, *(s.heading + " " + " ".join(s.text) for s in doc.sections)])
+        have = set(words(text))
+        if all(any(w.startswith(a) for w in have) for a in asked):
+            found.add(doc.url)
+    return found
+
+
+@pytest.mark.parametrize("query", ["kabupaten", "jumlah penduduk", "pendu", "kematian bayi", "data 2025"])
+def test_results_are_exactly_the_pages_holding_every_word(page, sample_url, query):
+    root, url = sample_url
+    expected = scan(root, query)
+    page.goto(url + "cari/?q=" + query.replace(" ", "+"))
+    expect(page.locator(".sd-cari__pesan")).to_contain_text("hasil untuk")
+    more = page.locator(".sd-cari__lagi")
+    while more.is_visible():
+        shown = page.locator(".sd-cari__item").count()
+        more.click()
+        expect(page.locator(".sd-cari__item")).not_to_have_count(shown)
+    links = page.locator(".sd-cari__judul").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    assert sorted(link.removeprefix(url) for link in links) == sorted(expected)
+    assert len(expected) > 0
+    if query == "kabupaten":
+        assert len(expected) > 10  # more than one page of results was asked for
+    count = len(expected)
+    expect(page.locator(".sd-cari__pesan")).to_have_text(f"{count} hasil untuk “{query}”")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import time
@@ -10,15 +11,16 @@ from html.parser import HTMLParser
 from click.testing import CliRunner
 from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, PUBLIC_ALUR, VARIABEL
 
-from pipeline import pagefind_release
 from pipeline.cli import main
 
 
 def texts(site):
-    """Every text file of the built site (HTML, JS, JSON, XML, CSS)."""
+    """Every text file of the built site (HTML, JS, JSON, XML, CSS), and the search index inflated."""
     for path in sorted(site.rglob("*")):
         if path.is_file() and path.suffix in {".html", ".js", ".json", ".jsonld", ".csv", ".xml", ".css", ".txt"}:
             yield path, path.read_text(encoding="utf-8", errors="replace")
+        elif path.suffix == ".cari":
+            yield path, gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
 
 
 class _Markup(HTMLParser):
@@ -92,26 +94,9 @@ def test_public_pages_in_form_order(portal):
     assert 'href="../../../../kegiatan/dinkes/2025-profil-kesehatan/#variabel-jumlah-kelahiran-hidup"' in indicator
     for browse in ("opd/dinkes", "sektor/kesehatan", "tahun/2025", "kegiatan", "dasbor", "cari", "petunjuk/ms-keg"):
         assert (site / browse / "index.html").is_file(), browse
-    assert (site / "pagefind/pagefind.js").is_file()
+    meta = json.loads((site / "pencarian/indeks.json").read_text())
+    assert (site / "pencarian/cari.js").is_file() and (site / "pencarian" / meta["versi"] / "d/0.cari").is_file()
     assert not (site / "_kerangka").exists()
-
-
-def test_search_is_indexed_by_the_pinned_pagefind(portal):
-    """scripts/install puts the pinned release in place; the build uses it, not PyPI's."""
-    site = portal.build()
-    assert pagefind_release.installed() is not None, "run: satudata pasang-pagefind"
-    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
-    assert entry["version"] == pagefind_release.VERSION
-
-
-def test_without_the_pinned_pagefind_the_build_uses_pypis_and_says_so(portal, tmp_path, monkeypatch):
-    monkeypatch.setenv("SATUDATA_PAGEFIND_DIR", str(tmp_path / "kosong"))
-    result = CliRunner().invoke(main, ["build", str(portal.root), "--keluar", str(portal.root / "site")])
-    assert result.exit_code == 0, result.output
-    assert "Pagefind dari PyPI" in result.output and "satudata pasang-pagefind" in result.output
-    entry = json.loads((portal.root / "site/pagefind/pagefind-entry.json").read_text())
-    assert entry["version"] != pagefind_release.VERSION
-    assert (portal.root / "site/pagefind/pagefind.js").is_file()
 
 
 def test_drafts_private_records_and_contacts_never_leak(portal):
