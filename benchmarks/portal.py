@@ -3,11 +3,12 @@
     python benchmarks/portal.py --kegiatan 100 1000 [--material-max 1000] [--queries 7]
 
 For each size it generates a synthetic catalog (benchmarks/generate.py), then measures:
-- our build (`satudata build`): seconds, record pages per second, Pagefind index bytes;
+- our build (`satudata build`): seconds, record pages per second, search index bytes;
 - the same record pages written as plain Markdown and built by MkDocs with the Material theme
   and Material's own search plugin (only up to --material-max activities: it is slow);
 - in Debian's Chromium (Playwright), for a set of queries: milliseconds until results show and
-  bytes transferred by the search per query, for Pagefind and for Material's search.
+  bytes transferred by the search per query, for our search (pencarian/cari.js) and for
+  Material's search.
 Prints one table; medians over the queries. Results are recorded in benchmarks/README.md.
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import resource
 import shutil
 import statistics
@@ -85,60 +85,70 @@ def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def measure_queries(browser, url: str, queries: list[str], engine: str) -> tuple[list[float], list[int]]:
-    """Per query: ms from typing to first result shown, bytes the search fetched."""
+def measure_ours(browser, url: str, queries: list[str]) -> list[dict]:
+    """Per query, in a fresh browser context (nothing cached): the engine through its JS API
+    (search + the top 10 pages' text), the same query again, and the search page from the input
+    event to the result count shown (its 120 ms typing pause included, results drawn); bytes
+    fetched from pencarian/."""
+    engine = """async (q) => { const m = await import('/pencarian/cari.js');
+        let t0 = performance.now(); const idx = await m.Index.open(); const ready = performance.now() - t0;
+        const timed = async () => { const t = performance.now(); const r = await idx.search(q);
+            await Promise.all(r.results.slice(0, 10).map((x) => idx.fragment(x.id)));
+            return [performance.now() - t, r.total]; };
+        const [cold, total] = await timed(); const [warm] = await timed();
+        return {ready, cold, warm, total}; }"""
+    typed = """(q) => new Promise((done) => { const status = document.querySelector('.sd-cari__pesan');
+        const box = document.querySelector('#sd-cari-kata'); const t0 = performance.now();
+        new MutationObserver(() => status.textContent.includes('hasil') && done(performance.now() - t0))
+            .observe(status, { childList: true, characterData: true, subtree: true });
+        box.value = q; box.dispatchEvent(new Event('input', { bubbles: true })); })"""
+    rows = []
+    fetched: list[int] = []
+    for q in queries:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.on("response", lambda r: "/pencarian/" in r.url and fetched.append(len(r.body())))
+        page.goto(url + "cari/")
+        page.wait_for_load_state("networkidle")
+        fetched.clear()
+        row = page.evaluate(engine, q) | {"query": q}
+        page.wait_for_timeout(100)
+        row["bytes"] = sum(fetched)
+        context.close()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(url + "cari/")
+        page.wait_for_load_state("networkidle")
+        row["ui"] = page.evaluate(typed, q)
+        context.close()
+        rows.append(row)
+        print({k: round(v) if isinstance(v, float) else v for k, v in row.items()}, flush=True)
+    return rows
+
+
+def measure_material(browser, url: str, queries: list[str]) -> tuple[list[float], list[int]]:
+    """Per query: ms from typing to first highlighted result, bytes fetched. Material loads its
+    whole index when the page loads; the first query pays for it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     fetched: list[int] = []
-
-    def on_response(response):
-        u = response.url
-        if ("/pagefind/" in u) if engine == "pagefind" else ("search" in u):
-            try:
-                fetched.append(len(response.body()))
-            except Exception:
-                pass
-
-    page.on("response", on_response)
+    page.on("response", lambda r: "search" in r.url and fetched.append(len(r.body())))
     times, sizes = [], []
-    if engine == "pagefind":
-        # the engine itself, through Pagefind's JS API: search + load the top 10 result fragments
-        # (the search page's UI adds a 300 ms typing debounce on top of this)
-        page.goto(url + "cari/")
-        # the search page starts Pagefind as it loads, while the reader types; a query is asked
-        # once that start-up is done (its time is reported apart, as "ready")
-        ready = page.evaluate("""async () => { const t0 = performance.now();
-            const pf = await import('/pagefind/pagefind.js'); await pf.init();
-            return performance.now() - t0; }""")
-        times.append(ready)
+    page.goto(url)
+    box = "input.md-search__input"
+    shown = """(q) => { const m = document.querySelector('.md-search-result__item mark');
+                        return m && m.textContent.toLowerCase().startsWith(q); }"""
+    for q in queries:
+        page.click(box)
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.wait_for_timeout(300)
+        started = time.perf_counter()
+        page.keyboard.type(q)
+        page.wait_for_function(shown, arg=q, timeout=120_000, polling=10)
+        times.append((time.perf_counter() - started) * 1000)
         sizes.append(sum(fetched))
         fetched.clear()
-        timed = """async (q) => { const pf = await import('/pagefind/pagefind.js');
-            const t0 = performance.now(); const r = await pf.search(q);
-            await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
-            return performance.now() - t0; }"""
-        for q in queries:
-            times.append(page.evaluate(timed, q))
-            page.wait_for_timeout(100)
-            sizes.append(sum(fetched))  # the first query also pays for the index entry and wasm
-            fetched.clear()
-    else:
-        # Material: the whole index is fetched when the page loads; the first query pays for it
-        page.goto(url)
-        box = "input.md-search__input"
-        shown = """(q) => { const m = document.querySelector('.md-search-result__item mark');
-                            return m && m.textContent.toLowerCase().startsWith(q); }"""
-        for q in queries:
-            page.click(box)
-            page.keyboard.press("Control+A")
-            page.keyboard.press("Backspace")
-            page.wait_for_timeout(300)
-            started = time.perf_counter()
-            page.keyboard.type(q)
-            page.wait_for_function(shown, arg=q, timeout=120_000, polling=10)
-            times.append((time.perf_counter() - started) * 1000)
-            sizes.append(sum(fetched))
-            fetched.clear()
     context.close()
     return times, sizes
 
@@ -150,6 +160,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=7)
     parser.add_argument("--tanpa-peramban", action="store_true", help="skip the Chromium query measurements")
     parser.add_argument("--dua-kata", action="store_true", help="two-word queries instead of one common word")
+    parser.add_argument("--kata", nargs="+", help="ask these queries instead of words picked by frequency rank")
     parser.add_argument(
         "--katalog", type=Path, help="use this existing catalog (of --kegiatan activities) instead of generating"
     )
@@ -160,6 +171,7 @@ def main() -> None:
         queries = [f"{VOCABULARY[r]} {VOCABULARY[r // 2 + 1]}" for r in ranks]
     else:
         queries = [VOCABULARY[r] for r in ranks]
+    queries = args.kata or queries
 
     rows = []
     browser = pw = None
@@ -187,9 +199,8 @@ def main() -> None:
                 "halaman": ours.record_pages,
                 "build_s": ours.seconds,
                 "render_ms_per_page": 1000 * ours.render_seconds / ours.record_pages,
-                "pagefind_and_exports_s": ours.index_and_export_seconds,
-                "pagefind": json.loads((root / "site/pagefind/pagefind-entry.json").read_text())["version"],
-                "pagefind_bytes": folder_bytes(root / "site" / "pagefind"),
+                "index_and_exports_s": ours.index_and_export_seconds,
+                "index_bytes": folder_bytes(root / "site" / "pencarian"),
                 "site_bytes": folder_bytes(root / "site"),
                 "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             }
@@ -200,15 +211,14 @@ def main() -> None:
                 row["speedup_per_page"] = row["material_ms_per_page"] / (1000 * ours.seconds / ours.record_pages)
             if browser is not None:
                 server, url = serve(root / "site")
-                t, s = measure_queries(browser, url, queries, "pagefind")
+                asked = measure_ours(browser, url, queries)
                 server.shutdown()
-                row |= {"pagefind_ready_ms": t[0], "pagefind_ready_bytes": s[0],
-                        "pagefind_first_ms": t[1], "pagefind_ms": statistics.median(t[1:]), "pagefind_max_ms": max(t[1:]),
-                        "pagefind_first_bytes": s[1], "pagefind_query_bytes": statistics.median(s[1:]),
-                        "pagefind_max_bytes": max(s[1:])}  # fmt: skip
+                for key in ("ready", "cold", "warm", "ui", "bytes"):
+                    values = [a[key] for a in asked]
+                    row |= {f"search_{key}_median": statistics.median(values), f"search_{key}_max": max(values)}
                 if n <= args.material_max:
                     server, url = serve(root / "plain")
-                    t, s = measure_queries(browser, url, queries, "material")
+                    t, s = measure_material(browser, url, queries)
                     server.shutdown()
                     row |= {"material_first_ms": t[0], "material_query_ms": statistics.median(t),
                             "material_first_bytes": s[0], "material_query_bytes": statistics.median(s)}  # fmt: skip
