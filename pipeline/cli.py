@@ -165,6 +165,10 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, pada: str
         fg="green",
         bold=True,
     )
+    found = result.search
+    click.echo(
+        f"Indeks pencarian: {found.documents} halaman, {found.words} kata, {found.bytes / 1e6:.1f} MB (pencarian/)."
+    )
     click.echo(f"Buka dengan: satudata serve --dir {out} lalu kunjungi http://localhost:8000/")
 
 

@@ -27,7 +27,7 @@ from mkdocs.config import load_config
 from .exports import write_exports
 from .model import CatalogModel
 from .render import Page, Renderer
-from .search import write_index
+from .search import IndexStats, write_index
 
 SHELL = "_kerangka"
 MARK_TITLE = "SDJUDUL7f3a"
@@ -50,6 +50,7 @@ class BuildResult:
     render_seconds: float
     index_and_export_seconds: float
     exports: int
+    search: IndexStats
 
 
 @contextmanager
@@ -167,8 +168,7 @@ def _start_index(model: CatalogModel, site: Path):
     """Write the search index in a forked child, so it runs beside the exports (both CPU-bound).
     Where there is no fork (Windows) it is written here and now."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        write_index(model, site)
-        return None
+        return write_index(model, site)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_index_child, args=(model, site, send), daemon=True)
@@ -179,23 +179,23 @@ def _start_index(model: CatalogModel, site: Path):
 
 def _index_child(model: CatalogModel, site: Path, send) -> None:
     try:
-        write_index(model, site)
-        send.send(None)
+        send.send(write_index(model, site))
     except BaseException as exc:  # reported by the parent as a build error
         send.send(f"{type(exc).__name__}: {exc}")
 
 
-def _finish_index(indexing) -> None:
-    if indexing is None:
-        return
+def _finish_index(indexing) -> IndexStats:
+    if isinstance(indexing, IndexStats):
+        return indexing
     child, receive = indexing
     try:
-        problem = receive.recv()
+        answer = receive.recv()
     except EOFError:
-        problem = f"proses pembuat indeks berhenti (kode {child.exitcode})"
+        answer = f"proses pembuat indeks berhenti (kode {child.exitcode})"
     child.join()
-    if problem:
-        raise BuildError(f"Indeks pencarian gagal dibuat: {problem}")
+    if not isinstance(answer, IndexStats):
+        raise BuildError(f"Indeks pencarian gagal dibuat: {answer}")
+    return answer
 
 
 def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None = None) -> BuildResult:
@@ -236,12 +236,12 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         try:
             exports = write_exports(model, site, site_url)
         finally:
-            _finish_index(indexing)
+            search = _finish_index(indexing)
         index_and_export_seconds = time.perf_counter() - t
         _swap(site, out)
         count = sum(1 for _ in out.rglob("index.html"))
         return BuildResult(out, count, len(pages), time.perf_counter() - started,
-                           mkdocs_seconds, render_seconds, index_and_export_seconds, exports)  # fmt: skip
+                           mkdocs_seconds, render_seconds, index_and_export_seconds, exports, search)  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -150,6 +150,22 @@ def test_build_is_deterministic(portal):
     assert first == second
 
 
+def test_the_build_reports_its_search_index_and_fails_if_it_cannot_write_it(portal, monkeypatch):
+    site = portal.root / "site"
+    result = CliRunner().invoke(main, ["build", str(portal.root), "--keluar", str(site)])
+    assert result.exit_code == 0, result.output
+    assert "Indeks pencarian: 2 halaman" in result.output  # the activity and its indicator
+
+    def broken(model, out):
+        raise OSError("disk penuh")
+
+    monkeypatch.setattr("pipeline.site.write_index", broken)  # the forked child inherits it
+    result = CliRunner().invoke(main, ["build", str(portal.root), "--keluar", str(site)])
+    assert result.exit_code == 1
+    assert "Indeks pencarian gagal dibuat: OSError: disk penuh" in result.output
+    assert (site / "pencarian/indeks.json").is_file()  # the previous site is untouched
+
+
 def test_build_is_atomic(portal):
     site = portal.build()
     (site / "penanda.txt").write_text("versi lama")

@@ -249,10 +249,15 @@ export function start(form) {
 
   async function show(found, ticket) {
     const batch = found.results.slice(list.children.length, list.children.length + PAGE);
-    const pages = await Promise.all(batch.map((r) => index.then((idx) => idx.fragment(r.id))));
-    if (ticket !== asked) return;
-    list.append(...pages.map((p) => result(p, found)));
-    more.hidden = list.children.length >= found.total;
+    more.disabled = true;
+    try {
+      const pages = await Promise.all(batch.map((r) => index.then((idx) => idx.fragment(r.id))));
+      if (ticket !== asked) return;
+      list.append(...pages.map((p) => result(p, found)));
+      more.hidden = list.children.length >= found.total;
+    } finally {
+      more.disabled = false;
+    }
   }
 
   async function run(query) {
@@ -295,7 +300,12 @@ export function start(form) {
     clearTimeout(timer);
     run(input.value);
   });
-  more.addEventListener("click", () => current && show(current, asked));
+  more.addEventListener("click", () => {
+    if (!current) return;
+    show(current, asked).catch(() => {
+      status.textContent = "Hasil berikutnya tidak dapat dimuat. Periksa koneksi lalu coba lagi.";
+    });
+  });
   const q = new URLSearchParams(window.location.search).get("q");
   if (q) {
     input.value = q;
