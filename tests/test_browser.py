@@ -106,6 +106,16 @@ def test_home_search_box_opens_results(page, portal_url):
     expect(page.locator(".sd-cari__judul").first).to_contain_text("Angka Kematian Bayi")
 
 
+def test_every_page_has_a_search_box_in_its_header(page, portal_url):
+    page.goto(portal_url + "indikator/dinkes/2025-profil-kesehatan/angka-kematian-bayi/")
+    box = page.locator(".sd-cari-kepala input")
+    box.fill("bidan praktik")
+    box.press("Enter")
+    expect(page.locator(".sd-cari__pesan")).to_have_text("1 hasil untuk “bidan praktik”")
+    assert page.url == portal_url + "cari/?q=bidan+praktik"
+    expect(page.locator(".sd-cari-kepala")).to_have_count(0)  # the Cari page has its own box
+
+
 def test_navigation_by_opd(page, portal_url):
     page.goto(portal_url)
     page.locator(".md-tabs__link", has_text="OPD").click()
