@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Activity, CatalogModel
-from .schema import RecordSchema, searchable
+from .schema import RecordSchema, searchable, walk
 from .urls import activity_url, item_url
 
 FOLDER = "pencarian"
@@ -94,48 +94,26 @@ class Document:
 
 
 class _Fields:
-    """The searchable fields of each schema, looked up once per build rather than once per record."""
+    """Which values of a record the search indexes: decided from the schema once per path shape
+    (list positions ignored), not once per record."""
 
     def __init__(self):
-        self._plans: dict[tuple[int, tuple], list] = {}
+        self._known: dict[tuple[int, tuple], bool] = {}
 
-    def _plan(self, rs: RecordSchema, path: tuple) -> list:
-        key = (id(rs), path)
-        if key not in self._plans:
-            node = rs.subschema(path) if path else rs.schema
-            plan = []
-            for name, sub in (node.get("properties") or {}).items():
-                if name == "alur" or not searchable(sub):
-                    continue
-                columns = [k for k, c in ((sub.get("items") or {}).get("properties") or {}).items() if searchable(c)]
-                plan.append((name, sub.get("type") == "object", columns))
-            self._plans[key] = plan
-        return self._plans[key]
+    def _indexed(self, rs: RecordSchema, path: tuple) -> bool:
+        shape = (id(rs), tuple(0 if isinstance(p, int) else p for p in path))
+        if shape not in self._known:
+            nodes = (rs.subschema(path[:i]) for i in range(1, len(path) + 1))
+            self._known[shape] = all(node is not None and searchable(node) for node in nodes)
+        return self._known[shape]
 
-    def values(self, rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()) -> Iterator[str]:
-        """The searchable values of a record, in form order."""
-        for name, is_object, columns in self._plan(rs, path):
-            if name not in data or name in skip:
+    def values(self, rs: RecordSchema, data: dict, skip=frozenset()) -> Iterator[str]:
+        """The searchable values of a record (``alur``, the SOP log, is not metadata)."""
+        for path, value in walk(data):
+            if value is None or isinstance(value, (dict, list)) or path[0] in skip or path[0] == "alur":
                 continue
-            value = data[name]
-            if is_object and isinstance(value, dict):
-                yield from self.values(rs, value, path=path + (name,))
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, dict):
-                        yield from (_text(item[k]) for k in columns if k in item)
-                    else:
-                        yield _text(item)
-            else:
-                yield _text(value)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return " ".join(_text(v) for v in (value.values() if isinstance(value, dict) else value))
-    return str(value)
+            if self._indexed(rs, path):
+                yield str(value)
 
 
 def _short(model: CatalogModel, a: Activity) -> str:

@@ -149,7 +149,7 @@ function spans(text, terms) {
 }
 
 /** The window of ``size`` words holding most matches, as a <p> with the matches marked. */
-export function excerpt(text, terms, size = 28) {
+function excerpt(text, terms, size = 28) {
   const all = spans(text, terms);
   let from = 0;
   let most = 0;
@@ -236,7 +236,7 @@ function result(page, found) {
 }
 
 /** Wire the search form of cari/: search as the visitor types, ?q= in the address, more on request. */
-export function start(form) {
+function start(form) {
   const input = form.querySelector("input[name=q]");
   const status = document.querySelector(".sd-cari__pesan");
   const list = document.querySelector(".sd-cari__hasil");
