@@ -200,7 +200,10 @@ def main() -> None:
                 "build_s": ours.seconds,
                 "render_ms_per_page": 1000 * ours.render_seconds / ours.record_pages,
                 "index_and_exports_s": ours.index_and_export_seconds,
-                "index_bytes": folder_bytes(root / "site" / "pencarian"),
+                "index_bytes": ours.search.bytes,
+                "index_words": ours.search.words,
+                "index_postings": ours.search.postings,
+                "index_shards": ours.search.shards,
                 "site_bytes": folder_bytes(root / "site"),
                 "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             }

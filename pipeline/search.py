@@ -147,7 +147,6 @@ class IndexStats:
     postings: int
     shards: int
     bytes: int
-    version: str
 
 
 class _Postings:
@@ -251,4 +250,4 @@ def write_index(model: CatalogModel, site: Path) -> IndexStats:
     meta = {"format": FORMAT, "versi": version, "dokumen": n_docs, "kunci": sorted(shards)}
     (folder / "indeks.json").write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     shutil.copyfile(CLIENT, folder / "cari.js")
-    return IndexStats(n_docs, len(postings), sum(len(p.docs) for p in postings.values()), len(shards), size, version)
+    return IndexStats(n_docs, len(postings), sum(len(p.docs) for p in postings.values()), len(shards), size)
