@@ -34,7 +34,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Activity, CatalogModel
@@ -81,7 +81,7 @@ def shard_file(key: str) -> str:
 class Section:
     anchor: str  # "" for the page itself
     heading: str
-    text: list[str] = field(default_factory=list)
+    text: list[str]
 
 
 @dataclass
@@ -130,10 +130,11 @@ def documents(model: CatalogModel) -> Iterator[Document]:
         for v in a.variables:
             text = list(fields.values(schemas["variabel"], v.data, skip={"nama"}))
             sections.append(Section(item_url(v).split("#", 1)[1], v.name, text))
-        yield Document(activity_url(a), f"{a.title} ({_short(model, a)})", "Kegiatan (MS-Keg)", a.title, sections)
+        short = _short(model, a)
+        yield Document(activity_url(a), f"{a.title} ({short})", "Kegiatan (MS-Keg)", a.title, sections)
         for ind in a.indicators:
             text = list(fields.values(schemas["indikator"], ind.data, skip={"nama"}))
-            yield Document(item_url(ind), f"{ind.name} ({_short(model, a)})", "Indikator (MS-Ind)", ind.name,
+            yield Document(item_url(ind), f"{ind.name} ({short})", "Indikator (MS-Ind)", ind.name,
                            [Section("", "", text)])  # fmt: skip
 
 

@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,17 +165,29 @@ def write_sitemap(site: Path, site_url: str | None, pages: list[str]) -> None:
         gz.write(xml.encode())
 
 
-def _start_index(model: CatalogModel, site: Path):
-    """Write the search index in a forked child, so it runs beside the exports (both CPU-bound).
-    Where there is no fork (Windows) it is written here and now."""
+def _start_index(model: CatalogModel, site: Path) -> Callable[[], IndexStats]:
+    """Start writing the search index in a forked child, so it runs beside the exports (both
+    CPU-bound); the function returned waits for it. Without fork (Windows) it is written now."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        return write_index(model, site)
+        stats = write_index(model, site)
+        return lambda: stats
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_index_child, args=(model, site, send), daemon=True)
     child.start()
     send.close()
-    return child, receive
+
+    def finish() -> IndexStats:
+        try:
+            answer = receive.recv()
+        except EOFError:
+            answer = f"proses pembuat indeks berhenti (kode {child.exitcode})"
+        child.join()
+        if not isinstance(answer, IndexStats):
+            raise BuildError(f"Indeks pencarian gagal dibuat: {answer}")
+        return answer
+
+    return finish
 
 
 def _index_child(model: CatalogModel, site: Path, send) -> None:
@@ -182,20 +195,6 @@ def _index_child(model: CatalogModel, site: Path, send) -> None:
         send.send(write_index(model, site))
     except BaseException as exc:  # reported by the parent as a build error
         send.send(f"{type(exc).__name__}: {exc}")
-
-
-def _finish_index(indexing) -> IndexStats:
-    if isinstance(indexing, IndexStats):
-        return indexing
-    child, receive = indexing
-    try:
-        answer = receive.recv()
-    except EOFError:
-        answer = f"proses pembuat indeks berhenti (kode {child.exitcode})"
-    child.join()
-    if not isinstance(answer, IndexStats):
-        raise BuildError(f"Indeks pencarian gagal dibuat: {answer}")
-    return answer
 
 
 def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None = None) -> BuildResult:
@@ -232,11 +231,11 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         folders = (f.parent.relative_to(site).as_posix() for f in site.rglob("index.html"))
         write_sitemap(site, site_url, ["" if d == "." else d + "/" for d in folders])
         t = time.perf_counter()
-        indexing = _start_index(model, site)  # in a child process, while this one writes the exports
+        finish_index = _start_index(model, site)  # in a child process, while this one writes the exports
         try:
             exports = write_exports(model, site, site_url)
         finally:
-            search = _finish_index(indexing)
+            search = finish_index()
         index_and_export_seconds = time.perf_counter() - t
         _swap(site, out)
         count = sum(1 for _ in out.rglob("index.html"))
