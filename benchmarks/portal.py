@@ -29,10 +29,10 @@ from generate import REPO, VOCABULARY, generate
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from pipeline.catalog import load_catalog
-from pipeline.model import build_model
-from pipeline.schema import Schemas
-from pipeline.site import build_site
+from pipeline.contract.schema import Schemas
+from pipeline.publish.model import build_model
+from pipeline.publish.site import build_site
+from pipeline.read.catalog import load_catalog
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from generate import generate
 
-from pipeline.catalog import load_catalog
-from pipeline.excel import build_layout, write_public_workbook, write_workbook
-from pipeline.exports import fix_zip_times, model_catalog
-from pipeline.model import build_model
-from pipeline.schema import Schemas
+from pipeline.contract.schema import Schemas
+from pipeline.excel.workbook import build_layout, write_public_workbook, write_workbook
+from pipeline.publish.exports import fix_zip_times, model_catalog
+from pipeline.publish.model import build_model
+from pipeline.read.catalog import load_catalog
 
 
 def timed(write, out: Path, layout, catalog) -> float:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.catalog import load_catalog
-from pipeline.checks import check
-from pipeline.schema import BUNDLED, Schemas
+from pipeline.check.catalog import check
+from pipeline.contract.schema import BUNDLED, Schemas
+from pipeline.read.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 

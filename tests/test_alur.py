@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 from conftest import ACTIVITY, KOMPROMIN, KOMPROMIN_LOG, SURVEI, SURVEI_LOG, ev, with_log
 
-from pipeline.alur import current_step, is_public, status
-from pipeline.catalog import load_catalog
+from pipeline.read.catalog import load_catalog
+from pipeline.sop.state import current_step, is_public, status
 
 KEG = f"{ACTIVITY}/kegiatan.yaml"
 

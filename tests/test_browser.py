@@ -167,11 +167,11 @@ ALPHABET = "".join(
 
 
 def test_browser_and_build_split_words_alike(page, portal_url):
-    """The index is built with pipeline.search.words and queried with cari.js's words(): a word
+    """The index is built with pipeline.publish.search.words and queried with cari.js's words(): a word
     split or folded differently would never be found."""
     import random
 
-    from pipeline.search import words
+    from pipeline.publish.search import words
 
     draw = random.Random(20261128)
     texts = TRICKY + ["".join(draw.choices(ALPHABET, k=draw.randint(1, 40))) for _ in range(2000)]
@@ -207,10 +207,10 @@ def sample_url(tmp_path_factory):
 
 def scan(root, query):
     """Pages holding every query word (or a word it begins), by reading every document."""
-    from pipeline.catalog import load_catalog
-    from pipeline.model import build_model
-    from pipeline.schema import Schemas
-    from pipeline.search import documents, words
+    from pipeline.contract.schema import Schemas
+    from pipeline.publish.model import build_model
+    from pipeline.publish.search import documents, words
+    from pipeline.read.catalog import load_catalog
 
     asked = set(words(query))
     found = set()

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import ACTIVITY, KOMPROMIN, KOMPROMIN_LOG, ROLES, VARIABEL, ev, with_log
 
 from pipeline.cli import main
-from pipeline.schema import BUNDLED
+from pipeline.contract.schema import BUNDLED
 
 KEG = f"{ACTIVITY}/kegiatan.yaml"
 VAR = f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml"

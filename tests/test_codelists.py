@@ -7,7 +7,8 @@ import shutil
 import pytest
 from frictionless import Package
 
-from pipeline.schema import BUNDLED, KINDS, Schemas
+from pipeline.contract.schema import BUNDLED, Schemas
+from pipeline.layout import KINDS
 
 
 def validate(folder):

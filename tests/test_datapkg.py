@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import ACTIVITY, VARIABEL
 
-from pipeline.engine import validate_catalog
-from pipeline.schema import Schemas
+from pipeline.check.engine import validate_catalog
+from pipeline.contract.schema import Schemas
 
 DATA = f"{ACTIVITY}/data/kelahiran.csv"
 

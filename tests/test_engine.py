@@ -10,11 +10,12 @@ import subprocess
 import pytest
 from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, REPO, VARIABEL
 
-from pipeline import engine, indeks
-from pipeline.catalog import load_catalog
-from pipeline.checks import check
-from pipeline.engine import validate_catalog
-from pipeline.schema import Schemas
+from pipeline.check import cache as indeks
+from pipeline.check import engine
+from pipeline.check.catalog import check
+from pipeline.check.engine import validate_catalog
+from pipeline.contract.schema import Schemas
+from pipeline.read.catalog import load_catalog
 
 
 def full(root):

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsxtools import cells, edit, export, import_, run, snapshot
 
-from pipeline.catalog import load_catalog
-from pipeline.excel import (
+from pipeline.contract.schema import BUNDLED, Schemas
+from pipeline.edit.records import same
+from pipeline.excel.workbook import (
     WORKFLOW_KEYS,
     build_layout,
     decode_list,
@@ -24,8 +25,7 @@ from pipeline.excel import (
     read_content,
     unescape_text,
 )
-from pipeline.schema import BUNDLED, Schemas
-from pipeline.yamlio import same
+from pipeline.read.catalog import load_catalog
 
 SCHEMAS = Schemas(BUNDLED)
 LAYOUT = build_layout(SCHEMAS)
@@ -174,7 +174,7 @@ def test_template_needs_an_xlsx_name(tmp_path):
 
 
 def _through_xlsx(tmp_path, texts):
-    from pipeline.excel import _put
+    from pipeline.excel.workbook import _put
 
     wb = openpyxl.Workbook()
     ws = wb.active

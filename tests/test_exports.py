@@ -10,8 +10,8 @@ import rdflib
 from conftest import ACTIVITY, KOMPROMIN, PUBLIC_ALUR, SURVEI, VARIABEL, events
 from frictionless import Package
 
-from pipeline.exports import columns
-from pipeline.schema import BUNDLED, Schemas
+from pipeline.contract.schema import BUNDLED, Schemas
+from pipeline.publish.exports import columns
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
@@ -93,10 +93,10 @@ def test_public_workbook_has_public_records_only(portal):
 def test_public_workbook_reads_back_as_the_published_records(portal):
     from openpyxl import load_workbook
 
-    from pipeline.catalog import data_at, load_catalog
-    from pipeline.excel import Column, build_layout, convert, read_workbook
-    from pipeline.exports import model_catalog
-    from pipeline.model import build_model
+    from pipeline.excel.workbook import Column, build_layout, convert, read_workbook
+    from pipeline.publish.exports import model_catalog
+    from pipeline.publish.model import build_model
+    from pipeline.read.catalog import data_at, load_catalog
 
     alur = events(1, 2, 3, 4, 5, 6, 7, 8, 9, 11)  # a survey needs BPS's recommendation
     survei = SURVEI | {"alur": alur, "desain_sampel": SURVEI["desain_sampel"] | {"fraksi_sampel": 1.0}}

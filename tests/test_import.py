@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsxtools import add_row, clear_rows, column, edit, export, find_row, import_, run, snapshot
 
-from pipeline.catalog import load_catalog
-from pipeline.loader import load
-from pipeline.yamlio import new_text
+from pipeline.edit.records import new_text
+from pipeline.read.catalog import load_catalog
+from pipeline.read.loader import load
 
 KEG = {"opd": "dinkes", "kegiatan": "2025-profil-kesehatan"}
 VAR = KEG | {"slug": "jumlah-kelahiran-hidup"}

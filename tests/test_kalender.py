@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from pipeline.sop import load_sop
+from pipeline.sop.definition import load_sop
 
 JAM = load_sop().jam_kerja
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import ACTIVITY, KOMPROMIN, KOMPROMIN_LOG, SURVEI, SURVEI_LOG, with_log
 
 from pipeline.cli import main
-from pipeline.loader import load
+from pipeline.read.loader import load
 
 KEG = f"{ACTIVITY}/kegiatan.yaml"
 OPD = ["--aktor", "dinkes-pasuruan"]

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from pipeline import loader
-from pipeline.loader import LoadError, load, parse, parse_events
+from pipeline.read import loader
+from pipeline.read.loader import LoadError, load, parse, parse_events
 
 
 def error(text):

@@ -11,8 +11,8 @@ from conftest import INDIKATOR, KOMPROMIN, OPD, REPO, SURVEI, VARIABEL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalog import load_catalog
-from pipeline.schema import Schemas, walk
+from pipeline.contract.schema import Schemas, walk
+from pipeline.read.catalog import load_catalog
 
 SCHEMAS = Schemas.find(REPO)
 SAMPLES = [(r.kind, r.data) for r in load_catalog(REPO).records.values()] + [

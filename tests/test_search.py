@@ -12,7 +12,7 @@ import struct
 import pytest
 from conftest import ACTIVITY, INDIKATOR, VARIABEL
 
-from pipeline.search import MAX_WORD, shard_file, shard_key, words
+from pipeline.publish.search import MAX_WORD, shard_file, shard_key, words
 
 
 def read_index(site):

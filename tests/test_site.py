@@ -159,7 +159,7 @@ def test_the_build_reports_its_search_index_and_fails_if_it_cannot_write_it(port
     def broken(model, out):
         raise OSError("disk penuh")
 
-    monkeypatch.setattr("pipeline.site.write_index", broken)  # the forked child inherits it
+    monkeypatch.setattr("pipeline.publish.site.write_index", broken)  # the forked child inherits it
     result = CliRunner().invoke(main, ["build", str(portal.root), "--keluar", str(site)])
     assert result.exit_code == 1
     assert "Indeks pencarian gagal dibuat: OSError: disk penuh" in result.output
@@ -232,7 +232,7 @@ def test_html_in_every_text_field_is_shown_as_text(portal):
     """Fill every free-text field of every form with markup; nothing may become markup."""
     import copy
 
-    from pipeline.schema import BUNDLED, Schemas
+    from pipeline.contract.schema import BUNDLED, Schemas
 
     schemas = Schemas(BUNDLED)
     payload = '<script>alert("{}")</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">x</a>'

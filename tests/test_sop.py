@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from conftest import REPO
 
 from pipeline.cli import main
-from pipeline.schema import BUNDLED, Schemas
-from pipeline.sop import BUNDLED_SOP, DOC_END, DOC_START, SopError, load_sop, markdown, parse, update_doc
+from pipeline.contract.schema import BUNDLED, Schemas
+from pipeline.sop.definition import BUNDLED_SOP, SopError, load_sop, parse
+from pipeline.sop.doc import DOC_END, DOC_START, markdown, update_doc
 
 RAW = yaml.safe_load(BUNDLED_SOP.read_text(encoding="utf-8"))
 

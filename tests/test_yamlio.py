@@ -9,8 +9,8 @@ from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.loader import parse
-from pipeline.yamlio import new_text, same, updated_text
+from pipeline.edit.records import new_text, same, updated_text
+from pipeline.read.loader import parse
 
 SAMPLE = REPO / "metadata/dinkes/2025-profil-kesehatan/kegiatan.yaml"
 KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)

@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .findings import Finding
+from ..codes import Finding
+from ..layout import ACTIVITY_DIR, CHILD_KINDS, SLUG
 from .loader import Document, LoadError, load
-
-SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-ACTIVITY_DIR = re.compile(r"((?:19|20)\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)")
-CHILD_DIRS = {"variabel": "variabel", "indikator": "indikator"}
 
 
 @dataclass
@@ -74,11 +71,11 @@ class Catalog:
         if key in self.records:  # replacing: drop the old one from the indexes
             old = self.records[key]
             self._by_kind[old.kind].remove(old)
-            if old.activity and old.kind in CHILD_DIRS.values():
+            if old.activity and old.kind in CHILD_KINDS:
                 self._children[(old.activity, old.kind)].remove(old)
         self.records[key] = record
         self._by_kind.setdefault(record.kind, []).append(record)
-        if record.activity and record.kind in CHILD_DIRS.values():
+        if record.activity and record.kind in CHILD_KINDS:
             self._children.setdefault((record.activity, record.kind), []).append(record)
 
 
@@ -215,7 +212,7 @@ def discover_scoped(root: Path, only: set[str] | None = None) -> tuple[list[Foun
                 if sub.name == "kegiatan.yaml" or sub.name == "data":
                     continue
                 sub_rel = f"{act_rel}/{sub.name}"
-                if sub.name not in CHILD_DIRS or not sub.is_dir():
+                if sub.name not in CHILD_KINDS or not sub.is_dir():
                     stray(findings, sub_rel, sub.name, f"folder kegiatan {activity}/")
                     continue
                 for file in _entries(sub.path):
@@ -225,7 +222,7 @@ def discover_scoped(root: Path, only: set[str] | None = None) -> tuple[list[Foun
                         continue
                     stem = file.name[:-5]
                     if _slug_ok(findings, file_rel, stem, SLUG, f"nama berkas {sub.name}"):
-                        read(CHILD_DIRS[sub.name], f"{activity}/{stem}", file_rel, file)
+                        read(sub.name, f"{activity}/{stem}", file_rel, file)
     return found, by_scope
 
 

@@ -2,7 +2,7 @@
 
 ``.satudata-cache/indeks.sqlite`` holds, for every record file, what makes it recognisable as
 unchanged (size, mtime, BLAKE2 of its bytes), its own findings, the parts of its data that the
-checks across records read, and the groups it belongs to (``checks.group_keys``); and for every
+checks across records read, and the groups it belongs to (``groups.group_keys``); and for every
 group, its findings. A run reads what it needs of the files that changed, re-checks them and
 re-evaluates only the groups their old and new versions touch, loading just those members.
 Everything else stays on disk, so the cost of a run follows the size of the change.
@@ -21,10 +21,10 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from .catalog import Record
-from .checks import ACTIVITY_GROUP
-from .findings import Finding
-from .loader import read_later
+from ..codes import Finding
+from ..read.catalog import Record
+from ..read.loader import read_later
+from .groups import ACTIVITY_GROUP
 
 FILE = "indeks.sqlite"
 TIMEOUT = 30  # seconds to wait for another run that is writing the cache
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS berkas(
     id INTEGER PRIMARY KEY, rel TEXT, kind TEXT, ident TEXT, size INTEGER, mtime INTEGER, digest BLOB,
     temuan BLOB  -- pickled findings of this file alone, NULL if none
 );
-CREATE TABLE IF NOT EXISTS isi(id INTEGER PRIMARY KEY, data BLOB);  -- pickled checks.cross_data
+CREATE TABLE IF NOT EXISTS isi(id INTEGER PRIMARY KEY, data BLOB);  -- pickled groups.cross_data
 CREATE TABLE IF NOT EXISTS anggota(grup INTEGER, id INTEGER);
 CREATE TABLE IF NOT EXISTS grup(grup INTEGER PRIMARY KEY, temuan BLOB)
 """

@@ -30,7 +30,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from .loader import LoadError, parse, resolve_plain
+from ..read.loader import LoadError, parse, resolve_plain
 
 # (mapping indent, sequence indent, dash offset): the sample catalog's style first, then PyYAML's
 INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (3, 5, 2))

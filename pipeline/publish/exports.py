@@ -18,11 +18,12 @@ import re
 import zipfile
 from pathlib import Path
 
-from .catalog import Catalog, Record
-from .excel import build_layout, write_public_workbook
-from .loader import Document
+from ..contract.schema import RecordSchema
+from ..excel.workbook import build_layout, write_public_workbook
+from ..layout import record_path
+from ..read.catalog import Catalog, Record
+from ..read.loader import Document
 from .model import Activity, CatalogModel, Item
-from .schema import RecordSchema
 from .urls import activity_url, item_url
 
 ID_COLUMNS = {"kegiatan": ["id", "opd"], "variabel": ["id", "kegiatan"], "indikator": ["id", "kegiatan"]}
@@ -261,14 +262,11 @@ def model_catalog(model: CatalogModel, root: Path) -> Catalog:
     """The model's (public) records as a catalog, for writers that read records."""
     catalog = Catalog(root)
     for opd in model.opds.values():
-        catalog.add(Record("opd", opd.slug, f"metadata/{opd.slug}/opd.yaml", Document(opd.data)))
+        catalog.add(Record("opd", opd.slug, record_path("opd", opd.slug), Document(opd.data)))
     for a in model.activities:
-        catalog.add(Record("kegiatan", a.ident, f"metadata/{a.ident}/kegiatan.yaml", Document(a.data)))
+        catalog.add(Record("kegiatan", a.ident, record_path("kegiatan", a.ident), Document(a.data)))
         for item in (*a.variables, *a.indicators):
-            folder = "variabel" if item.kind == "variabel" else "indikator"
-            catalog.add(
-                Record(item.kind, item.ident, f"metadata/{a.ident}/{folder}/{item.slug}.yaml", Document(item.data))
-            )
+            catalog.add(Record(item.kind, item.ident, record_path(item.kind, item.ident), Document(item.data)))
     return catalog
 
 

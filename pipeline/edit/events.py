@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .loader import LoadError, decode, load, parse
+from ..read.loader import LoadError, decode, load, parse
 
 KEY_ORDER = ("langkah", "waktu", "peran", "aktor", "catatan", "nomor_surat", "tanggal_surat")
 

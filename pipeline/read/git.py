@@ -39,3 +39,23 @@ def git_later(repo: Path, *args: str) -> Callable[[], bytes]:
         return out
 
     return answer
+
+
+def commit(repo: Path, ref: str) -> str:
+    try:
+        return git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+    except GitError:
+        raise GitError(f"Ref '{ref}' tidak ditemukan di repositori {repo}.") from None
+
+
+def show(repo: Path, ref: str, path: str) -> bytes | None:
+    """Contents of ``path`` at ``ref`` (``git show REF:path``), or None if it does not exist there."""
+    listed = git(repo, "ls-tree", "--name-only", ref, "--", path).decode("utf-8", "replace").strip()
+    if listed != path:
+        return None
+    return git(repo, "show", f"{ref}:{path}")
+
+
+def changed_paths(repo: Path, base: str, head: str) -> list[str]:
+    out = git(repo, "diff", "--name-only", "--no-renames", "-z", base, head)
+    return sorted(p for p in out.decode("utf-8", "replace").split("\0") if p)

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-from .sop import Sop, load_sop
+from ..layout import KINDS
+from ..sop.definition import Sop, load_sop
 
-KINDS = ("opd", "kegiatan", "variabel", "indikator")
-BUNDLED = Path(__file__).resolve().parent.parent / "schemas"
+BUNDLED = Path(__file__).resolve().parents[2] / "schemas"
 
 
 @dataclass(frozen=True)

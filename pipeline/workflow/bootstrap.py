@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from .schema import BUNDLED, Schemas
+from ..contract.schema import BUNDLED, Schemas
 
 PROJECT = BUNDLED.parent
 HOME_REGION = "Kabupaten Pasuruan"

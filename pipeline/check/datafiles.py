@@ -12,9 +12,9 @@ import csv
 import os
 from pathlib import Path
 
-from .catalog import Record
-from .findings import GALAT, Finding
-from .schema import Schemas
+from ..codes import GALAT, REGISTRY, Finding
+from ..contract.schema import Schemas
+from ..read.catalog import Record
 
 TYPES = {"Integer": "integer", "Float": "number", "Numerik": "number", "Karakter": "string", "String": "string",
          "Tanggal": "date", "Array": "string"}  # fmt: skip
@@ -100,7 +100,7 @@ def check_file(root: Path, rel: str, schema: dict) -> list[Finding]:
             ftype = fields.get(label, {}).get("type", "string") if label else "string"
             text = MESSAGES.get(error.type, "Isi berkas tidak sesuai: {note}")
             out.append(_finding(
-                rel, f"data-{error.type}",
+                rel, f"data-{error.type}" if f"data-{error.type}" in REGISTRY else "data-tidak-sesuai",
                 text.format(cell=cell, type=TYPE_WORDS.get(ftype, ftype), label=label, note=error.note),
                 "Perbaiki selnya di berkas CSV, atau perbaiki Tipe Data/Klasifikasi Isian di MS-Var variabel tersebut.",
                 getattr(error, "row_number", None), label, title,

@@ -1,9 +1,9 @@
 """Files → findings at catalog scale: an incremental cache and parallel workers.
 
-``satudata validate`` runs the same rules as :func:`pipeline.checks.check`, split in two:
+``satudata validate`` runs the same rules as :func:`pipeline.check.catalog.check`, split in two:
 the checks of one file (parse, schema, code lists, SOP log) and the checks across records,
-which look at groups of records sharing a key (``checks.group_keys``). The cache
-(:mod:`pipeline.indeks`, under ``.satudata-cache/``) knows each file by its size and
+which look at groups of records sharing a key (``groups.group_keys``). The cache
+(:mod:`pipeline.check.cache`, under ``.satudata-cache/``) knows each file by its size and
 modification time, then by a BLAKE2 hash of its bytes (a fresh git checkout changes mtimes,
 not contents). A run re-checks only the files that changed, in worker processes when there
 are many, and re-evaluates only the groups those files belonged to or now belong to. The
@@ -22,26 +22,26 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .catalog import Catalog, Found, Record, as_record, discover_scoped, load_finding
-from .checks import (
+from .. import __version__
+from ..codes import Finding
+from ..contract.schema import Schemas
+from ..read.catalog import Catalog, Found, Record, as_record, discover_scoped, load_finding
+from ..read.git import GitError, git, git_later
+from ..read.loader import MAX_BYTES, LoadError, check_size, decode, parse, read_later, unreadable
+from .cache import FILE, Index, key_id
+from .catalog import finish
+from .datafiles import data_files
+from .groups import (
     ACTIVITY_GROUP,
     affected_keys,
     all_group_findings,
     cross_data,
-    finish,
     group_findings,
     group_keys,
-    record_findings,
-    roles_findings,
     worth_evaluating,
 )
-from .datapkg import data_files
-from .findings import Finding
-from .gitrepo import GitError, git, git_later
-from .indeks import FILE, Index, key_id
-from .loader import MAX_BYTES, LoadError, check_size, decode, parse, read_later, unreadable
-from .schema import Schemas
+from .records import record_findings
+from .roles import roles_findings
 
 CACHE_DIR = ".satudata-cache"
 # what reading a damaged cache can raise
@@ -74,7 +74,7 @@ class Result:
 def fingerprint(schemas: Schemas) -> str:
     """Changes whenever anything the per-file checks depend on changes."""
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for folder in sorted({schemas.root, Path(__file__).resolve().parent}):
+    for folder in sorted({schemas.root, Path(__file__).resolve().parents[1]}):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in {".json", ".csv", ".yaml", ".py"}:
                 h.update(path.as_posix().encode())
@@ -561,7 +561,7 @@ def _read(path: str, size: int) -> bytes:
 
 
 class _Checked:
-    """The records of a cold run, straight from the rows just checked: a :class:`checks.Lookup`
+    """The records of a cold run, straight from the rows just checked: a :class:`groups.Lookup`
     that makes a record object only for the members of groups evaluated here."""
 
     def __init__(self, root: Path, rows: list[tuple]):

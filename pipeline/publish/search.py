@@ -37,8 +37,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..contract.schema import RecordSchema, searchable, walk
 from .model import Activity, CatalogModel
-from .schema import RecordSchema, searchable, walk
 from .urls import activity_url, item_url
 
 FOLDER = "pencarian"

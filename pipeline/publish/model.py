@@ -15,9 +15,9 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from .alur import status
-from .catalog import Catalog, Record, resolve_ref
-from .schema import RecordSchema, Schemas
+from ..contract.schema import RecordSchema, Schemas
+from ..read.catalog import Catalog, Record, resolve_ref
+from ..sop.state import status
 
 STAGES = [  # SOP steps grouped for the dashboard
     ("Belum dimulai", range(0, 1)),

@@ -14,11 +14,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from .catalog import resolve_ref
+from ..contract.schema import RecordSchema
+from ..read.catalog import resolve_ref
 from .exports import json_ld_script, schema_org
 from .mathml import latex_to_mathml
 from .model import REFERENCES, STAGES, Activity, CatalogModel, Item
-from .schema import RecordSchema
 from .urls import activity_url, item_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -12,10 +12,10 @@ from datetime import time, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
-from .kalender import JamKerja
-from .loader import LoadError, load
+from ..read.loader import LoadError, load
+from .worktime import JamKerja
 
-BUNDLED_SOP = Path(__file__).resolve().parent.parent / "schemas" / "sop.yaml"
+BUNDLED_SOP = Path(__file__).resolve().parents[2] / "schemas" / "sop.yaml"
 
 _DURATION = re.compile(r"(\d+) (menit|jam|hari)")
 _ZONE = re.compile(r"([+-])(\d\d):(\d\d)")
@@ -177,44 +177,3 @@ def _load(path: str) -> Sop:
 def load_sop(path: str | Path | None = None) -> Sop:
     """The SOP in ``path`` (default: the one shipped with the tool). Cached per path."""
     return _load(str(Path(path or BUNDLED_SOP).resolve()))
-
-
-# --- the SOP as documentation ---------------------------------------------------------------
-
-DOC_START = "<!-- sop:mulai (dibuat dari schemas/sop.yaml oleh `satudata sop --perbarui`; jangan disunting) -->"
-DOC_END = "<!-- sop:selesai -->"
-
-
-def markdown(sop: Sop) -> str:
-    """The steps table and a flow diagram, for docs/alur-sop.md."""
-    rows = [
-        "| No. | Uraian prosedur | Pelaksana | Waktu baku | Persyaratan | Output | Langkah berikutnya |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for s in sop.langkah.values():
-        after = list(s.berikutnya) + (
-            [f"{n} (siklus baru)" for n in sop.siklus_baru] if s.nomor in sop.siklus_setelah else []
-        )
-        rows.append(
-            f"| {s.nomor} | {s.nama} | {sop.roles_text(s.pelaksana)} | {s.waktu} | {s.persyaratan} | {s.output} "
-            f"| {', '.join(map(str, after)) or 'selesai'} |"
-        )
-    diagram = ["```mermaid", "flowchart TD"]
-    for s in sop.langkah.values():
-        diagram.append(f'    L{s.nomor}["{s.nomor}. {s.ringkas}<br/>{sop.roles_text(s.pelaksana)}, {s.waktu}"]')
-    for s in sop.langkah.values():
-        for n in s.berikutnya:
-            label = "|bukan survei|" if (s.nomor, n) == (sop.awal[0], sop.sebelum) else ""
-            diagram.append(f"    L{s.nomor} -->{label} L{n}")
-        if s.nomor in sop.siklus_setelah:
-            diagram += [f"    L{s.nomor} -.->|siklus baru| L{n}" for n in sop.siklus_baru]
-    diagram.append("```")
-    return "\n".join(rows) + "\n\n" + "\n".join(diagram) + "\n"
-
-
-def update_doc(text: str, sop: Sop) -> str:
-    """``text`` with the block between the SOP markers replaced by :func:`markdown`."""
-    start, end = text.find(DOC_START), text.find(DOC_END)
-    if start < 0 or end < start:
-        raise SopError(f"penanda {DOC_START!r} dan {DOC_END!r} tidak ditemukan di dokumen.")
-    return text[: start + len(DOC_START)] + "\n\n" + markdown(sop) + "\n" + text[end:]

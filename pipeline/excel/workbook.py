@@ -41,11 +41,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .catalog import ACTIVITY_DIR, SLUG, Catalog, Record, data_at
-from .findings import GALAT, PERINGATAN, Finding
-from .schema import Field, RecordSchema, Schemas
+from ..codes import GALAT, PERINGATAN, Finding
+from ..contract.schema import Field, RecordSchema, Schemas
+from ..layout import ACTIVITY_DIR, KINDS, SLUG
+from ..read.catalog import Catalog, Record, data_at
 
-KINDS = ("opd", "kegiatan", "variabel", "indikator")
 WORKFLOW_KEYS = frozenset({"alur"})
 """Top-level keys that are not form items: the SOP log is never in the workbook and never imported."""
 

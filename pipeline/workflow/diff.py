@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, Record, load_catalog
-from .excel import WORKFLOW_KEYS
-from .findings import Finding
-from .gitrepo import GitError, git
-from .loader import MAX_BYTES
-from .schema import BUNDLED, KINDS, Field, RecordSchema, Schemas
-from .yamlio import same
+from ..codes import Finding
+from ..contract.schema import BUNDLED, Field, RecordSchema, Schemas
+from ..edit.records import same
+from ..excel.workbook import WORKFLOW_KEYS
+from ..layout import KINDS
+from ..read.catalog import Catalog, Record, load_catalog
+from ..read.git import GitError, git
+from ..read.loader import MAX_BYTES
 
 KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 TITLE_KEY = {"opd": "nama", "kegiatan": "judul_kegiatan", "variabel": "nama", "indikator": "nama"}

@@ -22,143 +22,19 @@ BASE (so a pull request cannot grant itself a role). It enforces:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .alur import riwayat, status
-from .catalog import CHILD_DIRS, Catalog, Record
-from .findings import GALAT, Finding
-from .gitrepo import GitError, git
-from .loader import LoadError, decode, load, parse
-from .schema import Schemas
-from .sop import Sop, SopError, load_sop
-from .sop import parse as parse_sop
-
-ROLES_FILE = "roles.yaml"
-CODEOWNERS_FILE = ".github/CODEOWNERS"
-LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
-
-
-# --- roles ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Account:
-    login: str
-    peran: tuple[str, ...]
-    opd: tuple[str, ...]
-
-    def describe(self, sop: Sop) -> str:
-        roles = ", ".join(sop.short_role(p) for p in self.peran) or "tanpa peran"
-        return roles + (f" (OPD: {', '.join(self.opd)})" if self.opd else "")
-
-
-@dataclass(frozen=True)
-class Roles:
-    akun: dict[str, Account] = field(default_factory=dict)  # login.casefold() → account
-    tim_walidata: tuple[str, ...] = ()
-
-    @classmethod
-    def from_data(cls, data) -> Roles:
-        """Build from loaded roles.yaml data, skipping malformed entries (validate reports them)."""
-        if not isinstance(data, Mapping):
-            return cls()
-        accounts = {}
-        raw = data.get("akun")
-        for login, entry in raw.items() if isinstance(raw, Mapping) else []:
-            if not isinstance(login, str) or not isinstance(entry, Mapping):
-                continue
-            peran = entry.get("peran")
-            opd = entry.get("opd")
-            accounts[login.casefold()] = Account(
-                login,
-                tuple(p for p in peran if isinstance(p, str)) if isinstance(peran, list) else (),
-                tuple(o for o in opd if isinstance(o, str)) if isinstance(opd, list) else (),
-            )
-        teams = data.get("tim_walidata")
-        teams = tuple(t for t in teams if isinstance(t, str)) if isinstance(teams, list) else ()
-        return cls(accounts, teams)
-
-    def get(self, login: str) -> Account | None:
-        return self.akun.get(login.casefold())
-
-
-def roles_record(root: Path) -> tuple[Record | None, Finding | None]:
-    """roles.yaml of a catalog as a record (None if the catalog has none), or a load finding."""
-    path = Path(root) / ROLES_FILE
-    if not path.is_file():
-        return None, None
-    record = Record("peran", "roles", ROLES_FILE)
-    try:
-        record.doc = load(path)
-    except LoadError as exc:
-        return None, Finding(exc.kode, GALAT, ROLES_FILE, exc.pesan, exc.saran, exc.baris)
-    return record, None
-
-
-def roles_cross_findings(record: Record, catalog: Catalog) -> list[Finding]:
-    """roles.yaml against the catalog: OPD slugs exist; every opd.yaml pengelola holds the opd role."""
-    out = []
-    roles = Roles.from_data(record.data)
-    known = {r.opd for r in catalog.of("opd")}
-    for account in roles.akun.values():
-        for i, slug in enumerate(account.opd):
-            if slug not in known:
-                out.append(
-                    Finding(
-                        "peran-opd-tak-dikenal",
-                        GALAT,
-                        ROLES_FILE,
-                        f"Akun '{account.login}' diberi peran untuk OPD '{slug}', tetapi folder metadata/{slug}/ tidak ada.",
-                        "Tulis slug folder OPD (nama folder di bawah metadata/), misalnya dinkes.",
-                        record.line(("akun", account.login, "opd", i)),
-                    )
-                )
-    for opd in sorted(catalog.of("opd"), key=lambda r: r.opd):
-        managers = opd.data.get("pengelola")
-        for i, login in enumerate(managers if isinstance(managers, list) else []):
-            if not isinstance(login, str):
-                continue
-            account = roles.get(login)
-            if account is None or "opd" not in account.peran or opd.opd not in account.opd:
-                out.append(
-                    Finding(
-                        "peran-pengelola",
-                        "peringatan",
-                        opd.path,
-                        f"Pengelola '{login}' belum memegang peran opd untuk '{opd.opd}' di roles.yaml, "
-                        "sehingga langkah SOP yang dicatatnya akan ditolak saat PR.",
-                        f"Tambahkan di roles.yaml: akun: {{{login}: {{peran: [opd], opd: [{opd.opd}]}}}}.",
-                        opd.line(("pengelola", i)),
-                    )
-                )
-    return out
-
-
-# --- git ------------------------------------------------------------------------------------
-
-
-def commit(repo: Path, ref: str) -> str:
-    try:
-        return git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
-    except GitError:
-        raise GitError(f"Ref '{ref}' tidak ditemukan di repositori {repo}.") from None
-
-
-def show(repo: Path, ref: str, path: str) -> bytes | None:
-    """Contents of ``path`` at ``ref`` (``git show REF:path``), or None if it does not exist there."""
-    listed = git(repo, "ls-tree", "--name-only", ref, "--", path).decode("utf-8", "replace").strip()
-    if listed != path:
-        return None
-    return git(repo, "show", f"{ref}:{path}")
-
-
-def changed_paths(repo: Path, base: str, head: str) -> list[str]:
-    out = git(repo, "diff", "--name-only", "--no-renames", "-z", base, head)
-    return sorted(p for p in out.decode("utf-8", "replace").split("\0") if p)
-
+from ..codes import GALAT, Finding
+from ..contract.roles import ROLES_FILE, Account, Roles
+from ..contract.schema import Schemas
+from ..layout import identify
+from ..read.git import GitError, changed_paths, commit, git, show
+from ..read.loader import LoadError, decode, parse
+from ..sop.definition import Sop, SopError, load_sop
+from ..sop.definition import parse as parse_sop
+from ..sop.state import riwayat, status
 
 # --- check-pr -------------------------------------------------------------------------------
 
@@ -224,16 +100,10 @@ def _read(repo: Path, ref: str, path: str) -> _Side:
 
 def _kind(path: str) -> tuple[str, str, str | None] | None:
     """metadata path → (kind, opd, activity dir) for record files, else None."""
-    parts = path.split("/")
-    if len(parts) < 3 or parts[0] != "metadata" or not path.endswith(".yaml"):
+    found = identify(path)
+    if found is None:
         return None
-    if len(parts) == 3 and parts[2] == "opd.yaml":
-        return "opd", parts[1], None
-    if len(parts) == 4 and parts[3] == "kegiatan.yaml":
-        return "kegiatan", parts[1], "/".join(parts[:3])
-    if len(parts) == 5 and parts[3] in CHILD_DIRS:
-        return CHILD_DIRS[parts[3]], parts[1], "/".join(parts[:3])
-    return None
+    return found.kind, found.opd, f"metadata/{found.activity}" if found.activity else None
 
 
 def _content(data) -> object:
@@ -533,27 +403,4 @@ def markdown(report: PrReport) -> str:
             lines.append(
                 f"- **{f.tingkat.upper()}** `{_cell(f.where())}` [{f.kode}] {_cell(f.pesan)} Perbaikan: {_cell(f.saran)}"
             )
-    return "\n".join(lines) + "\n"
-
-
-def codeowners(catalog: Catalog, roles: Roles) -> str:
-    """``.github/CODEOWNERS``: the Walidata team(s) own everything; each OPD folder also its pengelola."""
-    team = [f"@{t}" for t in roles.tim_walidata]
-    lines = [
-        "# Dibuat oleh `satudata codeowners` dari metadata/*/opd.yaml (isian pengelola) dan",
-        "# roles.yaml (tim_walidata). Jangan disunting manual: ubah sumbernya, lalu jalankan ulang.",
-        "",
-    ]
-    if team:
-        lines.append(f"* {' '.join(team)}")
-    for opd in sorted(catalog.of("opd"), key=lambda r: r.opd):
-        managers = opd.data.get("pengelola")
-        owners = (
-            [f"@{m}" for m in managers if isinstance(m, str) and LOGIN.fullmatch(m)]
-            if isinstance(managers, list)
-            else []
-        )
-        owners += [t for t in team if t not in owners]
-        if owners:
-            lines.append(f"/metadata/{opd.opd}/ {' '.join(owners)}")
     return "\n".join(lines) + "\n"

@@ -20,9 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, Record, data_at, load_catalog
-from .checks import check, codelist_findings, schema_findings
-from .excel import (
+from ..check.catalog import check
+from ..check.messages import schema_findings
+from ..check.records import codelist_findings
+from ..codes import GALAT, Finding
+from ..contract.schema import Schemas
+from ..edit.records import WriteError, new_text, same, updated_text
+from ..layout import record_path
+from ..read.catalog import Catalog, Record, data_at, load_catalog
+from ..read.loader import Document, LoadError, decode
+from .workbook import (
     RECORD_IDS,
     CellError,
     CellRef,
@@ -39,22 +46,9 @@ from .excel import (
     item_rows,
     read_workbook,
 )
-from .findings import GALAT, Finding
-from .loader import Document, LoadError, decode
-from .schema import Schemas
-from .yamlio import WriteError, new_text, same, updated_text
 
 BLOCKING = {"kode-tidak-dikenal", "kode-daftar-tak-dikenal", "kode-klasifikasi"}
 NOT_BLOCKING = {"skema-wajib", "skema-isian-tak-dikenal"}  # whole-record rules: reported after writing
-
-
-def record_path(kind: str, ident: str) -> str:
-    parts = ident.split("/")
-    if kind == "opd":
-        return f"metadata/{parts[0]}/opd.yaml"
-    if kind == "kegiatan":
-        return f"metadata/{parts[0]}/{parts[1]}/kegiatan.yaml"
-    return f"metadata/{parts[0]}/{parts[1]}/{kind}/{parts[2]}.yaml"
 
 
 @dataclass

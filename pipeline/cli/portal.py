@@ -1,0 +1,127 @@
+"""``satudata build``, ``serve`` and ``init``: the portal and new catalogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..check.catalog import check
+from ..contract.schema import Schemas
+from ..read.catalog import find_root, load_catalog
+from . import echo_finding, main, now, parse_moment
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--keluar",
+    "out",
+    default="site",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder hasil (diganti seluruhnya setelah berhasil dibangun).",
+)
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="Tampilan peninjau: termasuk draf, rekaman tidak publik dan riwayat SOP. Jangan dipublikasikan.",
+)
+@click.option(
+    "--site-url",
+    default=None,
+    help="Alamat publik portal, untuk sitemap.xml (misalnya https://satudata.pasuruankab.go.id/metadata/).",
+)
+@click.option(
+    "--pada",
+    default=None,
+    help="Waktu acuan dasbor keterlambatan (ISO, dengan zona). Bawaan: awal hari ini (WIB), agar hasil sama sepanjang hari.",
+)
+def build(path: Path, out: Path, internal: bool, site_url: str | None, pada: str | None) -> None:
+    """Bangun portal katalog (MkDocs Material + indeks pencarian luring) dari metadata/.
+
+    Hanya kegiatan yang sudah disetujui BPS (langkah SOP 11) yang tampil; variabel/indikator
+    yang tidak publik dan data kontak pribadi tidak pernah masuk halaman, indeks pencarian
+    maupun ekspor.
+    """
+    from ..publish.model import build_model
+    from ..publish.site import BuildError, build_site
+
+    root = find_root(path.resolve())
+    schemas = Schemas.find(root)
+    catalog = load_catalog(root)
+    errors = [f for f in check(catalog, schemas) if f.is_error]
+    if errors:
+        for f in errors[:20]:
+            echo_finding(f)
+        click.secho(
+            f"Portal tidak dibangun: {len(errors)} galat. Perbaiki dulu (satudata validate).", fg="red", bold=True
+        )
+        raise SystemExit(1)
+    out = out if out.is_absolute() else Path.cwd() / out
+    try:
+        sop = schemas.sop
+        moment = parse_moment(pada, sop, "--pada") if pada else now(sop).replace(hour=0, minute=0, second=0)
+        result = build_site(root, build_model(catalog, schemas, internal=internal, pada=moment), out, site_url=site_url)
+    except BuildError as exc:
+        click.secho(f"Portal tidak dibangun: {exc}", fg="red", bold=True)
+        raise SystemExit(1) from None
+    click.secho(
+        f"Portal{' internal' if internal else ''} dibangun di {result.out}: {result.pages} halaman "
+        f"({result.record_pages} halaman rekaman) dan {result.exports} berkas ekspor (api/) "
+        f"dalam {result.seconds:.1f} detik.",
+        fg="green",
+        bold=True,
+    )
+    found = result.search
+    click.echo(
+        f"Indeks pencarian: {found.documents} halaman, {found.words} kata, {found.bytes / 1e6:.1f} MB (pencarian/)."
+    )
+    click.echo(f"Buka dengan: satudata serve --dir {out} lalu kunjungi http://localhost:8000/")
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "directory",
+    default="site",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(directory: Path, port: int, host: str) -> None:
+    """Sajikan portal yang sudah dibangun di komputer ini (pencarian butuh http://, bukan file://)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
+    with ThreadingHTTPServer((host, port), handler) as httpd:
+        click.echo(
+            f"Portal tersaji di http://{host if host != '0.0.0.0' else 'localhost'}:{port}/ (Ctrl+C untuk berhenti)"
+        )
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("Berhenti.")
+
+
+@main.command(name="init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--wilayah", "code", required=True, help="Kode wilayah BPS pemerintah daerah, misalnya 3515 (Kabupaten Sidoarjo)."
+)
+def init_cmd(folder: Path, code: str) -> None:
+    """Buat katalog baru untuk pemerintah daerah lain di FOLDER (kosong atau belum ada)."""
+    from ..workflow.bootstrap import InitError, init_catalog, region
+
+    try:
+        written = init_catalog(folder, code)
+    except InitError as exc:
+        click.secho(str(exc), fg="red", bold=True)
+        raise SystemExit(1) from None
+    click.secho(f"Katalog {region(code)['nama']} dibuat di {folder} ({len(written)} berkas).", fg="green", bold=True)
+    click.echo("Langkah berikutnya:")
+    click.echo(f"  1. Ganti isian contoh di {folder}/metadata/diskominfo/opd.yaml dan {folder}/roles.yaml.")
+    click.echo(f"  2. satudata validate {folder}")
+    click.echo(f"  3. satudata build {folder} --keluar {folder}/site   lalu   satudata serve --dir {folder}/site")

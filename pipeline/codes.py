@@ -1,0 +1,628 @@
+"""Findings and the registry of their codes: what the tool can say, in words a person can act on.
+
+Like frictionless' errors, every finding has a stable ``kode`` (for tools, tests and the docs)
+and an Indonesian message (for people): which file and line, which form item, what is wrong and
+how to fix it. Every code is registered here once, with its default severity, the area it
+belongs to, what it means and the usual fix; a :class:`Finding` with a code that is not
+registered cannot be made. ``docs/kode-temuan.md`` is generated from this table
+(``satudata kode --perbarui``); rules written in the schemas as ``x-aturan`` are one family,
+``aturan-<id>``, documented from the schemas themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+GALAT = "galat"
+PERINGATAN = "peringatan"
+LEVELS = (GALAT, PERINGATAN)
+
+
+@dataclass(frozen=True)
+class Code:
+    kode: str
+    tingkat: str  # default severity: galat | peringatan
+    bidang: str  # the area: Berkas, Katalog, Skema, Kode, Kegiatan, Antarrekaman, Alur SOP, Peran, PR, Excel, Data
+    arti: str  # what it means, one line
+    saran: str  # the usual fix
+
+
+class UnregisteredCode(LookupError):
+    """A finding was made with a code that is not in :data:`REGISTRY` (a programming error)."""
+
+
+REGISTRY: dict[str, Code] = {}
+FAMILIES: dict[str, Code] = {}  # prefix → description of a family of codes defined elsewhere
+EMITTED: set[str] = set()  # codes of every finding made in this process (for the test suite)
+
+
+def register(kode: str, tingkat: str, bidang: str, arti: str, saran: str) -> Code:
+    if kode in REGISTRY:
+        raise ValueError(f"code {kode!r} registered twice")
+    if tingkat not in LEVELS:
+        raise ValueError(f"{kode}: severity {tingkat!r}")
+    code = REGISTRY[kode] = Code(kode, tingkat, bidang, arti, saran)
+    return code
+
+
+def family(prefix: str, tingkat: str, bidang: str, arti: str, saran: str) -> Code:
+    code = FAMILIES[prefix] = Code(prefix + "*", tingkat, bidang, arti, saran)
+    return code
+
+
+def lookup(kode: str) -> Code:
+    """The registered code, or the family it belongs to; raises :class:`UnregisteredCode`."""
+    code = REGISTRY.get(kode)
+    if code is not None:
+        return code
+    for prefix, fam in FAMILIES.items():
+        if kode.startswith(prefix) and len(kode) > len(prefix):
+            return fam
+    raise UnregisteredCode(kode)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kode: str
+    tingkat: str  # galat | peringatan
+    berkas: str
+    pesan: str
+    saran: str
+    baris: int | None = None
+    lokasi: str | None = None  # dotted field path inside the record
+    nomor: str | None = None  # form item number, e.g. "4.2" or "Kolom 15"
+    label: str | None = None  # the item's Indonesian label
+    formulir: str | None = None  # MS-Keg, MS-Var, MS-Ind, OPD
+
+    def __post_init__(self) -> None:
+        lookup(self.kode)
+        if self.tingkat not in LEVELS:
+            raise ValueError(f"{self.kode}: severity {self.tingkat!r}")
+        EMITTED.add(self.kode)
+
+    @property
+    def is_error(self) -> bool:
+        return self.tingkat == GALAT
+
+    def sort_key(self):
+        return (self.berkas, self.baris or 0, self.lokasi or "", self.kode)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def where(self) -> str:
+        return f"{self.berkas}:{self.baris}" if self.baris else self.berkas
+
+    def item(self) -> str:
+        """'MS-Keg 4.2 Frekuensi Penyelenggaraan' (or whatever part of that is known)."""
+        parts = [p for p in (self.formulir, self.nomor, self.label) if p]
+        return " ".join(parts)
+
+
+def finding(
+    kode: str, berkas: str, pesan: str, saran: str | None = None, tingkat: str | None = None, **where
+) -> Finding:
+    """A finding of a registered code; severity and fix default to the registry's."""
+    code = lookup(kode)
+    return Finding(kode, tingkat or code.tingkat, berkas, pesan, saran if saran is not None else code.saran, **where)
+
+
+# --- the registry ---------------------------------------------------------------------------
+_ = register
+
+# Reading files (pipeline.read.loader)
+_(
+    "berkas-terlalu-besar",
+    GALAT,
+    "Berkas",
+    "Berkas melebihi 1 MiB; satu rekaman metadata jauh lebih kecil.",
+    "Pecah atau periksa isi berkas.",
+)
+_(
+    "berkas-biner",
+    GALAT,
+    "Berkas",
+    "Berkas berisi data biner, bukan teks YAML.",
+    "Simpan rekaman sebagai teks YAML (.yaml).",
+)
+_("berkas-bukan-utf8", GALAT, "Berkas", "Berkas bukan teks UTF-8.", "Simpan ulang berkas dengan encoding UTF-8.")
+_("berkas-tidak-terbaca", GALAT, "Berkas", "Berkas tidak dapat dibaca dari disk.", "Periksa izin berkas.")
+_(
+    "yaml-sintaks",
+    GALAT,
+    "Berkas",
+    "YAML tidak dapat dibaca (indentasi, titik dua, tanda kutip).",
+    "Periksa indentasi dan tanda kutip di sekitar baris yang disebut.",
+)
+_(
+    "yaml-tag",
+    GALAT,
+    "Berkas",
+    "Tag YAML (!!python, !ref …) tidak didukung.",
+    "Hapus tag; tulis nilainya sebagai teks atau angka biasa.",
+)
+_("yaml-alias", GALAT, "Berkas", "Alias YAML (& dan *) tidak didukung.", "Salin nilainya secara lengkap.")
+_("yaml-gabung", GALAT, "Berkas", "Kunci gabungan YAML '<<' tidak didukung.", "Tulis setiap isian secara lengkap.")
+_("yaml-kunci-ganda", GALAT, "Berkas", "Satu isian ditulis dua kali.", "Hapus salah satu.")
+_(
+    "yaml-kunci-kompleks",
+    GALAT,
+    "Berkas",
+    "Nama isian berupa daftar atau objek.",
+    "Tulis nama isian sebagai teks biasa.",
+)
+_(
+    "yaml-banyak-dokumen",
+    GALAT,
+    "Berkas",
+    "Berkas berisi lebih dari satu dokumen YAML.",
+    "Satu berkas untuk satu rekaman.",
+)
+_("yaml-terlalu-dalam", GALAT, "Berkas", "Struktur bersarang terlalu dalam.", "Periksa tanda kurung atau indentasi.")
+_(
+    "yaml-bukan-objek",
+    GALAT,
+    "Berkas",
+    "Isi berkas bukan kumpulan isian 'nama: nilai'.",
+    "Tulis rekaman sebagai pasangan nama isian dan nilai.",
+)
+
+# The catalog tree (pipeline.read.catalog)
+_(
+    "katalog-tidak-ada",
+    GALAT,
+    "Katalog",
+    "Folder metadata/ tidak ditemukan.",
+    "Jalankan perintah dari folder katalog, atau sebutkan foldernya.",
+)
+_("berkas-ekstensi", GALAT, "Katalog", "Berkas berakhiran .yml tidak dibaca.", "Ganti akhiran menjadi .yaml.")
+_(
+    "berkas-tak-dikenal",
+    PERINGATAN,
+    "Katalog",
+    "Berkas atau folder di tempat yang tidak dikenal; diabaikan.",
+    "Pindahkan atau hapus; lihat susunan folder di README.",
+)
+_("opd-tidak-ada", GALAT, "Katalog", "Folder OPD tanpa opd.yaml.", "Buat opd.yaml berisi identitas OPD.")
+_(
+    "kegiatan-tidak-ada",
+    GALAT,
+    "Katalog",
+    "Folder kegiatan tanpa kegiatan.yaml.",
+    "Buat kegiatan.yaml (MS-Keg) atau hapus foldernya.",
+)
+_(
+    "slug-tidak-sah",
+    GALAT,
+    "Katalog",
+    "Nama folder atau berkas bukan slug (a-z, 0-9, tanda hubung).",
+    "Ganti nama sesuai saran.",
+)
+
+# JSON Schema, one code per failing keyword (pipeline.check.messages)
+_("skema-wajib", GALAT, "Skema", "Isian wajib belum diisi.", "Isi isian tersebut sesuai petunjuk.")
+_("skema-isian-tak-dikenal", GALAT, "Skema", "Nama isian tidak ada pada formulir.", "Periksa ejaan nama isian.")
+_("skema-type", GALAT, "Skema", "Jenis nilai salah (teks, angka, daftar …).", "Tulis nilai dengan jenis yang diminta.")
+_("skema-enum", GALAT, "Skema", "Nilai bukan salah satu pilihan yang sah.", "Pilih salah satu pilihan isian.")
+_("skema-const", GALAT, "Skema", "Nilai tidak sama dengan yang diharuskan.", "Ubah ke nilai yang diharuskan.")
+_(
+    "skema-pattern",
+    GALAT,
+    "Skema",
+    "Format teks tidak sesuai (kode, tanggal, nomor).",
+    "Ikuti contoh format pada petunjuk.",
+)
+_(
+    "skema-format",
+    GALAT,
+    "Skema",
+    "Format nilai tidak sah (misalnya e-mail atau tanggal).",
+    "Ikuti contoh format pada petunjuk.",
+)
+_("skema-minLength", GALAT, "Skema", "Teks kosong.", "Isi teksnya atau hapus isian yang tidak wajib.")
+_("skema-maxLength", GALAT, "Skema", "Teks terlalu panjang.", "Persingkat teksnya.")
+_("skema-minItems", GALAT, "Skema", "Daftar kosong atau terlalu pendek.", "Tambahkan butir daftar.")
+_("skema-maxItems", GALAT, "Skema", "Daftar terlalu panjang.", "Kurangi butir daftar.")
+_("skema-uniqueItems", GALAT, "Skema", "Ada butir daftar yang ditulis dua kali.", "Hapus butir yang sama.")
+_("skema-minimum", GALAT, "Skema", "Angka lebih kecil dari batas bawah.", "Periksa angkanya.")
+_("skema-maximum", GALAT, "Skema", "Angka lebih besar dari batas atas.", "Periksa angkanya.")
+_("skema-exclusiveMinimum", GALAT, "Skema", "Angka harus lebih besar dari batas bawah.", "Periksa angkanya.")
+_("skema-exclusiveMaximum", GALAT, "Skema", "Angka harus lebih kecil dari batas atas.", "Periksa angkanya.")
+_("skema-multipleOf", GALAT, "Skema", "Angka bukan kelipatan yang diminta.", "Periksa angkanya.")
+_("skema-minProperties", GALAT, "Skema", "Kumpulan isian kosong.", "Isi paling sedikit satu isian.")
+_("skema-maxProperties", GALAT, "Skema", "Terlalu banyak isian.", "Kurangi isian.")
+_("skema-propertyNames", GALAT, "Skema", "Nama isian (kunci) tidak sah.", "Ikuti aturan nama pada petunjuk.")
+_(
+    "skema-dependentRequired",
+    GALAT,
+    "Skema",
+    "Isian yang bergantung pada isian lain belum diisi.",
+    "Isi isian yang menyertainya.",
+)
+_("skema-not", GALAT, "Skema", "Isian ini harus dikosongkan.", "Hapus isian ini.")
+_(
+    "skema-oneOf",
+    GALAT,
+    "Skema",
+    "Nilai tidak cocok dengan tepat satu bentuk yang diizinkan.",
+    "Periksa bentuk isian terhadap petunjuk.",
+)
+_(
+    "skema-anyOf",
+    GALAT,
+    "Skema",
+    "Nilai tidak cocok dengan bentuk yang diizinkan.",
+    "Periksa bentuk isian terhadap petunjuk.",
+)
+_("skema-contains", GALAT, "Skema", "Daftar tidak memuat butir yang diharuskan.", "Tambahkan butir yang diharuskan.")
+_("skema-dilarang", GALAT, "Skema", "Nilai tidak diizinkan di tempat ini.", "Hapus atau ganti nilainya.")
+_("skema-lain", GALAT, "Skema", "Nilai tidak memenuhi aturan skema.", "Periksa isian terhadap petunjuk pengisian.")
+family(
+    "aturan-",
+    GALAT,
+    "Aturan",
+    "Aturan lintas isian Peraturan BPS 5/2020, ditulis di skema sebagai x-aturan (pesan dan saran ikut di sana).",
+    "Lihat pesan aturan.",
+)
+
+# Code lists (pipeline.check.records)
+_(
+    "kode-tidak-dikenal",
+    GALAT,
+    "Kode",
+    "Nilai tidak ada di daftar kode (schemas/kode/).",
+    "Pilih kode dari daftar, atau usulkan tambahan ke Walidata.",
+)
+_(
+    "kode-daftar-tak-dikenal",
+    GALAT,
+    "Kode",
+    "Nama daftar kode tidak ada di schemas/kode/.",
+    "Pilih nama daftar yang ada.",
+)
+_(
+    "kode-klasifikasi",
+    GALAT,
+    "Kode",
+    "Kode klasifikasi isian (MS-Var kolom 9) tidak ada di daftar yang dirujuk.",
+    "Periksa kodenya; kode berawalan nol ditulis dalam tanda kutip.",
+)
+
+# One activity (pipeline.check.records)
+_(
+    "tahun-folder",
+    GALAT,
+    "Kegiatan",
+    "Tahun MS-Keg tidak sama dengan tahun pada nama folder.",
+    "Samakan tahun dengan nama folder.",
+)
+_(
+    "judul-awalan",
+    PERINGATAN,
+    "Kegiatan",
+    "Judul diawali kata yang dinilai keliru oleh BPS (Jumlah, Laporan, Data …).",
+    "Awali judul dengan cara pengumpulan data.",
+)
+_(
+    "jadwal-terbalik",
+    GALAT,
+    "Kegiatan",
+    "Jadwal 3.3: akhir lebih awal daripada awal.",
+    "Perbaiki tanggal awal dan akhir.",
+)
+_("jadwal-urutan", PERINGATAN, "Kegiatan", "Jadwal 3.3 tidak mengikuti urutan proses bisnis.", "Susun fase berurutan.")
+
+# Across records (pipeline.check.groups)
+_(
+    "msvar-kosong",
+    PERINGATAN,
+    "Antarrekaman",
+    "Kegiatan belum memiliki MS-Var.",
+    "Tambahkan satu berkas variabel/<slug>.yaml per variabel.",
+)
+_(
+    "msvar-tidak-ada",
+    GALAT,
+    "Antarrekaman",
+    "Variabel 3.4 belum dilaporkan sebagai MS-Var.",
+    "Buat berkas MS-Var dengan nama variabel yang sama persis.",
+)
+_(
+    "nama-ganda",
+    GALAT,
+    "Antarrekaman",
+    "Dua variabel atau indikator satu kegiatan bernama sama.",
+    "Bedakan atau gabungkan.",
+)
+_(
+    "judul-ganda",
+    GALAT,
+    "Antarrekaman",
+    "Judul kegiatan sama dengan kegiatan lain OPD itu pada tahun yang sama.",
+    "Gabungkan kedua folder.",
+)
+_(
+    "duplikasi-opd-lain",
+    PERINGATAN,
+    "Antarrekaman",
+    "Nama atau definisi mirip dengan rekaman OPD lain.",
+    "Periksa apakah data sudah tersedia dari OPD tersebut.",
+)
+_(
+    "rujukan-variabel",
+    GALAT,
+    "Antarrekaman",
+    "Variabel pembangun indikator tidak ditemukan.",
+    "Tulis slug berkas variabel yang ada.",
+)
+_(
+    "rujukan-indikator",
+    GALAT,
+    "Antarrekaman",
+    "Indikator pembangun tidak ditemukan.",
+    "Tulis slug berkas indikator yang ada.",
+)
+_("rujukan-diri", GALAT, "Antarrekaman", "Indikator komposit tersusun dari dirinya sendiri.", "Hapus rujukan itu.")
+_("rujukan-siklus", GALAT, "Antarrekaman", "Indikator komposit saling menyusun melingkar.", "Putus lingkarannya.")
+
+# Data files (pipeline.check.datafiles)
+_(
+    "data-tidak-terbaca",
+    GALAT,
+    "Data",
+    "Berkas data bukan CSV UTF-8 yang dapat dibaca.",
+    "Simpan ulang sebagai CSV UTF-8.",
+)
+_(
+    "data-kolom-tak-dikenal",
+    GALAT,
+    "Data",
+    "Judul kolom CSV bukan slug variabel kegiatan.",
+    "Ganti judul kolom dengan slug variabel.",
+)
+_("data-type-error", GALAT, "Data", "Nilai sel tidak sesuai Tipe Data variabel.", "Perbaiki sel atau Tipe Data MS-Var.")
+_(
+    "data-constraint-error",
+    GALAT,
+    "Data",
+    "Nilai sel bukan kode Klasifikasi Isian variabel.",
+    "Perbaiki sel atau Klasifikasi Isian MS-Var.",
+)
+_("data-extra-cell", GALAT, "Data", "Baris lebih panjang daripada judul kolom.", "Perbaiki baris CSV.")
+_("data-missing-cell", GALAT, "Data", "Baris lebih pendek daripada judul kolom.", "Perbaiki baris CSV.")
+_("data-blank-row", GALAT, "Data", "Baris kosong di berkas data.", "Hapus baris kosong.")
+_("data-duplicate-label", GALAT, "Data", "Judul kolom ditulis dua kali.", "Hapus salah satu kolom.")
+_("data-blank-label", GALAT, "Data", "Kolom tanpa judul.", "Beri judul kolom.")
+_("data-tidak-sesuai", GALAT, "Data", "Isi berkas data tidak sesuai dengan MS-Var.", "Perbaiki berkas CSV.")
+
+# The SOP log (pipeline.check.alur)
+_(
+    "alur-langkah-awal",
+    GALAT,
+    "Alur SOP",
+    "Riwayat tidak dimulai dari langkah pembuka SOP.",
+    "Tambahkan peristiwa langkah 1 di awal.",
+)
+_(
+    "alur-transisi",
+    GALAT,
+    "Alur SOP",
+    "Langkah tidak boleh langsung setelah langkah sebelumnya.",
+    "Catat langkah yang boleh menurut SOP.",
+)
+_(
+    "alur-survei-rekomendasi",
+    GALAT,
+    "Alur SOP",
+    "Survei melaporkan metadata sebelum surat rekomendasi BPS.",
+    "Catat langkah 2–6 lebih dulu.",
+)
+_(
+    "alur-peran",
+    GALAT,
+    "Alur SOP",
+    "Peran peristiwa bukan pelaksana langkah itu.",
+    "Ubah peran menjadi pelaksana langkah.",
+)
+_(
+    "alur-waktu-tidak-sah",
+    GALAT,
+    "Alur SOP",
+    "Waktu peristiwa bukan tanggal dan jam dengan zona waktu.",
+    "Tulis seperti 2025-02-03T09:00:00+07:00.",
+)
+_(
+    "alur-waktu-mundur",
+    GALAT,
+    "Alur SOP",
+    "Waktu peristiwa lebih awal daripada peristiwa sebelumnya.",
+    "Periksa tanggal dan jamnya.",
+)
+_(
+    "alur-surat-wajib",
+    GALAT,
+    "Alur SOP",
+    "Langkah surat rekomendasi tanpa nomor atau tanggal surat.",
+    "Salin nomor dan tanggal dari surat BPS.",
+)
+_(
+    "alur-surat-awalan",
+    GALAT,
+    "Alur SOP",
+    "Awalan nomor surat tidak sesuai cara pengumpulan data (V-/K-).",
+    "Periksa nomor surat dan cara pengumpulan data.",
+)
+_(
+    "alur-surat-identitas",
+    PERINGATAN,
+    "Alur SOP",
+    "Surat rekomendasi terbit, tetapi MS-Keg belum mencantumkan identitasnya.",
+    "Isi identitas_rekomendasi di MS-Keg.",
+)
+_("alur-surat-beda", GALAT, "Alur SOP", "Nomor surat berbeda dengan identitas rekomendasi MS-Keg.", "Samakan keduanya.")
+
+# Roles (pipeline.check.roles)
+_(
+    "peran-opd-tak-dikenal",
+    GALAT,
+    "Peran",
+    "roles.yaml memberi peran untuk OPD yang foldernya tidak ada.",
+    "Tulis slug folder OPD yang ada.",
+)
+_(
+    "peran-pengelola",
+    PERINGATAN,
+    "Peran",
+    "Pengelola di opd.yaml belum memegang peran opd untuk OPD itu.",
+    "Tambahkan akunnya di roles.yaml.",
+)
+
+# Pull requests (pipeline.workflow.checkpr)
+_(
+    "pr-peran-tidak-ada",
+    GALAT,
+    "PR",
+    "roles.yaml tidak ada atau tidak terbaca di cabang dasar.",
+    "Walidata menambahkan roles.yaml di cabang utama.",
+)
+_("pr-opd-lain", GALAT, "PR", "Akun OPD mengubah berkas OPD lain.", "Pisahkan ke PR pengelola OPD tersebut.")
+_(
+    "pr-hapus-riwayat",
+    GALAT,
+    "PR",
+    "Kegiatan yang punya riwayat dihapus oleh selain Walidata.",
+    "Minta Walidata menghapusnya.",
+)
+_("pr-riwayat-dihapus", GALAT, "PR", "Peristiwa lama di alur.riwayat dihapus.", "Kembalikan peristiwa yang dihapus.")
+_(
+    "pr-riwayat-diubah",
+    GALAT,
+    "PR",
+    "Peristiwa lama di alur.riwayat diubah.",
+    "Kembalikan seperti di cabang dasar; koreksi dicatat sebagai peristiwa baru.",
+)
+_(
+    "pr-akun-tak-dikenal",
+    GALAT,
+    "PR",
+    "Akun pelaku tidak terdaftar di roles.yaml.",
+    "Minta Walidata mendaftarkan akun Anda.",
+)
+_("pr-peran-aktor", GALAT, "PR", "Peran peristiwa baru bukan peran akun pelaku.", "Pemegang peran mencatatnya sendiri.")
+_("pr-peran-opd", GALAT, "PR", "Akun OPD mencatat langkah untuk OPD lain.", "Langkah dicatat pengelola OPD itu.")
+_("pr-aktor", GALAT, "PR", "aktor peristiwa bukan akun pelaku.", "Isi aktor dengan akun Anda sendiri.")
+_(
+    "pr-perlu-siklus-baru",
+    GALAT,
+    "PR",
+    "Kegiatan yang sudah disetujui diubah tanpa siklus pemeriksaan baru.",
+    "Catat langkah 7 atau 8 di PR yang sama.",
+)
+
+# Editing files (pipeline.edit)
+_(
+    "sunting-gagal",
+    GALAT,
+    "Berkas",
+    "Berkas tidak dapat disunting tanpa mengubah isi lainnya.",
+    "Sunting secara manual, lalu jalankan satudata validate.",
+)
+
+# Excel (pipeline.excel)
+_(
+    "excel-tidak-terbaca",
+    GALAT,
+    "Excel",
+    "Berkas bukan buku kerja .xlsx yang dapat dibaca.",
+    "Simpan ulang sebagai Excel Workbook (.xlsx).",
+)
+_("excel-terlalu-besar", GALAT, "Excel", "Buku kerja melebihi batas ukuran.", "Periksa isinya.")
+_(
+    "excel-terlalu-banyak-baris",
+    GALAT,
+    "Excel",
+    "Lembar memiliki terlalu banyak baris.",
+    "Hapus baris kosong di bagian bawah.",
+)
+_(
+    "excel-lembar-tak-dikenal",
+    PERINGATAN,
+    "Excel",
+    "Lembar tidak dikenal; isinya tidak diimpor.",
+    "Kembalikan nama lembar seperti pada templat.",
+)
+_("excel-ganda", GALAT, "Excel", "Satu rekaman ditulis di dua baris.", "Gabungkan atau ubah identitasnya.")
+_(
+    "excel-induk-tidak-ada",
+    GALAT,
+    "Excel",
+    "Baris merujuk OPD atau kegiatan yang tidak ada.",
+    "Tambahkan barisnya atau perbaiki identitas.",
+)
+_("excel-kolom-ganda", GALAT, "Excel", "Satu kolom muncul dua kali.", "Hapus salah satu kolom.")
+_(
+    "excel-identitas-tidak-ada",
+    GALAT,
+    "Excel",
+    "Lembar tanpa kolom identitas.",
+    "Gunakan templat dari satudata template.",
+)
+_("excel-kolom-hilang", GALAT, "Excel", "Kolom isian hilang dari lembar.", "Kembalikan kolomnya.")
+_(
+    "excel-kolom-tak-dikenal",
+    GALAT,
+    "Excel",
+    "Kunci kolom di baris 2 tidak dikenal.",
+    "Kembalikan kunci kolom seperti pada templat.",
+)
+_("excel-identitas-kosong", GALAT, "Excel", "Kolom identitas kosong.", "Isi identitas rekaman.")
+_("excel-identitas", GALAT, "Excel", "Identitas rekaman tidak sah.", "Ikuti aturan slug.")
+_("excel-fase", GALAT, "Excel", "Fase jadwal 3.3 tidak dikenal.", "Pilih salah satu fase.")
+_(
+    "excel-daftar",
+    GALAT,
+    "Excel",
+    "Isian diawali '[' tetapi bukan daftar JSON yang sah.",
+    "Tulis butir dipisah titik koma.",
+)
+_("excel-rumus", GALAT, "Excel", "Sel berisi rumus Excel.", "Tulis nilainya langsung.")
+_("excel-galat-sel", GALAT, "Excel", "Sel berisi galat Excel (#N/A, #REF! …).", "Ganti dengan nilai yang benar.")
+_("excel-bilangan", GALAT, "Excel", "Sel bukan bilangan bulat.", "Tulis angka saja tanpa satuan.")
+_("excel-angka", GALAT, "Excel", "Sel bukan angka.", "Tulis angka saja tanpa satuan.")
+_(
+    "excel-tanggal",
+    GALAT,
+    "Excel",
+    "Tanggal tertulis sebagai angka.",
+    "Tulis tanggal sebagai teks TTTT-BB atau TTTT-BB-HH.",
+)
+_(
+    "excel-jadi-tanggal",
+    GALAT,
+    "Excel",
+    "Excel mengubah isian menjadi tanggal.",
+    "Format sel sebagai Teks, lalu ketik ulang.",
+)
+_("excel-jenis", GALAT, "Excel", "Jenis isian sel salah.", "Tulis jenis nilai yang diminta.")
+_(
+    "excel-tak-terwakili",
+    PERINGATAN,
+    "Excel",
+    "Nilai YAML tidak dapat ditampilkan di Excel (tetap aman di YAML).",
+    "Sunting nilai itu langsung di YAML.",
+)
+_(
+    "excel-yaml-rusak",
+    GALAT,
+    "Excel",
+    "Berkas YAML yang akan diperbarui tidak dapat dibaca.",
+    "Perbaiki berkas YAML dulu.",
+)
+_(
+    "excel-tulis",
+    GALAT,
+    "Excel",
+    "Berkas tidak dapat ditulis dengan aman.",
+    "Periksa izin dan ruang disk, lalu impor ulang.",
+)
+del _

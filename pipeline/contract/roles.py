@@ -1,0 +1,62 @@
+"""Who may say what: ``roles.yaml`` maps GitHub accounts to SOP roles.
+
+``roles.yaml`` at the catalog root::
+
+    tim_walidata: [walidata-pasuruan]      # reviewers of everything (CODEOWNERS)
+    akun:
+      walidata-pasuruan: {peran: [walidata]}
+      bps-kab-pasuruan: {peran: [bps]}
+      dinkes-pasuruan: {peran: [opd], opd: [dinkes]}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..sop.definition import Sop
+
+ROLES_FILE = "roles.yaml"
+LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
+
+
+@dataclass(frozen=True)
+class Account:
+    login: str
+    peran: tuple[str, ...]
+    opd: tuple[str, ...]
+
+    def describe(self, sop: Sop) -> str:
+        roles = ", ".join(sop.short_role(p) for p in self.peran) or "tanpa peran"
+        return roles + (f" (OPD: {', '.join(self.opd)})" if self.opd else "")
+
+
+@dataclass(frozen=True)
+class Roles:
+    akun: dict[str, Account] = field(default_factory=dict)  # login.casefold() → account
+    tim_walidata: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, data) -> Roles:
+        """Build from loaded roles.yaml data, skipping malformed entries (validate reports them)."""
+        if not isinstance(data, Mapping):
+            return cls()
+        accounts = {}
+        raw = data.get("akun")
+        for login, entry in raw.items() if isinstance(raw, Mapping) else []:
+            if not isinstance(login, str) or not isinstance(entry, Mapping):
+                continue
+            peran = entry.get("peran")
+            opd = entry.get("opd")
+            accounts[login.casefold()] = Account(
+                login,
+                tuple(p for p in peran if isinstance(p, str)) if isinstance(peran, list) else (),
+                tuple(o for o in opd if isinstance(o, str)) if isinstance(opd, list) else (),
+            )
+        teams = data.get("tim_walidata")
+        teams = tuple(t for t in teams if isinstance(t, str)) if isinstance(teams, list) else ()
+        return cls(accounts, teams)
+
+    def get(self, login: str) -> Account | None:
+        return self.akun.get(login.casefold())

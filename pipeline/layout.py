@@ -1,0 +1,99 @@
+"""Where records live: the record kinds and the ``metadata/`` path grammar, path ↔ identity.
+
+A record's identity is its path::
+
+    metadata/<opd>/opd.yaml                               opd        <opd>
+    metadata/<opd>/<tahun>-<slug>/kegiatan.yaml           kegiatan   <opd>/<tahun>-<slug>
+    metadata/<opd>/<tahun>-<slug>/variabel/<slug>.yaml    variabel   <opd>/<tahun>-<slug>/<slug>
+    metadata/<opd>/<tahun>-<slug>/indikator/<slug>.yaml   indikator  <opd>/<tahun>-<slug>/<slug>
+
+Every part of the tool that turns one into the other asks here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("opd", "kegiatan", "variabel", "indikator")
+"""Record kinds in form order: each has ``schemas/<kind>.schema.json``."""
+
+CHILD_KINDS = ("variabel", "indikator")
+"""Kinds that live in a folder of that name inside their activity folder."""
+
+METADATA = "metadata"
+OPD_FILE = "opd.yaml"
+ACTIVITY_FILE = "kegiatan.yaml"
+DATA_DIR = "data"
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+ACTIVITY_DIR = re.compile(r"((?:19|20)\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)")
+
+
+@dataclass(frozen=True)
+class Identity:
+    kind: str
+    ident: str
+
+    @property
+    def opd(self) -> str:
+        return self.ident.split("/")[0]
+
+    @property
+    def activity(self) -> str | None:
+        """``opd/tahun-slug`` for an activity and its variables and indicators."""
+        parts = self.ident.split("/")
+        return "/".join(parts[:2]) if len(parts) >= 2 else None
+
+    @property
+    def path(self) -> str:
+        return record_path(self.kind, self.ident)
+
+
+def record_path(kind: str, ident: str) -> str:
+    """The catalog-relative path of a record, e.g. ``metadata/dinkes/2025-x/variabel/y.yaml``."""
+    parts = ident.split("/")
+    if kind == "opd":
+        return f"{METADATA}/{parts[0]}/{OPD_FILE}"
+    if kind == "kegiatan":
+        return f"{METADATA}/{parts[0]}/{parts[1]}/{ACTIVITY_FILE}"
+    if kind in CHILD_KINDS:
+        return f"{METADATA}/{parts[0]}/{parts[1]}/{kind}/{parts[2]}.yaml"
+    raise ValueError(f"unknown record kind {kind!r}")
+
+
+def identify(path: str) -> Identity | None:
+    """The record a catalog-relative posix path holds, or None if it is not a record file.
+
+    Names are checked against the slug rules, so a path this accepts is one
+    :func:`record_path` gives back.
+    """
+    parts = path.split("/")
+    if len(parts) < 3 or parts[0] != METADATA or not SLUG.fullmatch(parts[1]):
+        return None
+    opd = parts[1]
+    if len(parts) == 3:
+        return Identity("opd", opd) if parts[2] == OPD_FILE else None
+    if not ACTIVITY_DIR.fullmatch(parts[2]):
+        return None
+    activity = f"{opd}/{parts[2]}"
+    if len(parts) == 4:
+        return Identity("kegiatan", activity) if parts[3] == ACTIVITY_FILE else None
+    if len(parts) == 5 and parts[3] in CHILD_KINDS and parts[4].endswith(".yaml"):
+        slug = parts[4][: -len(".yaml")]
+        return Identity(parts[3], f"{activity}/{slug}") if SLUG.fullmatch(slug) else None
+    return None
+
+
+def activity_of(path: str) -> str | None:
+    """``opd/tahun-slug`` of any path inside an activity folder (records and data files), else None."""
+    parts = path.split("/")
+    if len(parts) >= 4 and parts[0] == METADATA and SLUG.fullmatch(parts[1]) and ACTIVITY_DIR.fullmatch(parts[2]):
+        return f"{parts[1]}/{parts[2]}"
+    return None
+
+
+def opd_of(path: str) -> str | None:
+    """The OPD folder a path under ``metadata/`` is in, else None."""
+    parts = path.split("/")
+    return parts[1] if len(parts) >= 3 and parts[0] == METADATA else None
