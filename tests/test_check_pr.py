@@ -17,7 +17,7 @@ APPROVED = KOMPROMIN_LOG[:7]  # … 9 → 11
 
 
 def check(repo, actor, *extra, base="main", head="HEAD"):
-    args = ["check-pr", "--base", base, "--head", head, "--actor", actor, "--repo", str(repo.root), *extra]
+    args = ["check-pr", base, head, "--aktor", actor, "--katalog", str(repo.root), *extra]
     return CliRunner().invoke(main, args, catch_exceptions=False)
 
 
@@ -224,7 +224,7 @@ def test_broken_yaml_in_the_pr_is_an_error(repo):
 
 def test_unknown_ref_is_a_usage_error(repo):
     result = check(repo, "dinkes-pasuruan", base="tidak-ada")
-    assert result.exit_code == 2 and "Ref 'tidak-ada' tidak ditemukan" in result.output
+    assert result.exit_code == 2 and "Revisi 'tidak-ada' tidak ditemukan" in result.output
 
 
 def test_rules_come_from_the_base_branch_not_the_pr(repo):

@@ -36,7 +36,7 @@ def repo(tmp_path):
 
 
 def diff(repo, *args):
-    result = run("diff", repo.base, "HEAD", "--repo", repo.root, *args)
+    result = run("diff", repo.base, "HEAD", "--katalog", repo.root, *args)
     return result
 
 
@@ -147,18 +147,18 @@ def test_a_catalog_in_a_subfolder_of_the_repository(tmp_path):
     base = commit(tmp_path)
     builder.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"alias": "LAHIR"})
     commit(tmp_path)
-    result = run("diff", base, "HEAD", "--repo", root)
+    result = run("diff", base, "HEAD", "--katalog", root)
     assert result.exit_code == 0, result.output
     assert "| Kolom 3 | Alias |  | LAHIR |" in result.output
 
 
 def test_unknown_revisions_and_non_repositories_are_explained(repo, tmp_path_factory):
-    result = run("diff", "tidak-ada", "HEAD", "--repo", repo.root)
+    result = run("diff", "tidak-ada", "HEAD", "--katalog", repo.root)
     assert result.exit_code == 2
     assert "Revisi 'tidak-ada' tidak ditemukan" in result.output
-    result = run("diff", "--repo", repo.root, "--", "--output=/tmp/x", "HEAD")
+    result = run("diff", "--katalog", repo.root, "--", "--output=/tmp/x", "HEAD")
     assert result.exit_code == 2 and "tidak sah" in result.output
     plain = tmp_path_factory.mktemp("bukan-git")
-    result = run("diff", "main", "HEAD", "--repo", plain)
-    assert result.exit_code == 2
+    result = run("diff", "main", "HEAD", "--katalog", plain)
+    assert result.exit_code == 3  # not a git repository: the environment, not the call
     assert "Perbedaan tidak dapat dihitung" in result.output

@@ -46,7 +46,7 @@ def test_per_record_json(portal):
 
 
 def test_dcat_catalog_is_valid_json_ld(portal):
-    site = portal.build("--site-url", "https://satudata.example.go.id/metadata/")
+    site = portal.build("--url-situs", "https://satudata.example.go.id/metadata/")
     graph = rdflib.Graph().parse(site / "api/dcat.jsonld", format="json-ld")
     datasets = list(graph.subjects(rdflib.RDF.type, DCAT.Dataset))
     assert [str(d) for d in datasets] == [

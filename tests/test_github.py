@@ -87,7 +87,7 @@ def test_pr_check_installs_the_tool_from_the_base_branch():
     assert any("pip install" in r and "./alat" in r for r in runs)
     assert any("satudata validate" in r for r in runs)
     check = next(r for r in runs if "check-pr" in r)
-    assert '--actor "$PEMBUAT_PR"' in check and "GITHUB_STEP_SUMMARY" in check and "${{" not in check
+    assert '--aktor "$PEMBUAT_PR"' in check and "GITHUB_STEP_SUMMARY" in check and "${{" not in check
 
 
 def test_issue_forms_and_pr_template_are_indonesian_yaml():

@@ -23,7 +23,7 @@ def export(root: Path, out: Path | None = None, *extra: str) -> Path:
 
 
 def import_(xlsx: Path, root: Path, *extra: str):
-    return run("import", xlsx, "--ke", root, *extra)
+    return run("import", xlsx, "--katalog", root, *extra)
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -14,6 +14,23 @@ from .. import __version__
 from ..codes import Finding
 from ..sop.state import parse_time
 
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # the input has errors (findings of level galat), or a check refused it
+EXIT_USAGE = 2  # the command was called wrongly (click's own exit code for usage errors)
+EXIT_ENVIRONMENT = 3  # the machine or repository failed: git, disk, permissions, a port in use
+
+
+def catalog_option(help: str = "Folder katalog (berisi metadata/) di dalam repositori git."):
+    """--katalog DIR: where the catalog is, for commands whose arguments are something else."""
+    return click.option(
+        "--katalog",
+        "repo",
+        default=".",
+        show_default=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=help,
+    )
+
 
 def format_option(choices: list[str], default: str, help: str):
     """The --format option shared by commands that print for people and for tools."""

@@ -103,7 +103,7 @@ def _export(path: Path, out: Path) -> None:
 @main.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--ke",
+    "--katalog",
     "dest",
     default=None,
     type=click.Path(file_okay=False, path_type=Path),

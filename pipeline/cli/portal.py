@@ -28,7 +28,8 @@ from . import echo_finding, main, now, parse_moment
     help="Tampilan peninjau: termasuk draf, rekaman tidak publik dan riwayat SOP. Jangan dipublikasikan.",
 )
 @click.option(
-    "--site-url",
+    "--url-situs",
+    "site_url",
     default=None,
     help="Alamat publik portal, untuk sitemap.xml (misalnya https://satudata.pasuruankab.go.id/metadata/).",
 )
@@ -77,21 +78,20 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, pada: str
     click.echo(
         f"Indeks pencarian: {found.documents} halaman, {found.words} kata, {found.bytes / 1e6:.1f} MB (pencarian/)."
     )
-    click.echo(f"Buka dengan: satudata serve --dir {out} lalu kunjungi http://localhost:8000/")
+    click.echo(f"Buka dengan: satudata serve {out} lalu kunjungi http://localhost:8000/")
 
 
 @main.command()
-@click.option(
-    "--dir",
-    "directory",
-    default="site",
-    show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.argument(
+    "directory", metavar="SITUS", default="site", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(directory: Path, port: int, host: str) -> None:
-    """Sajikan portal yang sudah dibangun di komputer ini (pencarian butuh http://, bukan file://)."""
+    """Sajikan portal yang sudah dibangun (folder SITUS, bawaan site) di komputer ini.
+
+    Pencarian butuh http://, bukan file://.
+    """
     import functools
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -124,4 +124,4 @@ def init_cmd(folder: Path, code: str) -> None:
     click.echo("Langkah berikutnya:")
     click.echo(f"  1. Ganti isian contoh di {folder}/metadata/diskominfo/opd.yaml dan {folder}/roles.yaml.")
     click.echo(f"  2. satudata validate {folder}")
-    click.echo(f"  3. satudata build {folder} --keluar {folder}/site   lalu   satudata serve --dir {folder}/site")
+    click.echo(f"  3. satudata build {folder} --keluar {folder}/site   lalu   satudata serve {folder}/site")

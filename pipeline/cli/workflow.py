@@ -17,7 +17,7 @@ from ..contract.roles import Roles
 from ..contract.schema import Schemas
 from ..edit.events import append_event
 from ..read.catalog import Record, find_root, load_catalog
-from ..read.git import GitError
+from ..read.git import BadRevision, GitError
 from ..read.loader import Document, LoadError, load
 from ..sop.definition import SopError
 from ..sop.doc import markdown as sop_markdown
@@ -25,7 +25,7 @@ from ..sop.doc import update_doc
 from ..sop.state import events, riwayat, status
 from ..workflow.checkpr import check_pr, markdown
 from ..workflow.codeowners import CODEOWNERS_FILE, codeowners
-from . import echo_finding, format_option, main, parse_moment
+from . import EXIT_ENVIRONMENT, catalog_option, echo_finding, format_option, main, parse_moment
 
 
 def _kegiatan_file(path: Path) -> Path:
@@ -260,23 +260,17 @@ def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
 
 
 @main.command(name="check-pr")
-@click.option("--base", required=True, help="Ref cabang tujuan PR (misalnya origin/main atau SHA).")
-@click.option("--head", required=True, help="Ref kepala PR (misalnya SHA commit terakhir PR).")
-@click.option("--actor", required=True, help="Akun GitHub pembuat PR.")
-@click.option(
-    "--repo",
-    default=".",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    show_default=True,
-    help="Folder repositori git katalog.",
-)
+@click.argument("base")
+@click.argument("head", default="HEAD")
+@click.option("--aktor", "actor", required=True, help="Akun GitHub pembuat PR.")
+@catalog_option()
 @format_option(
     ["teks", "json", "markdown"],
     "teks",
     "teks untuk dibaca, json untuk alat lain, markdown untuk ringkasan di halaman PR.",
 )
 def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None:
-    """Periksa perubahan PR terhadap aturan alur dan peran (roles.yaml di cabang dasar).
+    """Periksa perubahan PR (dari BASE sampai HEAD) terhadap aturan alur dan peran (roles.yaml di BASE).
 
     Riwayat alur hanya boleh ditambah; peristiwa baru harus berperan yang dipegang akun
     pembuat PR; kegiatan yang sudah disetujui BPS hanya boleh diubah bersama langkah 7 atau 8
@@ -285,9 +279,11 @@ def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None
     schemas = Schemas.find(repo.resolve())
     try:
         report = check_pr(repo.resolve(), base, head, actor, schemas)
+    except BadRevision as exc:
+        raise click.BadParameter(str(exc), param_hint="BASE/HEAD") from None
     except GitError as exc:
         click.secho(f"Git: {exc}", fg="red", err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(EXIT_ENVIRONMENT) from None
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -405,13 +401,7 @@ def sop_cmd(path: Path, fmt: str, perbarui: Path | None) -> None:
 @click.argument("base")
 @click.argument("head", default="HEAD")
 @format_option(["markdown", "json"], "markdown", "markdown untuk komentar pull request, json untuk alat lain.")
-@click.option(
-    "--repo",
-    default=".",
-    show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder katalog di dalam repositori git.",
-)
+@catalog_option()
 @click.option("--keluar", "out", default=None, type=click.Path(dir_okay=False, path_type=Path), help="Tulis ke berkas.")
 def diff_cmd(base: str, head: str, fmt: str, repo: Path, out: Path | None) -> None:
     """Perbedaan metadata antara dua revisi git, dengan nomor dan nama isian formulir.
@@ -421,13 +411,15 @@ def diff_cmd(base: str, head: str, fmt: str, repo: Path, out: Path | None) -> No
     nomor dan labelnya (nilai lama → baru; daftar: butir ditambah/dihapus); riwayat SOP
     diringkas sebagai peristiwa baru. Berkas yang tidak dapat dibaca dilaporkan.
     """
-    from ..workflow.diff import GitError, diff, to_markdown
+    from ..workflow.diff import diff, to_markdown
 
     try:
         report = diff(find_root(repo.resolve()), base, head)
+    except BadRevision as exc:
+        raise click.BadParameter(str(exc), param_hint="BASE/HEAD") from None
     except GitError as exc:
         click.secho(f"Perbedaan tidak dapat dihitung: {exc}", fg="red", bold=True, err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(EXIT_ENVIRONMENT) from None
     text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json" else to_markdown(report)
     if out is not None:
         out.write_text(text, encoding="utf-8")

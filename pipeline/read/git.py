@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 
 class GitError(Exception):
     """A git command failed; the message is for people."""
+
+
+class BadRevision(GitError):
+    """A revision named by the user does not exist (a usage error, not a failure of git)."""
 
 
 def git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
@@ -41,11 +46,29 @@ def git_later(repo: Path, *args: str) -> Callable[[], bytes]:
     return answer
 
 
-def commit(repo: Path, ref: str) -> str:
+@dataclass(frozen=True)
+class Revision:
+    name: str  # as given (main, HEAD, a SHA)
+    commit: str
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+
+def resolve(repo: Path, rev: str) -> Revision:
+    """The commit a revision names; raises :class:`BadRevision` if there is none (or the text
+    could be read by git as an option), :class:`GitError` if ``repo`` is not a git repository."""
+    if not rev or rev.startswith("-"):
+        raise BadRevision(f"Revisi '{rev}' tidak sah.")
+    git(repo, "rev-parse", "--git-dir")  # not a repository: GitError with git's own message
     try:
-        return git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+        sha = git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except GitError:
-        raise GitError(f"Ref '{ref}' tidak ditemukan di repositori {repo}.") from None
+        sha = ""
+    if not sha:
+        raise BadRevision(f"Revisi '{rev}' tidak ditemukan di repositori git {repo}.")
+    return Revision(rev, sha)
 
 
 def show(repo: Path, ref: str, path: str) -> bytes | None:

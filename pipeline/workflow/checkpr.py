@@ -30,7 +30,7 @@ from ..codes import GALAT, Finding
 from ..contract.roles import ROLES_FILE, Account, Roles
 from ..contract.schema import Schemas
 from ..layout import identify
-from ..read.git import GitError, changed_paths, commit, git, show
+from ..read.git import GitError, changed_paths, git, resolve, show
 from ..read.loader import LoadError, decode, parse
 from ..sop.definition import Sop, SopError, load_sop
 from ..sop.definition import parse as parse_sop
@@ -159,7 +159,7 @@ def check_pr(repo: Path, base: str, head: str, actor: str, schemas: Schemas) -> 
     ``schemas`` only provides the field labels for the change summary.
     """
     repo = Path(repo)
-    base_c, head_c = commit(repo, base), commit(repo, head)
+    base_c, head_c = resolve(repo, base).commit, resolve(repo, head).commit
     sop_side = _read(repo, base_c, "schemas/sop.yaml")
     try:
         sop = parse_sop(sop_side.data, f"{base}:schemas/sop.yaml") if sop_side.doc is not None else load_sop()

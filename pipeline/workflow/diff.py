@@ -24,7 +24,7 @@ from ..edit.records import same
 from ..excel.workbook import WORKFLOW_KEYS
 from ..layout import KINDS
 from ..read.catalog import Catalog, Record, load_catalog
-from ..read.git import GitError, git
+from ..read.git import Revision, git, resolve
 from ..read.loader import MAX_BYTES
 
 KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
@@ -38,28 +38,6 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
-
-
-@dataclass(frozen=True)
-class Revision:
-    name: str  # as given (main, HEAD, a SHA)
-    commit: str
-
-    @property
-    def short(self) -> str:
-        return self.commit[:7]
-
-
-def resolve(repo: Path, rev: str) -> Revision:
-    if not rev or rev.startswith("-"):
-        raise GitError(f"Revisi '{rev}' tidak sah.")
-    try:
-        sha = git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
-    except GitError:
-        sha = ""
-    if not sha:
-        raise GitError(f"Revisi '{rev}' tidak ditemukan di repositori git {repo}.")
-    return Revision(rev, sha)
 
 
 def _materialize(top: Path, rev: Revision, prefix: str, dest: Path) -> dict[str, str]:
