@@ -461,7 +461,16 @@ _(
 )
 _("alur-surat-beda", GALAT, "Alur SOP", "Nomor surat berbeda dengan identitas rekomendasi MS-Keg.", "Samakan keduanya.")
 
-# Roles (pipeline.check.roles)
+# The catalog's root files (pipeline.check.rootfiles)
+_(
+    "katalog-identitas-tidak-ada",
+    PERINGATAN,
+    "Katalog",
+    "Katalog belum memiliki katalog.yaml.",
+    "Buat katalog.yaml di akar katalog (lihat schemas/katalog.schema.json).",
+)
+
+# Roles (pipeline.check.rootfiles)
 _(
     "peran-opd-tak-dikenal",
     GALAT,

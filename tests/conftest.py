@@ -26,6 +26,19 @@ OPD = {
 }
 
 
+KATALOG = {
+    "pemda": "Kabupaten Pasuruan",
+    "kode_wilayah": "3514",
+    "walidata": {
+        "nama": "Dinas Komunikasi dan Informatika Kabupaten Pasuruan",
+        "email": "diskominfo@pasuruankab.go.id",
+    },
+    "url_situs": "https://satudata.example.go.id/metadata/",
+    "repositori": "diskominfo-pasuruan/katalog-metadata",
+    "lisensi": {"nama": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+}
+
+
 def _jadwal():
     months = ["01", "02", "03", "05", "06", "07", "09"]
     keys = [
@@ -170,6 +183,7 @@ class CatalogBuilder:
     def __init__(self, root: Path):
         self.root = root
         self.schemas = Schemas(BUNDLED)
+        write_yaml(root / "katalog.yaml", KATALOG)
         write_yaml(root / "metadata/dinkes/opd.yaml", OPD)
         write_yaml(root / ACTIVITY / "kegiatan.yaml", KOMPROMIN)
         write_yaml(root / ACTIVITY / "variabel/jumlah-kelahiran-hidup.yaml", VARIABEL)

@@ -41,7 +41,7 @@ from .groups import (
     worth_evaluating,
 )
 from .records import record_findings
-from .roles import roles_findings
+from .rootfiles import root_findings
 
 CACHE_DIR = ".satudata-cache"
 # what reading a damaged cache can raise
@@ -182,7 +182,7 @@ def _data_found(root: Path, found: list[Found]) -> list[Found]:
     return out
 
 
-GIT_PATHS = ("metadata", "roles.yaml")
+GIT_PATHS = ("metadata", "roles.yaml", "katalog.yaml")
 
 
 @dataclass(frozen=True)
@@ -345,7 +345,7 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
     if index is None:
         stats.files, stats.groups = stats.walked, len(by_key)
         findings = [*tree_findings, *(f for r in rows for f in r[6]), *(f for g in by_key.values() for f in g)]
-        findings.extend(roles_findings(lookup, schemas))
+        findings.extend(root_findings(lookup, schemas))
         counts = {kind: len(lookup.of(kind)) for kind in ("opd", "kegiatan", "variabel", "indikator")}
         return Result(finish(findings), counts, stats)
     if not incremental:
@@ -354,7 +354,7 @@ def _validate(root: Path, schemas: Schemas, workers: int | None, index: Index | 
             groups.setdefault(key_id(key), []).extend(found_)
     index.set_groups(groups, everything=not incremental)
     stats.groups = len(groups)
-    findings = finish([*tree_findings, *index.findings(), *roles_findings(index, schemas)])
+    findings = finish([*tree_findings, *index.findings(), *root_findings(index, schemas)])
     counts = index.counts()
     stats.files = sum(counts.values())
     stats.hits = stats.files - stats.checked - stats.hashed

@@ -19,7 +19,7 @@ from ..contract.schema import RecordSchema, Schemas
 from ..read.catalog import Catalog, Record, data_at, resolve_ref
 from .datafiles import data_findings
 from .messages import at
-from .roles import roles_findings
+from .rootfiles import root_findings
 
 # What the checks across records read from each record. A cached record keeps only these
 # parts; tests compare cached and full validation to keep this list true.
@@ -65,7 +65,7 @@ class Lookup(Protocol):
 def cross_findings(catalog: Catalog, schemas: Schemas) -> list[Finding]:
     """Findings that compare records with each other, for a whole loaded catalog."""
     out = [f for found in all_group_findings(catalog, schemas).values() for f in found]
-    out.extend(roles_findings(catalog, schemas))
+    out.extend(root_findings(catalog, schemas))
     return out
 
 

@@ -11,7 +11,7 @@ import click
 
 from ..check.alur import alur_findings
 from ..check.messages import schema_findings
-from ..check.roles import roles_record
+from ..check.rootfiles import roles_record
 from ..codes import Finding
 from ..contract.roles import Roles
 from ..contract.schema import Schemas
@@ -325,9 +325,11 @@ def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None
 def codeowners_cmd(path: Path, periksa: bool) -> None:
     """Buat .github/CODEOWNERS dari pengelola di setiap opd.yaml dan tim_walidata di roles.yaml."""
     root = find_root(path.resolve())
-    record, problem = roles_record(root)
-    if problem is not None:
-        echo_finding(problem)
+    schemas = Schemas.find(root)
+    record, problems = roles_record(root, schemas)
+    if any(f.is_error for f in problems):
+        for f in problems:
+            echo_finding(f)
         raise SystemExit(1)
     roles = Roles.from_data(record.data if record else None)
     text = codeowners(load_catalog(root), roles)

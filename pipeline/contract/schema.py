@@ -259,6 +259,12 @@ class Schemas:
         path = self._own_or_bundled("peran.schema.json")
         return RecordSchema("peran", json.loads(path.read_text(encoding="utf-8")))
 
+    @cached_property
+    def config(self) -> RecordSchema:
+        """The schema of ``katalog.yaml`` (the catalog's own facts)."""
+        path = self._own_or_bundled("katalog.schema.json")
+        return RecordSchema("katalog", json.loads(path.read_text(encoding="utf-8")))
+
     @classmethod
     def find(cls, catalog_root: Path) -> Schemas:
         """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool."""

@@ -68,6 +68,18 @@ def init_catalog(target: Path, code: str) -> list[Path]:
             "kode_wilayah": code,
             "pengelola": [f"diskominfo-{short}"],
         }, fh)  # fmt: skip
+    with open(target / "katalog.yaml", "w", encoding="utf-8") as fh:
+        fh.write(
+            "# Identitas katalog (schemas/katalog.schema.json). Ganti alamat portal, repositori dan kontak contoh ini.\n"
+        )
+        yaml.dump({
+            "pemda": name,
+            "kode_wilayah": code,
+            "walidata": {"nama": f"Dinas Komunikasi dan Informatika {name}", "email": f"diskominfo@{short}.go.id"},
+            "url_situs": f"https://satudata.{short}.go.id/metadata/",
+            "repositori": f"diskominfo-{short}/katalog-metadata",
+            "lisensi": {"nama": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+        }, fh)  # fmt: skip
     with open(target / "roles.yaml", "w", encoding="utf-8") as fh:
         fh.write(
             "# Akun GitHub → peran SOP. Ganti nama akun contoh ini dengan akun sebenarnya (lihat docs/alur-sop.md).\n"

@@ -1,54 +1,64 @@
-"""roles.yaml → findings: its schema, and its references to the catalog's OPDs."""
+"""The catalog's root files → findings: ``roles.yaml`` and ``katalog.yaml``, each against its schema,
+and roles.yaml against the catalog's OPDs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..codes import GALAT, Finding
+from ..codes import GALAT, Finding, finding
+from ..contract.config import CONFIG_FILE
 from ..contract.roles import ROLES_FILE, Roles
 from ..read.catalog import Record
 from ..read.loader import LoadError, load
 from .messages import schema_findings
 
 if TYPE_CHECKING:
-    from ..contract.schema import Schemas
+    from ..contract.schema import RecordSchema, Schemas
     from .groups import Lookup
+
+
+def root_findings(lookup: Lookup, schemas: Schemas) -> list[Finding]:
+    """Findings about roles.yaml and katalog.yaml (a catalog without katalog.yaml is warned)."""
+    out = roles_findings(lookup, schemas)
+    record, problems = root_record(lookup.root, CONFIG_FILE, schemas.config)
+    if record is None and not problems:
+        out.append(
+            finding(
+                "katalog-identitas-tidak-ada",
+                CONFIG_FILE,
+                "Katalog ini belum memiliki katalog.yaml (pemda, Walidata, alamat portal, lisensi).",
+                "Buat katalog.yaml di akar katalog; contoh dan penjelasan isian ada di schemas/katalog.schema.json.",
+            )
+        )
+    return out + problems
 
 
 def roles_findings(lookup: Lookup, schemas: Schemas) -> list[Finding]:
     """roles.yaml, if the catalog has one: its schema, then its references to OPDs."""
-    record, problem = roles_record(lookup.root)
-    if problem is not None:
-        return [problem]
-    if record is None:
-        return []
-    if not isinstance(record.doc.data, dict):
-        return [
-            Finding(
-                "yaml-bukan-objek",
-                GALAT,
-                record.path,
-                "Isi roles.yaml bukan kumpulan isian.",
-                "Lihat contoh di docs/alur-sop.md.",
-                1,
-            )
-        ]
-    out = schema_findings(record, schemas.roles)
-    return out or roles_cross_findings(record, lookup)
+    record, problems = root_record(lookup.root, ROLES_FILE, schemas.roles)
+    if record is None or problems:
+        return problems
+    return roles_cross_findings(record, lookup)
 
 
-def roles_record(root: Path) -> tuple[Record | None, Finding | None]:
-    """roles.yaml of a catalog as a record (None if the catalog has none), or a load finding."""
-    path = Path(root) / ROLES_FILE
+def root_record(root: Path, name: str, rs: RecordSchema) -> tuple[Record | None, list[Finding]]:
+    """A root file as a record (None if the catalog has none) and its load and schema findings."""
+    path = Path(root) / name
     if not path.is_file():
-        return None, None
-    record = Record("peran", "roles", ROLES_FILE)
+        return None, []
+    record = Record(rs.kind, name, name)
     try:
         record.doc = load(path)
     except LoadError as exc:
-        return None, Finding(exc.kode, GALAT, ROLES_FILE, exc.pesan, exc.saran, exc.baris)
-    return record, None
+        return None, [Finding(exc.kode, GALAT, name, exc.pesan, exc.saran, exc.baris)]
+    if not isinstance(record.doc.data, dict):
+        return None, [finding("yaml-bukan-objek", name, f"Isi {name} bukan kumpulan isian 'nama: nilai'.", baris=1)]
+    return record, schema_findings(record, rs)
+
+
+def roles_record(root: Path, schemas: Schemas) -> tuple[Record | None, list[Finding]]:
+    return root_record(root, ROLES_FILE, schemas.roles)
 
 
 def roles_cross_findings(record: Record, catalog: Lookup) -> list[Finding]:
