@@ -1,0 +1,1 @@
+"""The contract every stage reads: record schemas and code lists (schemas/), roles.yaml and katalog.yaml."""

@@ -1,0 +1,1 @@
+"""Stage 3, records → catalog model → outputs: portal pages, the search index and the open-data exports."""

@@ -1,0 +1,1 @@
+"""Pull requests and the SOP on the forge: check-pr, the labelled diff, CODEOWNERS, new catalogs."""
