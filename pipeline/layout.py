@@ -7,13 +7,27 @@ A record's identity is its path::
     metadata/<opd>/<tahun>-<slug>/variabel/<slug>.yaml    variabel   <opd>/<tahun>-<slug>/<slug>
     metadata/<opd>/<tahun>-<slug>/indikator/<slug>.yaml   indikator  <opd>/<tahun>-<slug>/<slug>
 
-Every part of the tool that turns one into the other asks here.
+Every part of the tool that turns one into the other asks here, and so does every part that needs
+the tool's own bundled contract (:data:`BUNDLED_SCHEMAS`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def _bundled_schemas() -> Path:
+    # A built wheel carries the repository's schemas/ as the data package pipeline/schemas/
+    # (pyproject.toml, package-dir); a checkout or an editable install reads them where they are.
+    package = Path(__file__).resolve().parent
+    wheel = package / "schemas"
+    return wheel if (wheel / "kegiatan.schema.json").is_file() else package.parent / "schemas"
+
+
+BUNDLED_SCHEMAS = _bundled_schemas()
+"""The tool's own ``schemas/`` (record schemas, ``sop.yaml``, ``kode/``), used when a catalog has none."""
 
 KINDS = ("opd", "kegiatan", "variabel", "indikator")
 """Record kinds in form order: each has ``schemas/<kind>.schema.json``."""

@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
+from ..layout import BUNDLED_SCHEMAS as BUNDLED
 from ..layout import KINDS
 from ..sop.definition import Sop, load_sop
-
-BUNDLED = Path(__file__).resolve().parents[2] / "schemas"
 
 
 @dataclass(frozen=True)

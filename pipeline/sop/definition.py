@@ -12,10 +12,11 @@ from datetime import time, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
+from ..layout import BUNDLED_SCHEMAS
 from ..read.loader import LoadError, load
 from .worktime import JamKerja
 
-BUNDLED_SOP = Path(__file__).resolve().parents[2] / "schemas" / "sop.yaml"
+BUNDLED_SOP = BUNDLED_SCHEMAS / "sop.yaml"
 
 _DURATION = re.compile(r"(\d+) (menit|jam|hari)")
 _ZONE = re.compile(r"([+-])(\d\d):(\d\d)")
