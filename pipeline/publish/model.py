@@ -83,6 +83,7 @@ class Activity:
     variables: list[Item] = field(default_factory=list)
     indicators: list[Item] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    approved: str | None = None  # date (YYYY-MM-DD) of BPS's last approval (SOP step 11)
     hidden_variables: int = 0  # variables withheld from this (public) view, 3.4 list included
     data_files: list[DataFile] = field(default_factory=list)  # published data/*.csv
 
@@ -214,6 +215,7 @@ def build_model(
         data = dict(rec.data) if internal else strip_private(rec.data, schemas["kegiatan"])
         events = list((data.pop("alur", None) or {}).get("riwayat") or [])
         activity = Activity(rec.ident, rec.opd, rec.slug, data, step, public, events=events if internal else [])
+        activity.approved = _approved_on(events)
         activity.variables = _items(catalog, schemas, rec, "variabel", internal)
         activity.indicators = _items(catalog, schemas, rec, "indikator", internal)
         if not internal:
@@ -225,6 +227,18 @@ def build_model(
     if not internal:
         _drop_hidden_references(model)
     return model
+
+
+APPROVAL_STEP = 11
+
+
+def _approved_on(events: list) -> str | None:
+    days = [
+        str(e["waktu"])[:10]
+        for e in events
+        if isinstance(e, dict) and e.get("langkah") == APPROVAL_STEP and e.get("waktu")
+    ]
+    return days[-1] if days else None
 
 
 def _name_key(name) -> str:

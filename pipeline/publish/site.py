@@ -26,7 +26,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from .exports import write_exports
-from .model import CatalogModel
+from .model import CatalogModel, with_site_url
 from .render import Page, Renderer
 from .search import IndexStats, write_index
 
@@ -201,6 +201,9 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
     """Build the portal for ``model`` into ``out`` (replaced atomically)."""
     started = time.perf_counter()
     root, out = Path(root), Path(out).resolve()
+    if site_url:
+        model.config = with_site_url(model.config, site_url)
+    site_url = model.config.url_situs  # canonical links, sitemap, JSON-LD and exports share one base
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise BuildError(f"mkdocs.yml tidak ditemukan di {root}.")
@@ -233,7 +236,7 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         t = time.perf_counter()
         finish_index = _start_index(model, site)  # in a child process, while this one writes the exports
         try:
-            exports = write_exports(model, site, site_url)
+            exports = write_exports(model, site)
         finally:
             search = finish_index()
         index_and_export_seconds = time.perf_counter() - t
