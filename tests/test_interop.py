@@ -348,3 +348,19 @@ def test_url_situs_option_overrides_katalog_yaml(portal):
     )
     result = CliRunner().invoke(main, ["build", str(portal.root), "--url-situs", "ftp://x"])
     assert result.exit_code == 2
+
+
+def test_the_api_page_lists_every_export_and_the_fields_from_the_schemas(sample):
+    root, site, _ = sample
+    page = (site / "api/index.html").read_text(encoding="utf-8")
+    for name in ("dcat.jsonld", "data.json", "ckan.json", "indah.json", "ddi.xml", "datapackage.json", "katalog.xlsx"):
+        assert name in page, name
+    schemas = Schemas.find(root)
+    from pipeline.publish.exports import columns
+
+    for kind in ("kegiatan", "variabel", "indikator"):
+        for dotted, _sub in columns(schemas[kind]):
+            assert f"<code>{dotted}</code>" in page, dotted
+    row = re.search(r"<tr><td><code>desain_kegiatan.frekuensi</code></td>(.*?)</tr>", page).group(1)
+    assert "4.2" in row and "blok_iv.frekuensi_penyelanggara" in row and "Tahunan" in row
+    assert "satudata:isian-ekspor" not in page

@@ -25,6 +25,8 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from .apidoc import MARK as API_MARK
+from .apidoc import field_tables
 from .exports import write_exports
 from .model import CatalogModel, with_site_url
 from .render import Page, Renderer
@@ -100,6 +102,9 @@ def prepare_docs(root: Path, docs: Path, renderer: Renderer, depths: set[int]) -
         home.write_text(
             _md(renderer.model.schemas["kegiatan"].schema["title"], renderer.home_summary()), encoding="utf-8"
         )
+    api = docs / "api.md"  # the exports' field tables come from the schemas
+    if api.is_file() and API_MARK in (text := api.read_text(encoding="utf-8")):
+        api.write_text(text.replace(API_MARK, _raw(field_tables(renderer.model.schemas))), encoding="utf-8")
     titles = {
         "kegiatan": "Kegiatan",
         "opd": "OPD",
