@@ -38,26 +38,24 @@ def _periods(jadwal: dict, phase: str):
 
 
 def codebook(model: CatalogModel, a: Activity) -> bytes:
-    data = a.data
-    opd = model.opds[a.opd]
-    cfg = model.config
-    plan = data.get("perencanaan") or {}
-    design = data.get("desain_kegiatan") or {}
-    sample = data.get("desain_sampel") or {}
-    collect = data.get("pengumpulan_data") or {}
-    analysis = data.get("pengolahan_analisis") or {}
-    page = model.url(activity_url(a))
     ET.register_namespace("", NS)
     root = ET.Element(f"{{{NS}}}codeBook", {"version": "2.5", "ID": "DDI-" + a.ident.replace("/", "-"), XML_LANG: "id"})
-
-    doc = _add(root, "docDscr")
-    doc_cit = _add(doc, "citation")
+    page = model.url(activity_url(a))
+    doc_cit = _add(_add(root, "docDscr"), "citation")
     _add(_add(doc_cit, "titlStmt"), "titl", a.title)
-    _add(_add(doc_cit, "prodStmt"), "producer", str(cfg.walidata.get("nama") or cfg.pemda))
+    _add(_add(doc_cit, "prodStmt"), "producer", str(model.config.walidata.get("nama") or model.config.pemda))
     _add(doc_cit, "holdings", "Katalog metadata statistik sektoral", URI=page)
-
     study = _add(root, "stdyDscr")
-    cit = _add(study, "citation")
+    _citation(_add(study, "citation"), model, a, page)
+    _study_info(_add(study, "stdyInfo"), model, a)
+    _method(_add(study, "method"), a.data)
+    _variables(_add(root, "dataDscr"), a)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _citation(cit: ET.Element, model: CatalogModel, a: Activity, page: str) -> None:
+    data, cfg, opd = a.data, model.config, model.opds[a.opd]
     titles = _add(cit, "titlStmt")
     _add(titles, "titl", a.title)
     _add(titles, "IDNo", a.ident, agency=cfg.pemda)
@@ -70,11 +68,13 @@ def codebook(model: CatalogModel, a: Activity) -> bytes:
     _add(prod, "producer", opd.name, abbr=opd.data.get("singkatan"), role="Produsen data")
     if a.year:
         _add(prod, "prodDate", a.year, date=a.year)
-    dist = _add(cit, "distStmt")
-    _add(dist, "distrbtr", str(cfg.walidata.get("nama") or ""), URI=cfg.walidata.get("situs"))
+    _add(_add(cit, "distStmt"), "distrbtr", str(cfg.walidata.get("nama") or ""), URI=cfg.walidata.get("situs"))
     _add(cit, "holdings", a.title, URI=page)
 
-    info = _add(study, "stdyInfo")
+
+def _study_info(info: ET.Element, model: CatalogModel, a: Activity) -> None:
+    data = a.data
+    plan = data.get("perencanaan") or {}
     subject = _add(info, "subject")
     for v in a.variables:
         _add(subject, "keyword", v.name)
@@ -92,19 +92,25 @@ def codebook(model: CatalogModel, a: Activity) -> bytes:
         _add(summary, "collDate", end, event="end", date=end)
     _add(summary, "nation", "Indonesia", abbr="IDN")
     names = model.schemas.codelists["wilayah"].lookup() if "wilayah" in model.schemas.codelists else {}
-    for row in design.get("wilayah_kegiatan") or []:
+    for row in (data.get("desain_kegiatan") or {}).get("wilayah_kegiatan") or []:
         code = str((row.get("kabupaten_kota") or row.get("provinsi") or "") if isinstance(row, dict) else "")
         if code:
             _add(summary, "geogCover", (names.get(code) or {}).get("nama", code))
-    units = [u for u in analysis.get("unit_analisis") or [] if u != "Lainnya"] + [analysis.get("unit_analisis_lainnya")]
-    for unit in units:
+    analysis = data.get("pengolahan_analisis") or {}
+    for unit in [u for u in analysis.get("unit_analisis") or [] if u != "Lainnya"] + [
+        analysis.get("unit_analisis_lainnya")
+    ]:
         if unit:
             _add(summary, "anlyUnit", unit)
-    if sample.get("unit_observasi"):
-        _add(summary, "universe", sample["unit_observasi"])
+    if (data.get("desain_sampel") or {}).get("unit_observasi"):
+        _add(summary, "universe", data["desain_sampel"]["unit_observasi"])
     _add(summary, "dataKind", data.get("cara_pengumpulan_data"))
 
-    method = _add(study, "method")
+
+def _method(method: ET.Element, data: dict) -> None:
+    design = data.get("desain_kegiatan") or {}
+    sample = data.get("desain_sampel") or {}
+    collect = data.get("pengumpulan_data") or {}
     coll = _add(method, "dataColl")
     _add(coll, "timeMeth", design.get("tipe_pengumpulan_data"))
     _add(coll, "dataCollector", collect.get("petugas"))
@@ -119,22 +125,23 @@ def codebook(model: CatalogModel, a: Activity) -> bytes:
     modes = [*(design.get("metode_pengumpulan_data") or []), *(design.get("sarana_pengumpulan_data") or [])]
     if modes:
         _add(coll, "collMode", _join(modes))
-    if sample.get("sampling_error") is not None or sample.get("fraksi_sampel") is not None:
-        notes = []
-        if sample.get("fraksi_sampel") is not None:
-            notes.append(f"Fraksi sampel keseluruhan: {sample['fraksi_sampel']}")
-        if sample.get("sampling_error") is not None:
-            notes.append(f"Perkiraan sampling error variabel utama: {sample['sampling_error']}%")
+    notes = []
+    if sample.get("fraksi_sampel") is not None:
+        notes.append(f"Fraksi sampel keseluruhan: {sample['fraksi_sampel']}")
+    if sample.get("sampling_error") is not None:
+        notes.append(f"Perkiraan sampling error variabel utama: {sample['sampling_error']}%")
+    if notes:
         _add(method, "notes", "; ".join(notes))
+    analysis = data.get("pengolahan_analisis") or {}
     if analysis.get("metode_analisis"):
         _add(_add(method, "anlyInfo"), "dataAppr", analysis["metode_analisis"])
 
-    data_dscr = _add(root, "dataDscr")
+
+def _variables(data_dscr: ET.Element, a: Activity) -> None:
     for i, v in enumerate(a.variables, start=1):
         d = v.data
-        var = _add(
-            data_dscr, "var", ID=f"V{i}", name=v.slug, intrvl="contin" if d.get("tipe_data") in NUMERIC else "discrete"
-        )
+        numeric = d.get("tipe_data") in NUMERIC
+        var = _add(data_dscr, "var", ID=f"V{i}", name=v.slug, intrvl="contin" if numeric else "discrete")
         _add(var, "labl", v.name)
         if d.get("kalimat_pertanyaan"):
             _add(_add(var, "qstn"), "qstnLit", d["kalimat_pertanyaan"])
@@ -147,6 +154,4 @@ def codebook(model: CatalogModel, a: Activity) -> bytes:
                 _add(cat, "labl", item.get("nilai"))
         if d.get("konsep"):
             _add(var, "concept", d["konsep"])
-        _add(var, "varFormat", type="numeric" if d.get("tipe_data") in NUMERIC else "character")
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+        _add(var, "varFormat", type="numeric" if numeric else "character")
