@@ -364,3 +364,20 @@ def test_the_api_page_lists_every_export_and_the_fields_from_the_schemas(sample)
     row = re.search(r"<tr><td><code>desain_kegiatan.frekuensi</code></td>(.*?)</tr>", page).group(1)
     assert "4.2" in row and "blok_iv.frekuensi_penyelanggara" in row and "Tahunan" in row
     assert "satudata:isian-ekspor" not in page
+
+
+def test_ddi_of_hostile_text_is_still_valid_xml(portal):
+    from conftest import ACTIVITY, SURVEI, VARIABEL, events
+    from lxml import etree
+
+    alur = events(1, 2, 3, 4, 5, 6, 7, 8, 9, 11)
+    odd = "Survei <b>&</b> \x0b\x1f kontrol ]]> selesai"
+    portal.write(
+        f"{ACTIVITY}/kegiatan.yaml", SURVEI | {"alur": alur, "perencanaan": SURVEI["perencanaan"] | {"tujuan": odd}}
+    )
+    portal.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"definisi": odd})
+    site = portal.build()
+    doc = etree.parse(str(site / "api/kegiatan/dinkes/2025-profil-kesehatan/ddi.xml"))
+    schema = _ddi_schema()
+    assert schema.validate(doc), schema.error_log
+    assert "<b>&</b>" in doc.findtext(".//{ddi:codebook:2_5}txt")

@@ -8,6 +8,7 @@ every file against.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from .model import Activity, CatalogModel
@@ -18,12 +19,17 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NUMERIC = {"Integer", "Float", "Numerik"}
 
 
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # outside XML 1.0 Char
+
+
+def _xml(value) -> str:
+    return NOT_XML.sub("\ufffd", str(value))
+
+
 def _add(parent: ET.Element, tag: str, text=None, **attrs) -> ET.Element:
-    el = ET.SubElement(
-        parent, f"{{{NS}}}{tag}", {k.rstrip("_"): str(v) for k, v in attrs.items() if v not in (None, "")}
-    )
+    el = ET.SubElement(parent, f"{{{NS}}}{tag}", {k: _xml(v) for k, v in attrs.items() if v not in (None, "")})
     if text not in (None, ""):
-        el.text = str(text)
+        el.text = _xml(text)
     return el
 
 
@@ -121,7 +127,7 @@ def _method(method: ET.Element, data: dict) -> None:
     if any(procedure):
         _add(coll, "sampProc", "; ".join(str(p) for p in procedure if p))
     if sample.get("kerangka_sampel"):
-        _add(coll, "sampleFrame", sample["kerangka_sampel"])
+        _add(_add(coll, "sampleFrame"), "sampleFrameName", sample["kerangka_sampel"])
     modes = [*(design.get("metode_pengumpulan_data") or []), *(design.get("sarana_pengumpulan_data") or [])]
     if modes:
         _add(coll, "collMode", _join(modes))
