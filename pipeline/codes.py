@@ -22,7 +22,9 @@ LEVELS = (GALAT, PERINGATAN)
 class Code:
     kode: str
     tingkat: str  # default severity: galat | peringatan
-    bidang: str  # the area: Berkas, Katalog, Skema, Kode, Kegiatan, Antarrekaman, Alur SOP, Peran, PR, Excel, Data
+    bidang: (
+        str  # the area: Berkas, Katalog, Skema, Kode, Kegiatan, Antarrekaman, Alur SOP, Peran, PR, Excel, Data, Indah
+    )
     arti: str  # what it means, one line
     saran: str  # the usual fix
 
@@ -633,5 +635,51 @@ _(
     "Excel",
     "Berkas tidak dapat ditulis dengan aman.",
     "Periksa izin dan ruang disk, lalu impor ulang.",
+)
+
+# Publishing (pipeline.cli.portal build --terbit)
+_(
+    "terbit-tanpa-url-situs",
+    GALAT,
+    "Katalog",
+    "Portal yang akan diterbitkan tidak punya alamat publik (url_situs).",
+    "Isi url_situs di katalog.yaml (atau --url-situs), agar semua tautan ekspor mutlak dan benar.",
+)
+
+# Indah v2 (pipeline.publish.indah)
+_(
+    "indah-berkas",
+    GALAT,
+    "Indah",
+    "Berkas bukan ekspor Indah yang dapat dibaca.",
+    "Unduh ulang ekspor dari Indah (JSON).",
+)
+_(
+    "indah-tidak-ada",
+    GALAT,
+    "Indah",
+    "Rekaman yang sudah disetujui di katalog tidak ada di Indah.",
+    "Laporkan rekamannya di Indah (langkah 8).",
+)
+_(
+    "indah-tidak-dikenal",
+    PERINGATAN,
+    "Indah",
+    "Rekaman di Indah tidak ada di katalog.",
+    "Tambahkan ke katalog atau periksa ejaan judul/nama.",
+)
+_(
+    "indah-beda",
+    PERINGATAN,
+    "Indah",
+    "Isian berbeda antara katalog dan Indah.",
+    "Samakan isian di Indah atau di katalog.",
+)
+_(
+    "indah-status",
+    PERINGATAN,
+    "Indah",
+    "Disetujui di katalog, tetapi belum disetujui di Indah.",
+    "Periksa status pemeriksaan di Indah.",
 )
 del _

@@ -46,12 +46,12 @@ def test_per_record_json(portal):
 
 
 def test_dcat_catalog_is_valid_json_ld(portal):
-    site = portal.build("--url-situs", "https://satudata.example.go.id/metadata/")
+    site = portal.build()  # the site URL comes from katalog.yaml
     graph = rdflib.Graph().parse(site / "api/dcat.jsonld", format="json-ld")
     datasets = list(graph.subjects(rdflib.RDF.type, DCAT.Dataset))
-    assert [str(d) for d in datasets] == [
-        "https://satudata.example.go.id/metadata/kegiatan/dinkes/2025-profil-kesehatan/"
-    ]
+    page = "https://satudata.example.go.id/metadata/kegiatan/dinkes/2025-profil-kesehatan/"
+    assert [str(d) for d in datasets] == [page + "#dataset"]
+    assert str(graph.value(datasets[0], DCAT.landingPage)) == page
     assert str(graph.value(datasets[0], DCT.title)) == KOMPROMIN["judul_kegiatan"]
     assert (None, DCAT.downloadURL, None) in graph
     catalogs = list(graph.subjects(rdflib.RDF.type, DCAT.Catalog))

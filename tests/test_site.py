@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import time
+import zipfile
 from html.parser import HTMLParser
 
 from click.testing import CliRunner
@@ -15,12 +16,16 @@ from pipeline.cli import main
 
 
 def texts(site):
-    """Every text file of the built site (HTML, JS, JSON, XML, CSS), and the search index inflated."""
+    """Every text file of the built site (HTML, JS, JSON, XML, CSV, CSS), the search index inflated,
+    and every part of every workbook (XLSX is zipped XML)."""
     for path in sorted(site.rglob("*")):
         if path.is_file() and path.suffix in {".html", ".js", ".json", ".jsonld", ".csv", ".xml", ".css", ".txt"}:
             yield path, path.read_text(encoding="utf-8", errors="replace")
         elif path.suffix == ".cari":
             yield path, gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        elif path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                yield path, "".join(book.read(n).decode("utf-8", errors="replace") for n in book.namelist())
 
 
 class _Markup(HTMLParser):
@@ -103,6 +108,14 @@ def test_drafts_private_records_and_contacts_never_leak(portal):
     portal.write(
         f"{ACTIVITY}/variabel/nik-responden.yaml", VARIABEL | {"nama": "NIK Responden Rahasia", "akses_umum": "Tidak"}
     )
+    # the 3.4 list names it too, and a data file holds its column: both stay out of every output
+    listed = {"nama": "NIK Responden Rahasia", "definisi": "Nomor induk.", "referensi_waktu": "Saat pencacahan"}
+    plan = KOMPROMIN["perencanaan"] | {
+        "variabel_dikumpulkan": [*KOMPROMIN["perencanaan"]["variabel_dikumpulkan"], listed]
+    }
+    portal.write(f"{ACTIVITY}/kegiatan.yaml", KOMPROMIN | {"alur": PUBLIC_ALUR, "perencanaan": plan})
+    portal.text(f"{ACTIVITY}/data/rahasia.csv", "jumlah-kelahiran-hidup,nik-responden\n12,3514000000000001\n")
+    portal.text(f"{ACTIVITY}/data/terbuka.csv", "jumlah-kelahiran-hidup\n12\n")
     portal.write(
         f"{ACTIVITY}/indikator/indikator-internal.yaml",
         INDIKATOR | {"nama": "Indikator Internal Rahasia", "akses_umum": "Tidak"},
@@ -118,6 +131,8 @@ def test_drafts_private_records_and_contacts_never_leak(portal):
         "NIK Responden Rahasia",
         "nik-responden",
         "Indikator Internal Rahasia",
+        "3514000000000001",
+        "rahasia.csv",
         "Siti Aminah",
         "siti@example.org",
     ]  # the last two: personal contact
@@ -127,6 +142,11 @@ def test_drafts_private_records_and_contacts_never_leak(portal):
     assert not (site / "kegiatan/dinkes/2025-survei-draf").exists()
     indicator = (site / "indikator/dinkes/2025-profil-kesehatan/angka-kematian-bayi/index.html").read_text()
     assert "(1 variabel tidak dipublikasikan)" in indicator
+    page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
+    assert "1 variabel tidak dipublikasikan." in page
+    assert (site / "api/kegiatan/dinkes/2025-profil-kesehatan/data/terbuka.csv").is_file()  # all columns public
+    checked = {p.suffix for p, _ in texts(site)}
+    assert {".xlsx", ".jsonld", ".json", ".csv", ".xml", ".html"} <= checked
 
 
 def test_metadata_text_is_escaped(portal):

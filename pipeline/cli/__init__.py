@@ -74,4 +74,4 @@ def parse_moment(value: str | None, sop, option: str) -> datetime:
     return moment
 
 
-from . import check, excel, portal, workflow  # noqa: E402,F401  (registers the commands)
+from . import check, excel, interop, portal, workflow  # noqa: E402,F401  (registers the commands)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -31,26 +32,54 @@ from . import echo_finding, main, now, parse_moment
     "--url-situs",
     "site_url",
     default=None,
-    help="Alamat publik portal, untuk sitemap.xml (misalnya https://satudata.pasuruankab.go.id/metadata/).",
+    help="Alamat publik portal (bawaan: url_situs di katalog.yaml); semua tautan mutlak di ekspor, JSON-LD dan sitemap.xml dimulai dari sini.",
+)
+@click.option(
+    "--terbit",
+    is_flag=True,
+    help="Bangun untuk diterbitkan (alur kerja penerbitan): katalog.yaml dengan url_situs wajib ada; tidak bisa bersama --internal.",
 )
 @click.option(
     "--pada",
     default=None,
     help="Waktu acuan dasbor keterlambatan (ISO, dengan zona). Bawaan: awal hari ini (WIB), agar hasil sama sepanjang hari.",
 )
-def build(path: Path, out: Path, internal: bool, site_url: str | None, pada: str | None) -> None:
+def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: bool, pada: str | None) -> None:
     """Bangun portal katalog (MkDocs Material + indeks pencarian luring) dari metadata/.
 
     Hanya kegiatan yang sudah disetujui BPS (langkah SOP 11) yang tampil; variabel/indikator
     yang tidak publik dan data kontak pribadi tidak pernah masuk halaman, indeks pencarian
     maupun ekspor.
     """
-    from ..publish.model import build_model
+    from ..codes import finding
+    from ..contract.config import CONFIG_FILE
+    from ..publish.model import PREVIEW_URL, build_model, preview_config, read_config, with_site_url
     from ..publish.site import BuildError, build_site
 
+    if terbit and internal:
+        raise click.UsageError("--terbit membangun portal publik; tampilan --internal tidak boleh diterbitkan.")
+    if site_url is not None and not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", site_url):
+        raise click.BadParameter(f"'{site_url}' bukan alamat http(s)://…", param_hint="--url-situs")
     root = find_root(path.resolve())
     schemas = Schemas.find(root)
     catalog = load_catalog(root)
+    config = read_config(root)
+    if terbit and config is None:
+        echo_finding(finding(
+            "terbit-tanpa-url-situs", CONFIG_FILE,
+            "Portal tidak dapat diterbitkan tanpa katalog.yaml: alamat publik (url_situs), penerbit dan lisensi ekspor diambil dari sana.",
+            "Buat katalog.yaml (contoh dan penjelasan isian ada di schemas/katalog.schema.json), lalu bangun ulang.",
+        ))  # fmt: skip
+        raise SystemExit(1)
+    config = config or preview_config()
+    if site_url:
+        config = with_site_url(config, site_url)
+    elif config.url_situs == PREVIEW_URL:
+        click.secho(
+            f"Peringatan: alamat portal belum diisi (url_situs di katalog.yaml); tautan mutlak memakai {PREVIEW_URL} "
+            "untuk pratinjau dengan satudata serve. Jangan terbitkan hasil ini.",
+            fg="yellow",
+        )
     errors = [f for f in check(catalog, schemas) if f.is_error]
     if errors:
         for f in errors[:20]:
@@ -63,7 +92,8 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, pada: str
     try:
         sop = schemas.sop
         moment = parse_moment(pada, sop, "--pada") if pada else now(sop).replace(hour=0, minute=0, second=0)
-        result = build_site(root, build_model(catalog, schemas, internal=internal, pada=moment), out, site_url=site_url)
+        model = build_model(catalog, schemas, internal=internal, pada=moment, config=config)
+        result = build_site(root, model, out)
     except BuildError as exc:
         click.secho(f"Portal tidak dibangun: {exc}", fg="red", bold=True)
         raise SystemExit(1) from None

@@ -1,12 +1,16 @@
 """Catalog model → open data exports in ``site/api/``.
 
-- per-record JSON (activities with their variables and indicators, and each indicator);
-- CSV of activities, variables and indicators, columns in Indah form order (from the schemas);
-- a Frictionless data package describing those CSVs (field titles and help from the schemas);
-- a DCAT-AP 3 catalog in JSON-LD;
+- per activity, the files of :func:`downloads.activity_downloads` (JSON, Excel, CSV per form,
+  DCAT-AP, DDI Codebook for surveys, its public data files and their Frictionless package);
+- per-record JSON of each variable and indicator;
+- CSV of activities, variables and indicators, columns in form order (from the schemas), and a
+  Frictionless data package describing them (field titles and help from the schemas);
+- the catalog as DCAT-AP 3 (``dcat.jsonld``), Project Open Data 1.1 (``data.json``), CKAN
+  package dicts (``ckan.json``), Indah v2 (``indah.json``) and an Excel workbook;
 - schema.org ``Dataset`` JSON-LD for embedding in each activity page.
 
-Everything is built from the (already filtered) model, so nothing private can reach an export.
+Every URL is absolute (katalog.yaml ``url_situs``). Everything is built from the (already
+filtered) model, so nothing private or not public can reach an export.
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..check.datafiles import field_for
 from ..contract.schema import RecordSchema
 from ..excel.workbook import build_layout, write_public_workbook
 from ..layout import record_path
 from ..read.catalog import Catalog, Record
 from ..read.loader import Document
+from . import ckan, datajson, dcat, ddi, indah
+from .downloads import activity_downloads
+from .downloads import record_path as activity_record_path
 from .model import Activity, CatalogModel, Item
 from .urls import activity_url, item_url
 
@@ -86,12 +94,14 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
     return buf.getvalue()
 
 
-def tables(model: CatalogModel) -> dict[str, tuple[list[str], list[list[str]]]]:
-    """kegiatan / variabel / indikator → (header, rows)."""
+def tables(
+    model: CatalogModel, activities: list[Activity] | None = None
+) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """kegiatan / variabel / indikator → (header, rows), of the catalog or of some activities."""
     schemas = model.schemas
     cols = {k: columns(schemas[k]) for k in ("kegiatan", "variabel", "indikator")}
     out = {k: ([*ID_COLUMNS[k], *(c for c, _ in cols[k])], []) for k in cols}
-    for a in model.activities:
+    for a in model.activities if activities is None else activities:
         out["kegiatan"][1].append([a.ident, a.opd, *flatten(a.data, cols["kegiatan"])])
         for kind, items in (("variabel", a.variables), ("indikator", a.indicators)):
             for item in items:
@@ -145,38 +155,33 @@ def datapackage(model: CatalogModel, header: dict[str, list[str]]) -> dict:
     }  # fmt: skip
 
 
-def _absolute(base: str | None, path: str) -> str:
-    return (base.rstrip("/") + "/" + path) if base else path
-
-
-def schema_org(model: CatalogModel, a: Activity, base: str | None = None) -> dict:
-    """schema.org Dataset for an activity page."""
+def schema_org(model: CatalogModel, a: Activity) -> dict:
+    """schema.org Dataset for an activity page (absolute URLs; downloads from :mod:`downloads`)."""
     opd = model.opds[a.opd]
-    data = a.data
+    page = model.url(activity_url(a))
     return {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "@id": _absolute(base, activity_url(a)),
+        "@id": page + "#dataset",
         "name": a.title,
-        "description": str((data.get("perencanaan") or {}).get("tujuan") or a.title),
-        "url": _absolute(base, activity_url(a)),
+        "description": dcat.description(a),
+        "url": page,
         "temporalCoverage": str(a.year) if a.year else None,
         "keywords": [a.sector, *(v.name for v in a.variables)],
         "variableMeasured": [v.name for v in a.variables] + [i.name for i in a.indicators],
+        "inLanguage": "id",
         "creator": {
             "@type": "GovernmentOrganization",
+            "@id": model.url(f"opd/{a.opd}/"),
             "name": opd.name,
             **({"email": opd.data["email"]} if opd.data.get("email") else {}),
-        },  # fmt: skip
+        },
         "isAccessibleForFree": True,
-        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "license": str(model.config.lisensi["url"]),
         "distribution": [
-            {
-                "@type": "DataDownload",
-                "encodingFormat": "application/json",
-                "contentUrl": _absolute(base, f"api/kegiatan/{a.ident}.json"),
-            }
-        ],  # fmt: skip
+            {"@type": "DataDownload", "name": d.label, "encodingFormat": d.media_type, "contentUrl": model.url(d.path)}
+            for d in activity_downloads(model, a)
+        ],
     }
 
 
@@ -187,114 +192,142 @@ def json_ld_script(doc: dict) -> str:
     return f'<script type="application/ld+json">{text}</script>'
 
 
-def dcat(model: CatalogModel, base: str | None) -> dict:
-    """A DCAT-AP 3 catalog (JSON-LD) with one dcat:Dataset per public activity."""
-    datasets = []
-    for a in model.activities:
-        opd = model.opds[a.opd]
-        area = (a.data.get("desain_kegiatan") or {}).get("wilayah_kegiatan") or []
-        datasets.append({
-            "@id": _absolute(base, activity_url(a)),
-            "@type": "dcat:Dataset",
-            "dct:identifier": a.ident,
-            "dct:title": {"@value": a.title, "@language": "id"},
-            "dct:description": {"@value": str((a.data.get("perencanaan") or {}).get("tujuan") or a.title), "@language": "id"},
-            "dct:publisher": {"@id": _absolute(base, f"opd/{a.opd}/"), "@type": "foaf:Organization",
-                              "foaf:name": opd.name},
-            "dcat:contactPoint": {"@type": "vcard:Organization", "vcard:fn": opd.name,
-                                  **({"vcard:hasEmail": f"mailto:{opd.data['email']}"} if opd.data.get("email") else {})},
-            "dcat:theme": {"@value": a.sector, "@language": "id"},
-            "dcat:keyword": [{"@value": v.name, "@language": "id"} for v in a.variables],
-            "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": {"@value": f"{a.year}-01-01", "@type": "xsd:date"},
-                             "dcat:endDate": {"@value": f"{a.year}-12-31", "@type": "xsd:date"}} if a.year else None,
-            "dct:spatial": [{"@type": "dct:Location", "dct:identifier": row.get("kabupaten_kota") or row.get("provinsi")}
-                            for row in area if isinstance(row, dict)],
-            "dcat:landingPage": {"@id": _absolute(base, activity_url(a))},
-            "dct:conformsTo": {"@id": "https://jdih.bps.go.id/peraturan-bps-nomor-5-tahun-2020"},
-            "dcat:distribution": [{
-                "@type": "dcat:Distribution",
-                "dcat:accessURL": {"@id": _absolute(base, f"api/kegiatan/{a.ident}.json")},
-                "dcat:downloadURL": {"@id": _absolute(base, f"api/kegiatan/{a.ident}.json")},
-                "dcat:mediaType": {"@id": "https://www.iana.org/assignments/media-types/application/json"},
-                "dct:format": {"@value": "JSON"},
-            }],
-        })  # fmt: skip
-    return {
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-            "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#",
-            **({"@base": base.rstrip("/") + "/"} if base else {}),
-        },
-        "@id": _absolute(base, "api/dcat.jsonld"),
-        "@type": "dcat:Catalog",
-        "dct:title": {"@value": "Katalog Metadata Statistik Sektoral", "@language": "id"},
-        "dct:description": {"@value": "Metadata kegiatan statistik sektoral yang telah disetujui BPS.", "@language": "id"},
-        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/IND"},
-        "dct:license": {"@id": "https://creativecommons.org/licenses/by/4.0/"},
-        "dcat:dataset": [{k: v for k, v in d.items() if v is not None} for d in datasets],
-    }  # fmt: skip
-
-
 def record_json(model: CatalogModel, a: Activity) -> dict:
-    return {
+    out = {
         "id": a.ident,
         "opd": {"slug": a.opd, "nama": model.opds[a.opd].name},
         "ms_keg": a.data,
         "ms_var": [{"id": v.ident, **v.data} for v in a.variables],
         "ms_ind": [{"id": i.ident, **i.data} for i in a.indicators],
-        "halaman": activity_url(a),
+        "halaman": model.url(activity_url(a)),
+    }
+    if a.hidden_variables:
+        out["variabel_tidak_dipublikasikan"] = a.hidden_variables
+    return out
+
+
+def item_json(model: CatalogModel, item: Item) -> dict:
+    return {
+        "id": item.ident,
+        "kegiatan": item.ident.rsplit("/", 1)[0],
+        "halaman": model.url(item_url(item)),
+        **item.data,
     }
 
 
-def item_json(item: Item) -> dict:
-    return {"id": item.ident, "kegiatan": item.ident.rsplit("/", 1)[0], "halaman": item_url(item), **item.data}
-
-
 def _dump(path: Path, data, made: set[Path]) -> None:
-    if path.parent not in made:  # one mkdir per folder, not one per file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made.add(path.parent)
+    _mkdir(path, made)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def model_catalog(model: CatalogModel, root: Path) -> Catalog:
+def _mkdir(path: Path, made: set[Path]) -> None:
+    if path.parent not in made:  # one mkdir per folder, not one per file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
+
+
+def model_catalog(model: CatalogModel, root: Path, activities: list[Activity] | None = None) -> Catalog:
     """The model's (public) records as a catalog, for writers that read records."""
     catalog = Catalog(root)
+    chosen = model.activities if activities is None else activities
+    opds = {a.opd for a in chosen} if activities is not None else set(model.opds)
     for opd in model.opds.values():
-        catalog.add(Record("opd", opd.slug, record_path("opd", opd.slug), Document(opd.data)))
-    for a in model.activities:
+        if opd.slug in opds:
+            catalog.add(Record("opd", opd.slug, record_path("opd", opd.slug), Document(opd.data)))
+    for a in chosen:
         catalog.add(Record("kegiatan", a.ident, record_path("kegiatan", a.ident), Document(a.data)))
         for item in (*a.variables, *a.indicators):
             catalog.add(Record(item.kind, item.ident, record_path(item.kind, item.ident), Document(item.data)))
     return catalog
 
 
-def write_exports(model: CatalogModel, site: Path, base: str | None = None) -> int:
+TABLE_FILES = {"ms-keg": "kegiatan", "ms-var": "variabel", "ms-ind": "indikator"}
+
+
+def activity_datapackage(model: CatalogModel, a: Activity, header: dict[str, list[str]]) -> dict:
+    """The Frictionless package of one activity: its MS-Keg/MS-Var/MS-Ind tables and its data files,
+    whose Table Schema comes from its MS-Var records (as ``satudata validate`` checks them)."""
+    package = datapackage(model, header)
+    for res in package["resources"]:
+        res["name"] = {v: k for k, v in TABLE_FILES.items()}[res["name"]]
+        res["path"] = res["name"] + ".csv"
+        for fk in res["schema"].get("foreignKeys", []):
+            fk["reference"]["resource"] = "ms-keg"
+    variables = {v.slug: v for v in a.variables}
+    for f in a.data_files:
+        fields = [field_for(variables[c], model.schemas) for c in f.columns if c in variables]
+        package["resources"].append({
+            "name": "data-" + f.name.removesuffix(".csv").lower(), "path": "data/" + f.name, "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "title": f"Data {f.name}",
+            "description": f"Data kegiatan {a.title}; kolom = variabel MS-Var kegiatan ini.",
+            "schema": {"fields": fields},
+        })  # fmt: skip
+    package["name"] = "kegiatan-" + a.ident.replace("/", "-")
+    package["title"] = a.title
+    package["description"] = dcat.description(a)
+    package["homepage"] = model.url(activity_url(a))
+    return package
+
+
+def write_activity(model: CatalogModel, a: Activity, site: Path, made: set[Path], layout) -> int:
+    """Every download file of ``a`` (:func:`activity_downloads`); returns how many were written."""
+    own = tables(model, [a])
+    count = 0
+    for d in activity_downloads(model, a):
+        path = site / d.path
+        _mkdir(path, made)
+        if d.isi == "semua" and d.format == "JSON":
+            _dump(path, record_json(model, a), made)
+        elif d.isi == "semua":
+            write_public_workbook(path, layout, model_catalog(model, site, [a]))
+            fix_zip_times(path)
+        elif d.isi in TABLE_FILES:
+            head, rows = own[TABLE_FILES[d.isi]]
+            path.write_text(_csv(head, rows), encoding="utf-8")
+        elif d.isi == "dcat":
+            _dump(path, dcat.activity_document(model, a), made)
+        elif d.isi == "ddi":
+            path.write_bytes(ddi.codebook(model, a))
+        elif d.isi == "data":
+            source = Path(model.root) / next(f.rel for f in a.data_files if f.name == path.name)
+            path.write_bytes(source.read_bytes())
+        elif d.isi == "datapackage":
+            kept = {k: head for k, (head, rows) in own.items() if k == "kegiatan" or rows}
+            _dump(path, activity_datapackage(model, a, kept), made)
+        count += 1
+    return count
+
+
+def write_exports(model: CatalogModel, site: Path) -> int:
     """Write every export into ``site/api``; returns the number of files written."""
     api = site / "api"
     made: set[Path] = set()
     count = 0
     index = []
+    layout = build_layout(model.schemas)
     for a in model.activities:
-        _dump(api / "kegiatan" / f"{a.ident}.json", record_json(model, a), made)
-        count += 1
+        count += write_activity(model, a, site, made, layout)
         for item in [*a.variables, *a.indicators]:
-            _dump(api / item.kind / f"{item.ident}.json", item_json(item), made)
+            _dump(api / item.kind / f"{item.ident}.json", item_json(model, item), made)
             count += 1
         index.append({"id": a.ident, "judul": a.title, "opd": a.opd, "tahun": a.year, "sektor": a.sector,
-                      "json": f"kegiatan/{a.ident}.json"})  # fmt: skip
+                      "halaman": model.url(activity_url(a)), "json": model.url(activity_record_path(a)),
+                      "unduhan": [{"label": d.label, "format": d.format, "url": model.url(d.path)}
+                                  for d in activity_downloads(model, a)]})  # fmt: skip
     _dump(api / "katalog.json", {"kegiatan": index}, made)
     header = {}
     for kind, (head, rows) in tables(model).items():
         (api / f"{kind}.csv").write_text(_csv(head, rows), encoding="utf-8")
         header[kind] = head
     _dump(api / "datapackage.json", datapackage(model, header), made)
-    _dump(api / "dcat.jsonld", dcat(model, base), made)
+    _dump(api / "dcat.jsonld", dcat.catalog(model), made)
+    _dump(api / "data.json", datajson.catalog(model), made)
+    _dump(api / "ckan.json", ckan.packages(model), made)
+    _dump(api / "indah.json", indah.export(model), made)
     # the same workbook layout as `satudata export-xlsx` (streamed, no dropdowns), from the published records only
     write_public_workbook(api / "katalog.xlsx", build_layout(model.schemas), model_catalog(model, site))
     fix_zip_times(api / "katalog.xlsx")
-    return count + 1 + len(header) + 3  # katalog.json, the CSVs, datapackage, DCAT, workbook
+    return count + 1 + len(header) + 6  # katalog.json, the CSVs, datapackage, DCAT, data.json, CKAN, Indah, workbook
 
 
 def fix_zip_times(path: Path) -> None:

@@ -6,7 +6,6 @@ like the MS-Keg form, and a variable like an MS-Var row.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from ..read.catalog import resolve_ref
 from .exports import json_ld_script, schema_org
 from .mathml import latex_to_mathml
 from .model import REFERENCES, STAGES, Activity, CatalogModel, Item
-from .urls import activity_url, item_url
+from .urls import activity_url, item_url, slugify
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -33,10 +32,6 @@ class Page:
     @property
     def depth(self) -> int:
         return self.path.count("/")
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "lainnya"
 
 
 class Renderer:
@@ -67,7 +62,7 @@ class Renderer:
             opd=self.model.opds[a.opd],
             blocks=fields_html(schemas["kegiatan"], a.data),
             variables=[(v, fields_html(schemas["variabel"], v.data, skip={"nama"})) for v in a.variables],
-            json_ld=Markup(json_ld_script(schema_org(self.model, a, self.base))),
+            json_ld=Markup(json_ld_script(schema_org(self.model, a))),
         )  # fmt: skip
 
     def indicator_page(self, a: Activity, ind: Item) -> Page:

@@ -25,8 +25,10 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from .apidoc import MARK as API_MARK
+from .apidoc import field_tables
 from .exports import write_exports
-from .model import CatalogModel
+from .model import CatalogModel, with_site_url
 from .render import Page, Renderer
 from .search import IndexStats, write_index
 
@@ -100,6 +102,9 @@ def prepare_docs(root: Path, docs: Path, renderer: Renderer, depths: set[int]) -
         home.write_text(
             _md(renderer.model.schemas["kegiatan"].schema["title"], renderer.home_summary()), encoding="utf-8"
         )
+    api = docs / "api.md"  # the exports' field tables come from the schemas
+    if api.is_file() and API_MARK in (text := api.read_text(encoding="utf-8")):
+        api.write_text(text.replace(API_MARK, _raw(field_tables(renderer.model.schemas))), encoding="utf-8")
     titles = {
         "kegiatan": "Kegiatan",
         "opd": "OPD",
@@ -201,6 +206,9 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
     """Build the portal for ``model`` into ``out`` (replaced atomically)."""
     started = time.perf_counter()
     root, out = Path(root), Path(out).resolve()
+    if site_url:
+        model.config = with_site_url(model.config, site_url)
+    site_url = model.config.url_situs  # canonical links, sitemap, JSON-LD and exports share one base
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise BuildError(f"mkdocs.yml tidak ditemukan di {root}.")
@@ -233,7 +241,7 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         t = time.perf_counter()
         finish_index = _start_index(model, site)  # in a child process, while this one writes the exports
         try:
-            exports = write_exports(model, site, site_url)
+            exports = write_exports(model, site)
         finally:
             search = finish_index()
         index_and_export_seconds = time.perf_counter() - t

@@ -1,0 +1,401 @@
+"""Catalog model ⇄ Indah v2 (BPS's Indonesia Data Hub): its JSON keys, enums and record envelope.
+
+Each schema field says where it goes in Indah's ``data`` object with ``x-indah``: a dotted key
+(``"blok_i.instansi_penyelanggara"``), ``false`` when Indah has no such field, or an object
+``{"kunci": …, "pilihan": {option: Indah value}, "jenis": …}`` where the value is converted:
+``pilihan`` maps an option to Indah's UPPER_SNAKE enum or boolean; ``jenis`` is
+``boolean-per-pilihan`` (a multiple choice becomes an object of booleans), ``daftar`` (a text
+becomes a one-item list), ``huruf-besar`` (a code-list name in UPPER_SNAKE), ``objek-bernama``
+(texts become ``{"nama": …}`` objects) or ``rujukan`` (references to variables/indicators become
+``{"nama": …}`` objects). Keys inside list items are relative to the item; a key with ``[].``
+(``variabel_pembangun[].kegiatan_penghasil``) is set on every item of that list.
+
+:func:`export` writes the catalog as Indah record envelopes; :func:`compare` reads an Indah
+export and reports, as findings labelled with form numbers, approved records missing in Indah
+and field differences. Personal contact fields (``x-pribadi``) are never compared or printed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..codes import GALAT, PERINGATAN, Finding
+from ..contract.schema import Field, RecordSchema
+from ..layout import record_path
+from ..read.catalog import resolve_ref
+from .model import Activity, CatalogModel, Item
+from .urls import activity_url
+
+VERSION = "v2"
+TEMPORARY = Path(__file__).with_name("indah_sementara.json")  # until the schemas carry x-indah
+CHILDREN = {"variabel": "metadata_statistik_variabel", "indikator": "metadata_statistik_indikator"}
+APPROVED = ("APPROVED", "PUBLISHED")
+FORMS = {"kegiatan": "MS-Keg", "variabel": "MS-Var", "indikator": "MS-Ind"}
+
+
+def snake(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "_", str(text).upper()).strip("_")
+
+
+def _temporary() -> dict:
+    return json.loads(TEMPORARY.read_text(encoding="utf-8")) if TEMPORARY.is_file() else {}
+
+
+_TEMP: dict | None = None
+
+
+def annotation(rs: RecordSchema, path: tuple[str, ...]) -> Any:
+    """The ``x-indah`` of a field (schema path, '[]' for list items); None if not annotated."""
+    global _TEMP
+    node = rs.schema
+    for part in path:
+        node = (node.get("items") or {}) if part == "[]" else (node.get("properties") or {}).get(part, {})
+    if "x-indah" in node:
+        return node["x-indah"]
+    if _TEMP is None:
+        _TEMP = _temporary()
+    return _TEMP.get(rs.kind, {}).get(".".join(path).replace(".[].", "[]."))
+
+
+def _spec(note) -> dict | None:
+    if note in (None, False):
+        return None
+    return {"kunci": note} if isinstance(note, str) else dict(note)
+
+
+def _put(out: dict, key: str, value) -> None:
+    parts = key.split(".")
+    node = out
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    if isinstance(value, dict) and isinstance(node.get(parts[-1]), dict):
+        node[parts[-1]].update(value)
+    else:
+        node[parts[-1]] = value
+
+
+class Converter:
+    """One record kind's data → Indah ``data``, remembering which form field each Indah key came from."""
+
+    def __init__(self, rs: RecordSchema, names: dict[str, str], resolve: Callable[[str, str], str]):
+        self.rs = rs
+        self.names = names  # wilayah code → name
+        self.resolve = resolve  # (kind, reference) → the record's name
+        self.origin: dict[tuple[str, ...], Field] = {}  # Indah key path → our field
+
+    def convert(self, data: dict) -> dict:
+        out: dict = {}
+        later = []
+        self._visit(self.rs.schema, data, (), out, later)
+        for key, spec, value, field in later:
+            head, tail = key.split("[].", 1)
+            node = out
+            for part in head.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            for item in node if isinstance(node, list) else []:
+                if isinstance(item, dict):
+                    item[tail] = self._value(spec, field.schema, value)
+            self.origin[tuple(head.split(".")) + (tail,)] = field
+        return out
+
+    def _visit(self, node: dict, data: dict, path: tuple, out: dict, later: list) -> None:
+        for key, sub in (node.get("properties") or {}).items():
+            if key not in data:
+                continue
+            p = path + (key,)
+            value = data[key]
+            if sub.get("type") == "object" and isinstance(value, dict):
+                self._visit(sub, value, p, out, later)
+                continue
+            spec = _spec(annotation(self.rs, p))
+            if spec is None:
+                continue
+            field = Field(p, sub)
+            if "[]." in spec["kunci"]:
+                later.append((spec["kunci"], spec, value, field))
+                continue
+            items = sub.get("items") or {}
+            if sub.get("type") == "array" and items.get("type") == "object" and isinstance(value, list):
+                converted = [self._item(items, v, p + ("[]",)) for v in value if isinstance(v, dict)]
+            else:
+                converted = self._value(spec, sub, value)
+            _put(out, spec["kunci"], converted)
+            self.origin[tuple(spec["kunci"].split("."))] = field
+
+    def _item(self, schema: dict, item: dict, path: tuple) -> dict:
+        out = {}
+        for key, sub in (schema.get("properties") or {}).items():
+            spec = _spec(annotation(self.rs, path + (key,)))
+            if spec is None or key not in item:
+                continue
+            out[spec["kunci"]] = self._value(spec, sub, item[key])
+            if spec.get("nama"):
+                out[spec["nama"]] = self.names.get(str(item[key]), "")
+        return out
+
+    def _value(self, spec: dict, sub: dict, value):
+        kind = spec.get("jenis")
+        options = spec.get("pilihan") or {}
+        if kind == "boolean-per-pilihan":
+            chosen = value if isinstance(value, list) else [value]
+            out = dict.fromkeys(dict.fromkeys(options.values()), False)
+            for option in chosen:
+                if option in options:
+                    out[options[option]] = True
+            return out
+        if kind == "daftar":
+            return copy.deepcopy(value) if isinstance(value, list) else [value]
+        if kind == "huruf-besar":
+            return snake(value)
+        if kind == "objek-bernama":
+            return [{"nama": str(v), **spec.get("tambahan", {})} for v in value or []]
+        if kind == "rujukan":
+            return [{"nama": self.resolve(spec.get("rujukan", ""), str(v))} for v in value or []]
+        if options and not isinstance(value, (list, dict)):
+            return options.get(value, value)
+        return copy.deepcopy(value)
+
+
+def status_of(a: Activity) -> str:
+    """Indah's status for the activity's last SOP step (8 reported, 9 reviewed, 10 revised, 11 approved)."""
+    if a.public or a.step >= 11:
+        return "APPROVED"
+    return {8: "SUBMITTED", 9: "UNDER_REVIEW", 10: "REVISED"}.get(a.step, "DRAFT")
+
+
+def converters(model: CatalogModel, a: Activity) -> dict[str, Converter]:
+    names = (
+        {k: r["nama"] for k, r in model.schemas.codelists["wilayah"].lookup().items()}
+        if ("wilayah" in model.schemas.codelists)
+        else {}
+    )
+
+    def resolve(kind: str, ref: str) -> str:
+        found = model.item(kind, resolve_ref(ref, a.ident)) if kind else None
+        return found.name if found else ref
+
+    return {k: Converter(model.schemas[k], names, resolve) for k in FORMS}
+
+
+def envelope(model: CatalogModel, a: Activity) -> dict:
+    """One activity as an Indah MS-Keg record with its MS-Var and MS-Ind records."""
+    conv = converters(model, a)
+    opd = model.opds[a.opd]
+    region = str(opd.data.get("kode_wilayah") or model.config.kode_wilayah or "")
+    producer = {"name": opd.name, "province_code": region[:2], "city_code": region if len(region) >= 4 else ""}
+    status = status_of(a)
+
+    def child(item: Item) -> dict:
+        return {"submission_period": a.year, "status": status, "version": VERSION, "produsen_data": producer,
+                "data": conv[item.kind].convert(item.data), "satudata": {"id": item.ident}}  # fmt: skip
+
+    return {
+        "submission_period": a.year,
+        "status": status,
+        "version": VERSION,
+        "produsen_data": producer,
+        "data": conv["kegiatan"].convert(a.data),
+        CHILDREN["variabel"]: [child(v) for v in a.variables],
+        CHILDREN["indikator"]: [child(i) for i in a.indicators],
+        "satudata": {"id": a.ident, "halaman": model.url(activity_url(a))},
+    }
+
+
+def export(model: CatalogModel, activities: list[Activity] | None = None) -> dict:
+    return {
+        "versi": VERSION,
+        "keterangan": "Metadata dalam kunci dan enum Indah v2 (indah.bps.go.id); satu MS-Keg per kegiatan dengan MS-Var dan MS-Ind-nya.",
+        "kegiatan": [envelope(model, a) for a in (model.activities if activities is None else activities)],
+    }
+
+
+# --- comparing an Indah export with the catalog -----------------------------------------------
+
+
+class IndahFileError(ValueError):
+    """The file is not an Indah export this tool can read."""
+
+
+def _records(doc) -> list[dict]:
+    """The MS-Keg envelopes of an Indah export: this tool's, a list, or an API page."""
+    if isinstance(doc, dict):
+        for key in ("kegiatan", "result", "content", "data"):
+            if key in doc and not (key == "data" and isinstance(doc[key], dict) and "judul_kegiatan" in doc[key]):
+                return _records(doc[key])
+        if isinstance(doc.get("data"), dict):
+            return [doc]
+    if isinstance(doc, list):
+        return [r for r in doc if isinstance(r, dict)]
+    raise IndahFileError(
+        "Isi berkas bukan ekspor Indah: tidak ada daftar rekaman MS-Keg (kunci 'kegiatan', 'content' atau 'result')."
+    )
+
+
+def read_export(path: Path) -> list[dict]:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndahFileError(f"Berkas tidak dapat dibaca: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise IndahFileError(f"Berkas bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno}).") from None
+    records = _records(doc)
+    flat_children = [r for r in records if "ms_keg_id" in r]
+    kegiatan = [r for r in records if "ms_keg_id" not in r and isinstance(r.get("data"), dict)]
+    for r in kegiatan:  # children listed separately point at their MS-Keg by id/base_id
+        ids = {str(r.get(k)) for k in ("id", "base_id") if r.get(k) is not None}
+        for c in flat_children:
+            if str(c.get("ms_keg_id")) in ids:
+                kind = "indikator" if "apakah_indikator_komposit" in (c.get("data") or {}) else "variabel"
+                r.setdefault(CHILDREN[kind], []).append(c)
+    return kegiatan
+
+
+def _norm(text) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _leaves(value, path=()) -> Iterator[tuple[tuple, Any]]:
+    if isinstance(value, dict) and value:
+        for k, v in value.items():
+            yield from _leaves(v, path + (k,))
+    elif isinstance(value, list) and value:
+        for i, v in enumerate(value):
+            yield from _leaves(v, path + (i,))
+    else:
+        yield path, value
+
+
+def _at(data, path):
+    for part in path:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(a.split()) == " ".join(b.split())
+    return a == b or (a in (None, "", [], {}) and b in (None, "", [], {}))
+
+
+def _show(value) -> str:
+    if value in (None, "", [], {}):
+        return "(kosong)"
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"'{value}'"
+
+
+def _origin(conv: Converter, path: tuple) -> Field | None:
+    keys = tuple(p for p in path if not isinstance(p, int))
+    while keys:
+        if keys in conv.origin:
+            return conv.origin[keys]
+        keys = keys[:-1]
+    return None
+
+
+def _differences(kind: str, ident: str, ours: dict, theirs: dict, conv: Converter) -> list[Finding]:
+    out = []
+    seen = set()
+    for path, mine in _leaves(ours):
+        field = _origin(conv, path)
+        if field is None or field.pribadi:
+            continue
+        other = _at(theirs, path)
+        if _same(mine, other):
+            continue
+        key = (field.path, path[:-1] if isinstance(path[-1], str) and field.schema.get("type") == "array" else path)
+        if key in seen:
+            continue
+        seen.add(key)
+        where = ".".join(str(p) for p in path)
+        out.append(Finding(
+            "indah-beda", PERINGATAN, record_path(kind, ident),
+            f"{FORMS[kind]} {field.heading()} berbeda dengan Indah ({where}): di katalog {_show(mine)}, di Indah {_show(other)}.",
+            "Samakan isian di Indah dengan katalog (atau perbaiki katalog lewat pull request), lalu bandingkan ulang.",
+            lokasi=".".join(field.path), nomor=field.nomor, label=field.label, formulir=FORMS[kind],
+        ))  # fmt: skip
+    return out
+
+
+def compare(model: CatalogModel, records: list[dict], source: str) -> list[Finding]:
+    """Findings: approved activities (and their variables/indicators) missing in Indah, records in
+    Indah that the catalog does not have, status and field differences. ``model`` is the internal
+    view (Indah also holds non-public variables, flagged)."""
+    out: list[Finding] = []
+    theirs: dict[tuple[str, str], dict] = {}
+    for r in records:
+        data = r.get("data") or {}
+        year = data.get("tahun", r.get("submission_period"))
+        theirs.setdefault((_norm(data.get("judul_kegiatan")), str(year)), r)
+    matched = set()
+    for a in model.activities:
+        key = (_norm(a.title), str(a.year))
+        other = theirs.get(key)
+        path = record_path("kegiatan", a.ident)
+        if other is None:
+            if a.public:
+                out.append(Finding(
+                    "indah-tidak-ada", GALAT, path,
+                    f"Kegiatan '{a.title}' ({a.year}) sudah disetujui BPS di katalog, tetapi tidak ada di ekspor Indah {source}.",
+                    "Laporkan MS-Keg ini di Indah (langkah 8), atau periksa judul dan tahunnya di Indah.",
+                    formulir="MS-Keg",
+                ))  # fmt: skip
+            continue
+        matched.add(key)
+        mine = envelope(model, a)
+        conv = converters(model, a)
+        conv["kegiatan"].convert(a.data)
+        status = str(other.get("status") or "")
+        if a.public and status not in APPROVED:
+            out.append(Finding(
+                "indah-status", PERINGATAN, path,
+                f"Kegiatan sudah disetujui BPS di katalog, tetapi berstatus '{status or 'kosong'}' di Indah.",
+                "Periksa pemeriksaan di Indah; catat langkah SOP yang sesuai di alur.riwayat.",
+                formulir="MS-Keg",
+            ))  # fmt: skip
+        out.extend(_differences("kegiatan", a.ident, mine["data"], other.get("data") or {}, conv["kegiatan"]))
+        for kind, items in (("variabel", a.variables), ("indikator", a.indicators)):
+            listed = {
+                _norm((c.get("data") or {}).get("nama")): c
+                for c in other.get(CHILDREN[kind]) or []
+                if isinstance(c, dict)
+            }
+            for item in items:
+                c = listed.pop(_norm(item.name), None)
+                if c is None:
+                    out.append(Finding(
+                        "indah-tidak-ada", GALAT, record_path(kind, item.ident),
+                        f"{FORMS[kind]} '{item.name}' tidak ada di kegiatan ini dalam ekspor Indah {source}.",
+                        f"Tambahkan {FORMS[kind]} ini di Indah (Daftar Pelaporan → View), lalu bandingkan ulang.",
+                        formulir=FORMS[kind],
+                    ))  # fmt: skip
+                    continue
+                out.extend(
+                    _differences(kind, item.ident, conv[kind].convert(item.data), c.get("data") or {}, conv[kind])
+                )
+            for name in listed:
+                out.append(_unknown(source, f"{FORMS[kind]} '{name}' pada kegiatan '{a.title}'"))
+    for key, r in theirs.items():
+        if key not in matched:
+            data = r.get("data") or {}
+            out.append(_unknown(source, f"Kegiatan '{data.get('judul_kegiatan', '?')}' ({key[1]})"))
+    return out
+
+
+def _unknown(source: str, what: str) -> Finding:
+    return Finding(
+        "indah-tidak-dikenal", PERINGATAN, source,
+        f"{what} ada di Indah, tetapi tidak ada di katalog.",
+        "Tambahkan rekamannya ke katalog (satudata import atau pull request), atau periksa ejaan nama/judulnya.",
+    )  # fmt: skip
