@@ -41,7 +41,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..codes import GALAT, PERINGATAN, Finding
+from ..codes import GALAT, PERINGATAN, Finding, SatudataError
 from ..contract.schema import Field, RecordSchema, Schemas
 from ..layout import ACTIVITY_DIR, KINDS, SLUG
 from ..read.catalog import Catalog, Record, data_at
@@ -405,12 +405,11 @@ def encode_list(items: list[str]) -> str:
     return json.dumps(items, ensure_ascii=False)
 
 
-class CellError(Exception):
+class CellError(SatudataError):
     """A cell whose content cannot become a value of its field."""
 
     def __init__(self, kode: str, pesan: str, saran: str):
-        super().__init__(pesan)
-        self.kode, self.pesan, self.saran = kode, pesan, saran
+        super().__init__(pesan, saran, kode=kode)
 
 
 def decode_list(text: str) -> list[str]:

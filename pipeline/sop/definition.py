@@ -12,6 +12,7 @@ from datetime import time, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
+from ..codes import SatudataError
 from ..layout import BUNDLED_SCHEMAS
 from ..read.loader import LoadError, load
 from .worktime import JamKerja
@@ -23,8 +24,10 @@ _ZONE = re.compile(r"([+-])(\d\d):(\d\d)")
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
-class SopError(ValueError):
+class SopError(SatudataError, ValueError):
     """``sop.yaml`` is malformed. The message says what to fix, in Indonesian."""
+
+    kode = "sop-tidak-sah"
 
 
 @dataclass(frozen=True)
