@@ -109,7 +109,7 @@ def echo_finding(f: Finding) -> None:
 
 
 def now(sop) -> datetime:
-    return datetime.now(sop.jam_kerja.zona).replace(microsecond=0)
+    return datetime.now(sop.jam_kerja.zone).replace(microsecond=0)
 
 
 def parse_moment(value: str | None, sop, option: str) -> datetime:
