@@ -15,6 +15,9 @@ import click
 from .. import __version__
 from ..codes import EMITTED, EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Finding, SatudataError, lookup
 from ..sop.state import parse_time
+from . import i18n
+
+i18n.install()  # before any option is declared: click's own texts (Usage, Options, errors) in Indonesian
 
 __all__ = ["EXIT_ENVIRONMENT", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -44,8 +47,23 @@ def echo_failure(kode: str, pesan: str, saran: str) -> None:
     click.echo(f"    Perbaikan: {saran}", err=True)
 
 
+class Command(click.Command):
+    """A satudata command: its usage line names the options in Indonesian too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        super().__init__(*args, **kwargs)
+
+
 class Satudata(click.Group):
     """The command group that turns every failure into an Indonesian message and an exit code."""
+
+    command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -87,7 +105,7 @@ def _os_message(exc: OSError) -> str:
     return f"Sistem operasi menolak ({what}){where}."
 
 
-@click.group(cls=Satudata, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("satudata", cls=Satudata, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="satudata", message="%(prog)s %(version)s")
 def main() -> None:
     """Katalog metadata statistik sektoral (Satu Data Indonesia) berbasis git."""
@@ -125,3 +143,11 @@ def parse_moment(value: str | None, sop, option: str) -> datetime:
 
 
 from . import check, excel, interop, portal, reference, workflow  # noqa: E402,F401  (registers the commands)
+
+EXIT_HELP = (
+    f"Kode keluar: {EXIT_OK} bersih; {EXIT_FINDINGS} ada galat atau permintaan ditolak; {EXIT_USAGE} perintah "
+    f"dipanggil dengan salah; {EXIT_ENVIRONMENT} lingkungan gagal (git, disk, izin, port) atau galat internal."
+)
+main.epilog = EXIT_HELP
+for _command in main.commands.values():
+    _command.epilog = EXIT_HELP

@@ -111,8 +111,10 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
 @click.argument(
     "directory", metavar="SITUS", default="site", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int, help="Nomor port HTTP.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Alamat yang didengarkan (127.0.0.1: hanya komputer ini)."
+)
 def serve(directory: Path, port: int, host: str) -> None:
     """Sajikan portal yang sudah dibangun (folder SITUS, bawaan site) di komputer ini.
 
