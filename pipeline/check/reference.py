@@ -127,10 +127,8 @@ def markdown(schemas: Schemas) -> str:
             out += ["", f"## {area}", ""]
             if area == family.bidang:
                 out += [_cell(family.arti), ""]
-                out += ["| Kode | Formulir | Tingkat | Aturan | Perbaikan |", "| --- | --- | --- | --- | --- |"]
-            else:
-                out += ["| Kode | Tingkat | Arti | Perbaikan yang biasa |", "| --- | --- | --- | --- |"]
-        cells = [f"`{entry.kode}`", *([entry.formulir or ""] if area == family.bidang else [])]
-        cells += [entry.tingkat, _cell(entry.arti), _cell(entry.saran)]
-        out.append("| " + " | ".join(cells) + " |")
+            out += ["| Kode | Tingkat | Arti dan perbaikan |", "| --- | --- | --- |"]
+        kode = f"`{entry.kode}`" + (f"<br>{entry.formulir}" if entry.formulir else "")
+        meaning = f"{_cell(entry.arti)}<br>**Perbaikan:** {_cell(entry.saran)}"
+        out.append(f"| {kode} | {entry.tingkat} | {meaning} |")
     return "\n".join(out) + "\n"
