@@ -317,7 +317,7 @@ def test_workbook_faults_are_refused_with_their_code(catalog, tmp_path, kode, ch
 
 
 def test_the_reference_page_is_in_the_portal_at_both_widths(portal, tmp_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
     from webtools import CHROMIUM, CHROMIUM_ARGS, serve
 
     site = portal.build()
@@ -326,8 +326,8 @@ def test_the_reference_page_is_in_the_portal_at_both_widths(portal, tmp_path):
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(url + "panduan/")
         page.get_by_role("link", name="Kode temuan").first.click()
-        assert page.url == url + "kode-temuan/"
-        assert page.locator("table code", has_text="aturan-R6").count() == 1
+        expect(page).to_have_url(url + "kode-temuan/")
+        expect(page.locator("table code", has_text="aturan-R6")).to_have_count(1)
         page.screenshot(path=tmp_path / "kode-temuan-1366.png", full_page=True)
         page.set_viewport_size({"width": 360, "height": 800})
         page.goto(url + "kode-temuan/#aturan")
