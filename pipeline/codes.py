@@ -17,16 +17,27 @@ GALAT = "galat"
 PERINGATAN = "peringatan"
 LEVELS = (GALAT, PERINGATAN)
 
+# Exit codes of every satudata command
+EXIT_OK = 0  # nothing to report (warnings may have been printed)
+EXIT_FINDINGS = 1  # the input has errors (findings of level galat), or the request was refused
+EXIT_USAGE = 2  # the command was called wrongly (click's own exit code for usage errors)
+EXIT_ENVIRONMENT = 3  # the machine or repository failed: git, disk, permissions, a port in use
+
 
 @dataclass(frozen=True)
 class Code:
     kode: str
     tingkat: str  # default severity: galat | peringatan
-    bidang: (
-        str  # the area: Berkas, Katalog, Skema, Kode, Kegiatan, Antarrekaman, Alur SOP, Peran, PR, Excel, Data, Indah
-    )
+    bidang: str  # the area: one of AREAS
     arti: str  # what it means, one line
     saran: str  # the usual fix
+
+
+AREAS = (
+    "Berkas", "Katalog", "Skema", "Aturan", "Daftar kode", "Kegiatan", "Antarrekaman", "Data", "Alur SOP", "Peran", "PR",
+    "Excel", "Indah", "Portal", "Lingkungan",
+)  # fmt: skip
+"""The areas, in the order the reference (docs/kode-temuan.md) lists them."""
 
 
 class UnregisteredCode(LookupError):
@@ -41,13 +52,14 @@ EMITTED: set[str] = set()  # codes of every finding made in this process (for th
 def register(kode: str, tingkat: str, bidang: str, arti: str, saran: str) -> Code:
     if kode in REGISTRY:
         raise ValueError(f"code {kode!r} registered twice")
-    if tingkat not in LEVELS:
-        raise ValueError(f"{kode}: severity {tingkat!r}")
+    if tingkat not in LEVELS or bidang not in AREAS:
+        raise ValueError(f"{kode}: severity {tingkat!r} or area {bidang!r}")
     code = REGISTRY[kode] = Code(kode, tingkat, bidang, arti, saran)
     return code
 
 
 def family(prefix: str, tingkat: str, bidang: str, arti: str, saran: str) -> Code:
+    """A family of codes ``<prefix><id>`` whose members are defined elsewhere (``aturan-``: the schemas)."""
     code = FAMILIES[prefix] = Code(prefix + "*", tingkat, bidang, arti, saran)
     return code
 
@@ -82,6 +94,10 @@ class Finding:
             raise ValueError(f"{self.kode}: severity {self.tingkat!r}")
         EMITTED.add(self.kode)
 
+    def __reduce__(self):
+        # Findings made in worker processes or read back from the cache are checked and counted too.
+        return (Finding, tuple(getattr(self, f) for f in self.__dataclass_fields__))
+
     @property
     def is_error(self) -> bool:
         return self.tingkat == GALAT
@@ -99,6 +115,38 @@ class Finding:
         """'MS-Keg 4.2 Frekuensi Penyelenggaraan' (or whatever part of that is known)."""
         parts = [p for p in (self.formulir, self.nomor, self.label) if p]
         return " ".join(parts)
+
+
+class SatudataError(Exception):
+    """A failure a person can act on, as the command line reports it: a registered code, an Indonesian
+    message and fix, and the exit code of its kind (1: the input or request is refused, 2: the command
+    was called wrongly, 3: the environment failed, such as git or the disk).
+
+    Subclasses name their default ``kode`` and ``keluar``; the command line prints any of them
+    without a traceback."""
+
+    kode = "satudata-internal"
+    keluar = EXIT_FINDINGS
+
+    def __init__(self, pesan: str, saran: str | None = None, *, kode: str | None = None):
+        super().__init__(pesan)
+        self.kode = kode or type(self).kode
+        self.pesan = pesan
+        self.saran = saran if saran is not None else lookup(self.kode).saran
+        EMITTED.add(self.kode)
+
+
+# The JSON Schema keywords that fail with a code of their own (skema-<keyword>) are those the bundled
+# schemas use outside x-aturan rules (tests/test_codes.py keeps the two in step); a failure inside a
+# rule takes the rule's code. required and additionalProperties are named by what they mean.
+SCHEMA_KEYWORD_CODES = {"required": "skema-wajib", "additionalProperties": "skema-isian-tak-dikenal"}
+
+
+def schema_code(keyword: str | None) -> str:
+    """The code for a failed JSON Schema keyword (``None`` for a ``false`` subschema). Keywords without
+    a code of their own, which a catalog's own schemas may use, share ``skema-lain``."""
+    code = SCHEMA_KEYWORD_CODES.get(keyword, f"skema-{keyword}") if keyword else "skema-lain"
+    return code if code in REGISTRY else "skema-lain"
 
 
 def finding(
@@ -201,12 +249,11 @@ _(
     "Ganti nama sesuai saran.",
 )
 
-# JSON Schema, one code per failing keyword (pipeline.check.messages)
+# JSON Schema, one code per failing keyword (pipeline.check.messages; see SCHEMA_KEYWORD_CODES)
 _("skema-wajib", GALAT, "Skema", "Isian wajib belum diisi.", "Isi isian tersebut sesuai petunjuk.")
 _("skema-isian-tak-dikenal", GALAT, "Skema", "Nama isian tidak ada pada formulir.", "Periksa ejaan nama isian.")
 _("skema-type", GALAT, "Skema", "Jenis nilai salah (teks, angka, daftar …).", "Tulis nilai dengan jenis yang diminta.")
 _("skema-enum", GALAT, "Skema", "Nilai bukan salah satu pilihan yang sah.", "Pilih salah satu pilihan isian.")
-_("skema-const", GALAT, "Skema", "Nilai tidak sama dengan yang diharuskan.", "Ubah ke nilai yang diharuskan.")
 _(
     "skema-pattern",
     GALAT,
@@ -214,51 +261,21 @@ _(
     "Format teks tidak sesuai (kode, tanggal, nomor).",
     "Ikuti contoh format pada petunjuk.",
 )
-_(
-    "skema-format",
-    GALAT,
-    "Skema",
-    "Format nilai tidak sah (misalnya e-mail atau tanggal).",
-    "Ikuti contoh format pada petunjuk.",
-)
 _("skema-minLength", GALAT, "Skema", "Teks kosong.", "Isi teksnya atau hapus isian yang tidak wajib.")
 _("skema-maxLength", GALAT, "Skema", "Teks terlalu panjang.", "Persingkat teksnya.")
 _("skema-minItems", GALAT, "Skema", "Daftar kosong atau terlalu pendek.", "Tambahkan butir daftar.")
-_("skema-maxItems", GALAT, "Skema", "Daftar terlalu panjang.", "Kurangi butir daftar.")
 _("skema-uniqueItems", GALAT, "Skema", "Ada butir daftar yang ditulis dua kali.", "Hapus butir yang sama.")
 _("skema-minimum", GALAT, "Skema", "Angka lebih kecil dari batas bawah.", "Periksa angkanya.")
 _("skema-maximum", GALAT, "Skema", "Angka lebih besar dari batas atas.", "Periksa angkanya.")
 _("skema-exclusiveMinimum", GALAT, "Skema", "Angka harus lebih besar dari batas bawah.", "Periksa angkanya.")
-_("skema-exclusiveMaximum", GALAT, "Skema", "Angka harus lebih kecil dari batas atas.", "Periksa angkanya.")
-_("skema-multipleOf", GALAT, "Skema", "Angka bukan kelipatan yang diminta.", "Periksa angkanya.")
 _("skema-minProperties", GALAT, "Skema", "Kumpulan isian kosong.", "Isi paling sedikit satu isian.")
-_("skema-maxProperties", GALAT, "Skema", "Terlalu banyak isian.", "Kurangi isian.")
-_("skema-propertyNames", GALAT, "Skema", "Nama isian (kunci) tidak sah.", "Ikuti aturan nama pada petunjuk.")
 _(
-    "skema-dependentRequired",
+    "skema-lain",
     GALAT,
     "Skema",
-    "Isian yang bergantung pada isian lain belum diisi.",
-    "Isi isian yang menyertainya.",
+    "Nilai tidak memenuhi aturan skema katalog sendiri yang kata kuncinya tidak dipakai skema bawaan.",
+    "Periksa isian terhadap petunjuk pengisian; pesan menyebut kata kuncinya.",
 )
-_("skema-not", GALAT, "Skema", "Isian ini harus dikosongkan.", "Hapus isian ini.")
-_(
-    "skema-oneOf",
-    GALAT,
-    "Skema",
-    "Nilai tidak cocok dengan tepat satu bentuk yang diizinkan.",
-    "Periksa bentuk isian terhadap petunjuk.",
-)
-_(
-    "skema-anyOf",
-    GALAT,
-    "Skema",
-    "Nilai tidak cocok dengan bentuk yang diizinkan.",
-    "Periksa bentuk isian terhadap petunjuk.",
-)
-_("skema-contains", GALAT, "Skema", "Daftar tidak memuat butir yang diharuskan.", "Tambahkan butir yang diharuskan.")
-_("skema-dilarang", GALAT, "Skema", "Nilai tidak diizinkan di tempat ini.", "Hapus atau ganti nilainya.")
-_("skema-lain", GALAT, "Skema", "Nilai tidak memenuhi aturan skema.", "Periksa isian terhadap petunjuk pengisian.")
 family(
     "aturan-",
     GALAT,
@@ -271,21 +288,21 @@ family(
 _(
     "kode-tidak-dikenal",
     GALAT,
-    "Kode",
+    "Daftar kode",
     "Nilai tidak ada di daftar kode (schemas/kode/).",
     "Pilih kode dari daftar, atau usulkan tambahan ke Walidata.",
 )
 _(
     "kode-daftar-tak-dikenal",
     GALAT,
-    "Kode",
+    "Daftar kode",
     "Nama daftar kode tidak ada di schemas/kode/.",
     "Pilih nama daftar yang ada.",
 )
 _(
     "kode-klasifikasi",
     GALAT,
-    "Kode",
+    "Daftar kode",
     "Kode klasifikasi isian (MS-Var kolom 9) tidak ada di daftar yang dirujuk.",
     "Periksa kodenya; kode berawalan nol ditulis dalam tanda kutip.",
 )
@@ -395,7 +412,20 @@ _("data-missing-cell", GALAT, "Data", "Baris lebih pendek daripada judul kolom."
 _("data-blank-row", GALAT, "Data", "Baris kosong di berkas data.", "Hapus baris kosong.")
 _("data-duplicate-label", GALAT, "Data", "Judul kolom ditulis dua kali.", "Hapus salah satu kolom.")
 _("data-blank-label", GALAT, "Data", "Kolom tanpa judul.", "Beri judul kolom.")
-_("data-tidak-sesuai", GALAT, "Data", "Isi berkas data tidak sesuai dengan MS-Var.", "Perbaiki berkas CSV.")
+_(
+    "data-kosong",
+    GALAT,
+    "Data",
+    "Berkas data kosong, tanpa baris judul kolom.",
+    "Tulis judul kolom atau hapus berkasnya.",
+)
+_(
+    "data-tidak-sesuai",
+    GALAT,
+    "Data",
+    "Frictionless melaporkan masalah lain pada berkas data (jenisnya disebut di pesan).",
+    "Perbaiki berkas CSV sesuai pesan.",
+)
 
 # The SOP log (pipeline.check.alur)
 _(
@@ -681,5 +711,56 @@ _(
     "Indah",
     "Disetujui di katalog, tetapi belum disetujui di Indah.",
     "Periksa status pemeriksaan di Indah.",
+)
+
+# The tool's own failures (exceptions derived from SatudataError; pipeline.cli prints them)
+_(
+    "git-gagal",
+    GALAT,
+    "Lingkungan",
+    "Perintah git gagal, tidak terpasang, atau folder bukan repositori git.",
+    "Pasang git dan jalankan perintah di dalam repositori katalog; pesan git menyebut sebabnya.",
+)
+_(
+    "git-revisi",
+    GALAT,
+    "Lingkungan",
+    "Revisi git yang disebut (cabang, tag, commit) tidak ada.",
+    "Sebutkan revisi yang ada, misalnya origin/main atau HEAD (lihat git log).",
+)
+_(
+    "sop-tidak-sah",
+    GALAT,
+    "Alur SOP",
+    "schemas/sop.yaml tidak sah, atau dokumen yang diperbarui dari SOP tidak memuat penandanya.",
+    "Perbaiki bagian yang disebut pesan; lihat docs/alur-sop.md.",
+)
+_(
+    "portal-gagal",
+    GALAT,
+    "Portal",
+    "Portal tidak dapat dibangun (mkdocs.yml, docs/ atau tema).",
+    "Perbaiki penyebab yang disebut pesan, lalu bangun ulang.",
+)
+_(
+    "katalog-baru-gagal",
+    GALAT,
+    "Katalog",
+    "Katalog baru tidak dapat dibuat (satudata init).",
+    "Pilih folder kosong dan kode wilayah yang ada di schemas/kode/wilayah.csv.",
+)
+_(
+    "sistem-gagal",
+    GALAT,
+    "Lingkungan",
+    "Sistem operasi menolak: disk penuh, izin berkas, port terpakai, folder tidak ada.",
+    "Periksa ruang disk, izin folder dan port, lalu ulangi perintahnya.",
+)
+_(
+    "satudata-internal",
+    GALAT,
+    "Lingkungan",
+    "Galat internal satudata (kesalahan program, bukan kesalahan isian).",
+    "Laporkan ke pengelola satudata beserta perintahnya; SATUDATA_JEJAK=1 menampilkan jejak galatnya.",
 )
 del _

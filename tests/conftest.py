@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,11 +11,58 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline import codes
 from pipeline.check.catalog import check
+from pipeline.check.reference import entries
 from pipeline.contract.schema import BUNDLED, Schemas
 from pipeline.read.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
+
+# A bug inside a command shows its traceback in tests; users get an Indonesian message instead.
+os.environ.setdefault("SATUDATA_JEJAK", "1")
+
+
+# --- every registered code is said by some test ---------------------------------------------------
+
+
+# Safety nets no input can reach today; each stays listed here, with why, until a test reaches it.
+UNREACHABLE = {
+    "data-tidak-sesuai": "a Frictionless error type check_file does not map; none arises with the baseline checks",
+    "excel-tulis": "import could not produce a record's YAML after reading it; only a file changed meanwhile does",
+}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A whole, passing run of the suite must have made a finding (or raised an error) of every
+    registered code and every x-aturan rule; a code nobody can trigger is dead or untested."""
+    config = session.config
+    whole = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not (
+        config.option.keyword
+        or config.option.markexpr
+        or config.option.lf
+        or config.option.deselect
+        or config.option.collectonly
+    )
+    if not whole or exitstatus != pytest.ExitCode.OK:
+        return
+    known = {e.kode for e in entries(Schemas(BUNDLED))}
+    silent = sorted(known - codes.EMITTED - set(UNREACHABLE))
+    stale = sorted(k for k in UNREACHABLE if k in codes.EMITTED or k not in known)
+    if silent or stale:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_sep("=", "registered codes no test emitted", red=True)
+        if silent:
+            reporter.write_line(
+                "Add a test that makes each of these findings, or drop the code from pipeline/codes.py:"
+            )
+            reporter.write_line("  " + "\n  ".join(silent))
+        if stale:
+            reporter.write_line(
+                "Emitted or gone now: remove from UNREACHABLE in tests/conftest.py: " + ", ".join(stale)
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 OPD = {
     "nama": "Dinas Kesehatan Kabupaten Pasuruan",

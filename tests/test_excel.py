@@ -17,7 +17,6 @@ from xlsxtools import cells, edit, export, import_, run, snapshot
 from pipeline.contract.schema import BUNDLED, Schemas
 from pipeline.edit.records import same
 from pipeline.excel.workbook import (
-    WORKFLOW_KEYS,
     build_layout,
     decode_list,
     encode_list,
@@ -38,7 +37,7 @@ def _form_leaves(rs):
     """Every schema field that holds a value (not an object of fields), minus the SOP log."""
     out = set()
     for f in rs.fields():
-        if f.path[0] in WORKFLOW_KEYS or f.schema.get("type") == "object":
+        if f.path[0] in rs.workflow_keys or f.schema.get("type") == "object":
             continue
         out.add(f.path)
     return out

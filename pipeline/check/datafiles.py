@@ -12,7 +12,7 @@ import csv
 import os
 from pathlib import Path
 
-from ..codes import GALAT, REGISTRY, Finding
+from ..codes import GALAT, Finding
 from ..contract.schema import Schemas
 from ..read.catalog import Record
 
@@ -24,9 +24,11 @@ MESSAGES = {
     "extra-cell": "Baris ini punya lebih banyak sel daripada judul kolom.",
     "missing-cell": "Baris ini punya lebih sedikit sel daripada judul kolom.",
     "blank-row": "Baris kosong.",
-    "duplicate-label": "Judul kolom '{label}' ditulis dua kali.",
-    "blank-label": "Ada kolom tanpa judul.",
+    "encoding-error": "Berkas tidak dapat dibaca sampai akhir: ada bagian yang bukan teks UTF-8.",
 }
+# Frictionless error types reported under another code; any type not named here or in MESSAGES
+# (none is reachable with the baseline checks) falls back to data-tidak-sesuai.
+CODES = {"encoding-error": "data-tidak-terbaca"}
 TYPE_WORDS = {"integer": "bilangan bulat", "number": "angka", "date": "tanggal (TTTT-BB-HH)", "string": "teks"}
 
 
@@ -83,12 +85,18 @@ def check_file(root: Path, rel: str, schema: dict) -> list[Finding]:
         return [_finding(rel, "data-tidak-terbaca", "Berkas data bukan CSV UTF-8 yang dapat dibaca.",
                          "Simpan ulang sebagai CSV (UTF-8, pemisah koma).")]  # fmt: skip
     header = [h.strip() for h in header]
-    unknown = [h for h in header if h and h not in fields]
+    if not any(header):
+        return [_finding(rel, "data-kosong", "Berkas data kosong: baris pertama harus berisi judul kolom.",
+                         "Tulis slug variabel sebagai judul kolom di baris pertama, atau hapus berkasnya.", 1)]  # fmt: skip
+    labels = _label_findings(rel, header)
+    if labels:
+        return labels
+    unknown = [h for h in header if h not in fields]
     if unknown:
         return [_finding(rel, "data-kolom-tak-dikenal", f"Kolom '{h}' bukan slug variabel (MS-Var) kegiatan ini.",
                          "Judul kolom adalah nama berkas variabel tanpa .yaml; yang ada: " + ", ".join(fields) + ".",
                          1, h) for h in unknown]  # fmt: skip
-    used = Schema.from_descriptor({"fields": [fields[h] for h in header if h]})
+    used = Schema.from_descriptor({"fields": [fields[h] for h in header]})
     # relative path + basepath: Frictionless refuses absolute paths as unsafe
     report = Resource(path=path.name, basepath=str(path.parent), schema=used, format="csv", encoding="utf-8").validate()
     out = []
@@ -98,11 +106,32 @@ def check_file(root: Path, rel: str, schema: dict) -> list[Finding]:
             title = fields.get(label, {}).get("title") if label else None
             cell = getattr(error, "cell", "")
             ftype = fields.get(label, {}).get("type", "string") if label else "string"
-            text = MESSAGES.get(error.type, "Isi berkas tidak sesuai: {note}")
+            text = MESSAGES.get(error.type, "Frictionless melaporkan '{kind}': {note}")
+            kode = CODES.get(error.type) or (f"data-{error.type}" if error.type in MESSAGES else "data-tidak-sesuai")
             out.append(_finding(
-                rel, f"data-{error.type}" if f"data-{error.type}" in REGISTRY else "data-tidak-sesuai",
-                text.format(cell=cell, type=TYPE_WORDS.get(ftype, ftype), label=label, note=error.note),
+                rel, kode,
+                text.format(cell=cell, type=TYPE_WORDS.get(ftype, ftype), label=label, note=error.note, kind=error.type),
                 "Perbaiki selnya di berkas CSV, atau perbaiki Tipe Data/Klasifikasi Isian di MS-Var variabel tersebut.",
                 getattr(error, "row_number", None), label, title,
             ))  # fmt: skip
+    return out
+
+
+def _label_findings(rel: str, header: list[str]) -> list[Finding]:
+    """Blank and repeated column titles, which Frictionless cannot even build a schema for."""
+    out = [
+        _finding(
+            rel,
+            "data-blank-label",
+            f"Kolom ke-{i} tanpa judul.",
+            "Tulis slug variabel di atas kolom ini, atau hapus kolomnya.",
+            1,
+            f"kolom {i}",
+        )
+        for i, h in enumerate(header, 1)
+        if not h
+    ]
+    for h in sorted({h for h in header if h and header.count(h) > 1}):
+        out.append(_finding(rel, "data-duplicate-label", f"Judul kolom '{h}' ditulis {header.count(h)} kali.",
+                            "Hapus kolom yang berulang; satu kolom untuk satu variabel.", 1, h))  # fmt: skip
     return out

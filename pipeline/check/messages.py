@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..codes import GALAT, PERINGATAN, REGISTRY, Finding
+from ..codes import GALAT, PERINGATAN, Finding, schema_code
 from ..contract.schema import RecordSchema
 from ..read.catalog import Record
 
@@ -92,9 +92,7 @@ def _translate(record: Record, rs: RecordSchema, error: ValidationError, missing
     validator = error.validator
     value = error.instance
     tingkat = GALAT
-    kode = f"skema-{validator}" if validator else "skema-dilarang"
-    if kode not in REGISTRY:
-        kode = "skema-lain"
+    kode = schema_code(validator)
     pesan = saran = ""
 
     if validator == "required":

@@ -5,19 +5,21 @@ way a finding is printed live here."""
 
 from __future__ import annotations
 
+import errno
+import os
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from .. import __version__
-from ..codes import Finding
+from ..codes import EMITTED, EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Finding, SatudataError, lookup
 from ..sop.state import parse_time
+from . import i18n
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1  # the input has errors (findings of level galat), or a check refused it
-EXIT_USAGE = 2  # the command was called wrongly (click's own exit code for usage errors)
-EXIT_ENVIRONMENT = 3  # the machine or repository failed: git, disk, permissions, a port in use
+i18n.install()  # before any option is declared: click's own texts (Usage, Options, errors) in Indonesian
+
+__all__ = ["EXIT_ENVIRONMENT", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
 def catalog_option(help: str = "Folder katalog (berisi metadata/) di dalam repositori git."):
@@ -37,7 +39,73 @@ def format_option(choices: list[str], default: str, help: str):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help=help)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def echo_failure(kode: str, pesan: str, saran: str) -> None:
+    """A failure of the command itself (not a finding in a file), on stderr."""
+    lookup(kode)
+    EMITTED.add(kode)
+    click.echo(click.style("GALAT", fg="red", bold=True) + f" [{kode}] {pesan}", err=True)
+    click.echo(f"    Perbaikan: {saran}", err=True)
+
+
+class Command(click.Command):
+    """A satudata command: its usage line names the options in Indonesian too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        super().__init__(*args, **kwargs)
+
+
+class Satudata(click.Group):
+    """The command group that turns every failure into an Indonesian message and an exit code."""
+
+    command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except SatudataError as exc:
+            echo_failure(exc.kode, exc.pesan, exc.saran)
+            ctx.exit(exc.keluar)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader went away (… | head): click closes quietly
+                raise
+            echo_failure("sistem-gagal", _os_message(exc), lookup("sistem-gagal").saran)
+            ctx.exit(EXIT_ENVIRONMENT)
+        except Exception as exc:
+            if os.environ.get("SATUDATA_JEJAK"):
+                raise
+            pesan = f"Galat internal satudata ({type(exc).__name__}: {exc})."
+            echo_failure("satudata-internal", pesan, lookup("satudata-internal").saran)
+            ctx.exit(EXIT_ENVIRONMENT)
+
+
+_OS_WORDS = {
+    errno.ENOSPC: "disk penuh",
+    errno.EACCES: "izin ditolak",
+    errno.EPERM: "izin ditolak",
+    errno.ENOENT: "tidak ditemukan",
+    errno.EROFS: "sistem berkas hanya-baca",
+    errno.EADDRINUSE: "port sudah dipakai program lain",
+    errno.EEXIST: "sudah ada",
+    errno.ENOTDIR: "bukan folder",
+    errno.EISDIR: "sebuah folder, bukan berkas",
+}
+
+
+def _os_message(exc: OSError) -> str:
+    what = _OS_WORDS.get(exc.errno, exc.strerror or str(exc))
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"Sistem operasi menolak ({what}){where}."
+
+
+@click.group("satudata", cls=Satudata, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="satudata", message="%(prog)s %(version)s")
 def main() -> None:
     """Katalog metadata statistik sektoral (Satu Data Indonesia) berbasis git."""
@@ -59,7 +127,7 @@ def echo_finding(f: Finding) -> None:
 
 
 def now(sop) -> datetime:
-    return datetime.now(sop.jam_kerja.zona).replace(microsecond=0)
+    return datetime.now(sop.jam_kerja.zone).replace(microsecond=0)
 
 
 def parse_moment(value: str | None, sop, option: str) -> datetime:
@@ -74,4 +142,12 @@ def parse_moment(value: str | None, sop, option: str) -> datetime:
     return moment
 
 
-from . import check, excel, interop, portal, workflow  # noqa: E402,F401  (registers the commands)
+from . import check, excel, interop, portal, reference, workflow  # noqa: E402,F401  (registers the commands)
+
+EXIT_HELP = (
+    f"Kode keluar: {EXIT_OK} bersih; {EXIT_FINDINGS} ada galat atau permintaan ditolak; {EXIT_USAGE} perintah "
+    f"dipanggil dengan salah; {EXIT_ENVIRONMENT} lingkungan gagal (git, disk, izin, port) atau galat internal."
+)
+main.epilog = EXIT_HELP
+for _command in main.commands.values():
+    _command.epilog = EXIT_HELP

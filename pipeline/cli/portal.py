@@ -54,7 +54,7 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
     from ..codes import finding
     from ..contract.config import CONFIG_FILE
     from ..publish.model import PREVIEW_URL, build_model, preview_config, read_config, with_site_url
-    from ..publish.site import BuildError, build_site
+    from ..publish.site import build_site
 
     if terbit and internal:
         raise click.UsageError("--terbit membangun portal publik; tampilan --internal tidak boleh diterbitkan.")
@@ -89,14 +89,10 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
         )
         raise SystemExit(1)
     out = out if out.is_absolute() else Path.cwd() / out
-    try:
-        sop = schemas.sop
-        moment = parse_moment(pada, sop, "--pada") if pada else now(sop).replace(hour=0, minute=0, second=0)
-        model = build_model(catalog, schemas, internal=internal, pada=moment, config=config)
-        result = build_site(root, model, out)
-    except BuildError as exc:
-        click.secho(f"Portal tidak dibangun: {exc}", fg="red", bold=True)
-        raise SystemExit(1) from None
+    sop = schemas.sop
+    moment = parse_moment(pada, sop, "--pada") if pada else now(sop).replace(hour=0, minute=0, second=0)
+    model = build_model(catalog, schemas, internal=internal, pada=moment, config=config)
+    result = build_site(root, model, out)
     click.secho(
         f"Portal{' internal' if internal else ''} dibangun di {result.out}: {result.pages} halaman "
         f"({result.record_pages} halaman rekaman) dan {result.exports} berkas ekspor (api/) "
@@ -115,8 +111,10 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
 @click.argument(
     "directory", metavar="SITUS", default="site", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int, help="Nomor port HTTP.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Alamat yang didengarkan (127.0.0.1: hanya komputer ini)."
+)
 def serve(directory: Path, port: int, host: str) -> None:
     """Sajikan portal yang sudah dibangun (folder SITUS, bawaan site) di komputer ini.
 
@@ -143,13 +141,9 @@ def serve(directory: Path, port: int, host: str) -> None:
 )
 def init_cmd(folder: Path, code: str) -> None:
     """Buat katalog baru untuk pemerintah daerah lain di FOLDER (kosong atau belum ada)."""
-    from ..workflow.bootstrap import InitError, init_catalog, region
+    from ..workflow.bootstrap import init_catalog, region
 
-    try:
-        written = init_catalog(folder, code)
-    except InitError as exc:
-        click.secho(str(exc), fg="red", bold=True)
-        raise SystemExit(1) from None
+    written = init_catalog(folder, code)
     click.secho(f"Katalog {region(code)['nama']} dibuat di {folder} ({len(written)} berkas).", fg="green", bold=True)
     click.echo("Langkah berikutnya:")
     click.echo(f"  1. Ganti isian contoh di {folder}/metadata/diskominfo/opd.yaml dan {folder}/roles.yaml.")

@@ -137,7 +137,7 @@ def _status_row(record: Record, sop, pada: datetime) -> dict:
     history, previous = [], None
     for ev in events(record):
         step = sop.step(ev.langkah)
-        took = jam.menit_kerja(previous, ev.waktu) if previous is not None and ev.waktu is not None else None
+        took = jam.working_minutes(previous, ev.waktu) if previous is not None and ev.waktu is not None else None
         history.append(
             {
                 "langkah": ev.langkah,
@@ -222,10 +222,10 @@ def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
                 {
                     "pada": moment.isoformat(),
                     "jam_kerja": {
-                        "mulai": sop.jam_kerja.mulai.strftime("%H:%M"),
-                        "selesai": sop.jam_kerja.selesai.strftime("%H:%M"),
-                        "zona_waktu": str(sop.jam_kerja.zona),
-                        "menit_per_hari": sop.jam_kerja.menit_per_hari,
+                        "mulai": sop.jam_kerja.start.strftime("%H:%M"),
+                        "selesai": sop.jam_kerja.end.strftime("%H:%M"),
+                        "zona_waktu": str(sop.jam_kerja.zone),
+                        "menit_per_hari": sop.jam_kerja.minutes_per_day,
                     },
                     "kegiatan": rows,
                 },

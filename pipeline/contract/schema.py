@@ -119,6 +119,19 @@ class RecordSchema:
     def form(self) -> str:
         return self.schema.get("x-formulir", self.kind)
 
+    @cached_property
+    def workflow_keys(self) -> frozenset[str]:
+        """Top-level properties marked ``"x-alur": true``: the SOP's workflow (``alur``), not form
+        content. Reviews, diffs, the portal, search, exports and Excel leave them out."""
+        props = self.schema.get("properties") or {}
+        return frozenset(k for k, sub in props.items() if isinstance(sub, dict) and sub.get("x-alur"))
+
+    def content(self, data):
+        """``data`` without its workflow properties (anything but a mapping is returned as it is)."""
+        if isinstance(data, dict) and self.workflow_keys & data.keys():
+            return {k: v for k, v in data.items() if k not in self.workflow_keys}
+        return data
+
     def subschema(self, path) -> dict | None:
         """Schema of the value at an instance path (list indices step into ``items``)."""
         node = self.schema

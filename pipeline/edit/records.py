@@ -30,6 +30,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
+from ..codes import SatudataError
 from ..read.loader import LoadError, parse, resolve_plain
 
 # (mapping indent, sequence indent, dash offset): the sample catalog's style first, then PyYAML's
@@ -43,8 +44,10 @@ _BREAKS = "\x85\u2028\u2029\ufeff"  # YAML line breaks and the byte-order mark
 Op = tuple  # ("set", path, value) | ("del", path)
 
 
-class WriteError(Exception):
+class WriteError(SatudataError):
     """The YAML text could not be produced faithfully (the caller reports it and writes nothing)."""
+
+    kode = "sunting-gagal"
 
 
 def _yaml(indent=NEW_FILE_INDENT, explicit_start=False) -> YAML:

@@ -41,13 +41,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..codes import GALAT, PERINGATAN, Finding
+from ..codes import GALAT, PERINGATAN, Finding, SatudataError
 from ..contract.schema import Field, RecordSchema, Schemas
 from ..layout import ACTIVITY_DIR, KINDS, SLUG
 from ..read.catalog import Catalog, Record, data_at
-
-WORKFLOW_KEYS = frozenset({"alur"})
-"""Top-level keys that are not form items: the SOP log is never in the workbook and never imported."""
 
 HELP_SHEET = "Petunjuk"
 LISTS_SHEET = "Daftar"
@@ -315,7 +312,7 @@ def _columns(node: dict, record_prefix: tuple, rel_prefix: tuple, required: bool
     out = []
     need = set(node.get("required") or [])
     for key, sub in (node.get("properties") or {}).items():
-        if not record_prefix and key in WORKFLOW_KEYS:
+        if not record_prefix and sub.get("x-alur"):
             continue
         fld = Field(record_prefix + (key,), sub)
         rel = rel_prefix + (key,)
@@ -405,12 +402,11 @@ def encode_list(items: list[str]) -> str:
     return json.dumps(items, ensure_ascii=False)
 
 
-class CellError(Exception):
+class CellError(SatudataError):
     """A cell whose content cannot become a value of its field."""
 
     def __init__(self, kode: str, pesan: str, saran: str):
-        super().__init__(pesan)
-        self.kode, self.pesan, self.saran = kode, pesan, saran
+        super().__init__(pesan, saran, kode=kode)
 
 
 def decode_list(text: str) -> list[str]:
@@ -645,7 +641,7 @@ def _extra_keys(data: Any, node: dict, path: tuple, top: bool) -> Iterable[tuple
         return
     props = node.get("properties") or {}
     for key, value in data.items():
-        if top and key in WORKFLOW_KEYS:
+        if top and (props.get(key) or {}).get("x-alur"):
             continue
         if key not in props:
             yield path + (key,)

@@ -43,12 +43,12 @@ def columns(rs: RecordSchema) -> list[tuple[str, dict]]:
     """Flat columns of a record kind in form order: dotted key → its schema.
 
     Objects are flattened; lists of options are one column ("a; b"); lists of objects
-    (schedules, area rows) are one column holding JSON. ``alur`` is not metadata."""
+    (schedules, area rows) are one column holding JSON. Workflow properties (``x-alur``) are not metadata."""
     out: list[tuple[str, dict]] = []
 
     def walk(node: dict, prefix: str) -> None:
         for key, sub in (node.get("properties") or {}).items():
-            if not prefix and key == "alur":
+            if not prefix and sub.get("x-alur"):
                 continue
             dotted = f"{prefix}{key}"
             if sub.get("type") == "object":

@@ -26,7 +26,7 @@ from ..contract.config import CatalogConfig, config_path
 from ..contract.schema import RecordSchema, Schemas
 from ..read.catalog import Catalog, Record, resolve_ref
 from ..read.loader import LoadError, load
-from ..sop.state import status
+from ..sop.state import riwayat, status
 
 PREVIEW_URL = "http://localhost:8000/"  # where `satudata serve` shows a build that has no site URL
 
@@ -213,7 +213,8 @@ def build_model(
         if not (public or internal):
             continue
         data = dict(rec.data) if internal else strip_private(rec.data, schemas["kegiatan"])
-        events = list((data.pop("alur", None) or {}).get("riwayat") or [])
+        events = list(riwayat(data))
+        data = schemas["kegiatan"].content(data)
         activity = Activity(rec.ident, rec.opd, rec.slug, data, step, public, events=events if internal else [])
         activity.approved = _approved_on(events)
         activity.variables = _items(catalog, schemas, rec, "variabel", internal)

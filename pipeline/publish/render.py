@@ -179,7 +179,7 @@ def fields_html(rs: RecordSchema, data: dict, skip=frozenset(), path: tuple = ()
     node = rs.subschema(path) if path else rs.schema
     parts = []
     for key, sub in (node.get("properties") or {}).items():
-        if key in skip or key not in data or key == "alur":
+        if key in skip or key not in data or sub.get("x-alur"):
             continue
         value = data[key]
         nomor = sub.get("x-nomor")

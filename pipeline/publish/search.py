@@ -108,9 +108,9 @@ class _Fields:
         return self._known[shape]
 
     def values(self, rs: RecordSchema, data: dict, skip=frozenset()) -> Iterator[str]:
-        """The searchable values of a record (``alur``, the SOP log, is not metadata)."""
+        """The searchable values of a record (its workflow properties, ``x-alur``, are not metadata)."""
         for path, value in walk(data):
-            if value is None or isinstance(value, (dict, list)) or path[0] in skip or path[0] == "alur":
+            if value is None or isinstance(value, (dict, list)) or path[0] in skip or path[0] in rs.workflow_keys:
                 continue
             if self._indexed(rs, path):
                 yield str(value)

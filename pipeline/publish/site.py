@@ -25,6 +25,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from ..codes import SatudataError
 from .apidoc import MARK as API_MARK
 from .apidoc import field_tables
 from .exports import write_exports
@@ -39,8 +40,10 @@ GENERATED = ("kegiatan", "indikator", "opd", "sektor", "tahun", "dasbor", "cari"
 HOME_MARK = "<!-- satudata:ringkasan -->"
 
 
-class BuildError(Exception):
+class BuildError(SatudataError):
     """The portal could not be built; the message says why, in Indonesian."""
+
+    kode = "portal-gagal"
 
 
 @dataclass

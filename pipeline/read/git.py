@@ -7,13 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..codes import EXIT_ENVIRONMENT, EXIT_USAGE, SatudataError
 
-class GitError(Exception):
+
+class GitError(SatudataError):
     """A git command failed; the message is for people."""
+
+    kode = "git-gagal"
+    keluar = EXIT_ENVIRONMENT
 
 
 class BadRevision(GitError):
     """A revision named by the user does not exist (a usage error, not a failure of git)."""
+
+    kode = "git-revisi"
+    keluar = EXIT_USAGE
 
 
 def git(repo: Path, *args: str, data: bytes | None = None) -> bytes:

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from ..codes import SatudataError
+
 try:  # libyaml is the fast path; the pure-Python parser gives the same events
     from yaml import CSafeLoader as _Loader
     from yaml._yaml import CParser as _CParser
@@ -52,14 +54,11 @@ _PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
 Path_ = tuple  # a location inside a document: keys and list indices
 
 
-class LoadError(Exception):
+class LoadError(SatudataError):
     """A file that cannot be read as a metadata record, with a message for the person who wrote it."""
 
     def __init__(self, kode: str, pesan: str, saran: str, baris: int | None = None):
-        super().__init__(pesan)
-        self.kode = kode
-        self.pesan = pesan
-        self.saran = saran
+        super().__init__(pesan, saran, kode=kode)
         self.baris = baris
 
 

@@ -12,9 +12,10 @@ from datetime import time, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
+from ..codes import SatudataError
 from ..layout import BUNDLED_SCHEMAS
 from ..read.loader import LoadError, load
-from .worktime import JamKerja
+from .worktime import WorkingTime
 
 BUNDLED_SOP = BUNDLED_SCHEMAS / "sop.yaml"
 
@@ -23,8 +24,10 @@ _ZONE = re.compile(r"([+-])(\d\d):(\d\d)")
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
-class SopError(ValueError):
+class SopError(SatudataError, ValueError):
     """``sop.yaml`` is malformed. The message says what to fix, in Indonesian."""
+
+    kode = "sop-tidak-sah"
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Sop:
     surat: int  # the step that issues the recommendation letter
     sebelum: int  # the step a survey may only reach after `surat`
     awalan: dict[str, str]  # cara_pengumpulan_data → letter prefix
-    jam_kerja: JamKerja
+    jam_kerja: WorkingTime  # sop.yaml jam_kerja
     path: str
 
     def step(self, nomor) -> Step | None:
@@ -110,12 +113,12 @@ def parse(data, where="sop.yaml") -> Sop:
             raise _fail(where, "jam_kerja.zona_waktu harus seperti +07:00.")
         sign = 1 if zone.group(1) == "+" else -1
         tz = timezone(sign * timedelta(hours=int(zone.group(2)), minutes=int(zone.group(3))))
-        calendar = JamKerja(
+        calendar = WorkingTime(
             tz,
             _clock(jk["mulai"], where),
             _clock(jk["selesai"], where),
-            negara=str(jk["libur"]["negara"]),
-            kategori=tuple(jk["libur"]["kategori"]),
+            country=str(jk["libur"]["negara"]),
+            categories=tuple(jk["libur"]["kategori"]),
         )
         peran = {str(k): str(v["nama"]) for k, v in data["peran"].items()}
         singkat = {str(k): str(v["singkat"]) for k, v in data["peran"].items()}
@@ -132,7 +135,7 @@ def parse(data, where="sop.yaml") -> Sop:
                 ringkas=str(row["ringkas"]),
                 pelaksana=pelaksana,
                 waktu=str(row["waktu"]),
-                baku_menit=_duration(row["waktu"], calendar.menit_per_hari, where),
+                baku_menit=_duration(row["waktu"], calendar.minutes_per_day, where),
                 persyaratan=str(row["persyaratan"]),
                 output=str(row["output"]),
                 berikutnya=_ints(row["berikutnya"], where, f"langkah {nomor}: berikutnya"),

@@ -177,7 +177,7 @@ def status(record_or_data, sop: Sop | None = None, pada: datetime | None = None)
         pada=pada,
     )
     if menunggu and last is not None and last.waktu is not None and pada is not None:
-        st.berjalan_menit = sop.jam_kerja.menit_kerja(last.waktu, pada)
+        st.berjalan_menit = sop.jam_kerja.working_minutes(last.waktu, pada)
         st.baku_menit = max(sop.langkah[n].baku_menit for n in menunggu)
     return st
 

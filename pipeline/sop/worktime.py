@@ -23,40 +23,42 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class JamKerja:
-    zona: timezone
-    mulai: time
-    selesai: time
-    negara: str = "ID"
-    kategori: tuple[str, ...] = ("public", "government")
+class WorkingTime:
+    """The working hours of ``sop.yaml`` (``jam_kerja``) and the holiday calendar they skip."""
+
+    zone: timezone
+    start: time
+    end: time
+    country: str = "ID"
+    categories: tuple[str, ...] = ("public", "government")
 
     @property
-    def menit_per_hari(self) -> int:
-        return (self.selesai.hour * 60 + self.selesai.minute) - (self.mulai.hour * 60 + self.mulai.minute)
+    def minutes_per_day(self) -> int:
+        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
 
     @cached_property
-    def libur(self) -> holidays.HolidayBase:
+    def holidays(self) -> holidays.HolidayBase:
         """The holiday calendar; years are filled in lazily as dates are looked up."""
         import holidays  # ~30 ms to import: only when working hours are counted
 
-        return holidays.country_holidays(self.negara, categories=self.kategori, language="id")
+        return holidays.country_holidays(self.country, categories=self.categories, language="id")
 
-    def hari_kerja(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self.libur
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.holidays
 
-    def menit_kerja(self, awal: datetime, akhir: datetime) -> int:
-        """Working minutes in [awal, akhir) (0 if akhir is not after awal). Both need a time zone."""
-        if awal.tzinfo is None or akhir.tzinfo is None:
+    def working_minutes(self, since: datetime, until: datetime) -> int:
+        """Working minutes in [since, until) (0 if until is not after since). Both need a time zone."""
+        if since.tzinfo is None or until.tzinfo is None:
             raise ValueError("waktu tanpa zona waktu")
-        awal, akhir = awal.astimezone(self.zona), akhir.astimezone(self.zona)
-        if akhir <= awal:
+        since, until = since.astimezone(self.zone), until.astimezone(self.zone)
+        if until <= since:
             return 0
         total = timedelta()
-        day = awal.date()
-        while day <= akhir.date():
-            if self.hari_kerja(day):
-                start = max(awal, datetime.combine(day, self.mulai, self.zona))
-                end = min(akhir, datetime.combine(day, self.selesai, self.zona))
+        day = since.date()
+        while day <= until.date():
+            if self.is_working_day(day):
+                start = max(since, datetime.combine(day, self.start, self.zone))
+                end = min(until, datetime.combine(day, self.end, self.zone))
                 if end > start:
                     total += end - start
             day += timedelta(days=1)
@@ -64,7 +66,7 @@ class JamKerja:
 
     def format(self, minutes: int) -> str:
         """480 → '1 hari', 615 → '1 hari 2 jam 15 menit' (working days of this calendar's length)."""
-        days, rest = divmod(max(0, int(minutes)), self.menit_per_hari)
+        days, rest = divmod(max(0, int(minutes)), self.minutes_per_day)
         hours, mins = divmod(rest, 60)
         parts = [f"{n} {unit}" for n, unit in ((days, "hari"), (hours, "jam"), (mins, "menit")) if n]
         return " ".join(parts) or "0 menit"

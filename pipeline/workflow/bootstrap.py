@@ -13,14 +13,17 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from ..codes import SatudataError
 from ..contract.schema import BUNDLED, Schemas
 
 PROJECT = BUNDLED.parent
 HOME_REGION = "Kabupaten Pasuruan"
 
 
-class InitError(Exception):
+class InitError(SatudataError):
     """The catalog could not be created; the message says why, in Indonesian."""
+
+    kode = "katalog-baru-gagal"
 
 
 def region(code: str) -> dict:

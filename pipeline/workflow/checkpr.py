@@ -106,13 +106,6 @@ def _kind(path: str) -> tuple[str, str, str | None] | None:
     return found.kind, found.opd, f"metadata/{found.activity}" if found.activity else None
 
 
-def _content(data) -> object:
-    """Record content that review covers: everything but the workflow log."""
-    if isinstance(data, Mapping):
-        return {k: v for k, v in data.items() if k != "alur"}
-    return data
-
-
 def _leaves(data, path=()):
     if isinstance(data, Mapping):
         for k, v in data.items():
@@ -133,8 +126,8 @@ def _short(value) -> str:
 
 
 def _field_changes(rs, old, new) -> list[tuple[str, str, str, str]]:
-    before = dict(_leaves(_content(old))) if old is not None else {}
-    after = dict(_leaves(_content(new))) if new is not None else {}
+    before = dict(_leaves(rs.content(old))) if old is not None else {}
+    after = dict(_leaves(rs.content(new))) if new is not None else {}
     rows = []
     for path in sorted(set(before) | set(after), key=lambda p: [str(x) for x in p]):
         if before.get(path) == after.get(path) and (path in before) == (path in after):
@@ -213,7 +206,7 @@ def check_pr(repo: Path, base: str, head: str, actor: str, schemas: Schemas) -> 
         change = Change(path, rs.form, state)
         if new.error is not None:
             add(Finding(new.error.kode, GALAT, path, new.error.pesan, new.error.saran, new.error.baris))
-        changed_content = _content(old.data) != _content(new.data) or (old.exists != new.exists)
+        changed_content = rs.content(old.data) != rs.content(new.data) or (old.exists != new.exists)
         change.bidang = _field_changes(rs, old.data, new.data) if changed_content else []
         if kind[2] is not None:
             info = activities.setdefault(kind[2], {"opd": kind[1], "content": False, "keg": None})

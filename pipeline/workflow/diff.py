@@ -21,11 +21,11 @@ from typing import Any
 from ..codes import Finding
 from ..contract.schema import BUNDLED, Field, RecordSchema, Schemas
 from ..edit.records import same
-from ..excel.workbook import WORKFLOW_KEYS
 from ..layout import KINDS
 from ..read.catalog import Catalog, Record, load_catalog
 from ..read.git import Revision, git, resolve
 from ..read.loader import MAX_BYTES
+from ..sop.state import riwayat
 
 KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 TITLE_KEY = {"opd": "nama", "kegiatan": "judul_kegiatan", "variabel": "nama", "indikator": "nama"}
@@ -287,7 +287,7 @@ def _compare(old: Any, new: Any, node: dict, prefix: tuple, rs: RecordSchema, to
     keys += sorted((k for k in set(old) | set(new) if k not in props), key=str)
     out: list[Change] = []
     for key in keys:
-        if top and key in WORKFLOW_KEYS:
+        if top and (props.get(key) or {}).get("x-alur"):
             continue
         a, b = old.get(key, MISSING), new.get(key, MISSING)
         if same(a, b):
@@ -306,12 +306,7 @@ def _compare(old: Any, new: Any, node: dict, prefix: tuple, rs: RecordSchema, to
 
 
 def _events(old: dict, new: dict) -> tuple[list[dict], bool]:
-    def log(data: dict) -> list:
-        alur = data.get("alur")
-        riwayat = alur.get("riwayat") if isinstance(alur, dict) else None
-        return riwayat if isinstance(riwayat, list) else []
-
-    before, after = log(old), log(new)
+    before, after = riwayat(old), riwayat(new)
     if len(after) >= len(before) and all(same(x, y) for x, y in zip(before, after, strict=False)):
         return list(after[len(before) :]), False
     common = 0

@@ -29,20 +29,20 @@ def t(text: str) -> datetime:
     ],
 )
 def test_working_minutes(awal, akhir, menit):
-    assert JAM.menit_kerja(t(awal), t(akhir)) == menit
+    assert JAM.working_minutes(t(awal), t(akhir)) == menit
 
 
 def test_public_holidays_and_collective_leave_are_not_working_days():
-    assert not JAM.hari_kerja(date(2025, 3, 31))  # Idul Fitri (public)
-    assert not JAM.hari_kerja(date(2025, 4, 2))  # cuti bersama Idul Fitri (government)
-    assert not JAM.hari_kerja(date(2025, 2, 8))  # Saturday
-    assert JAM.hari_kerja(date(2025, 2, 3))
-    assert "Idul Fitri" in JAM.libur.get(date(2025, 3, 31))
+    assert not JAM.is_working_day(date(2025, 3, 31))  # Idul Fitri (public)
+    assert not JAM.is_working_day(date(2025, 4, 2))  # cuti bersama Idul Fitri (government)
+    assert not JAM.is_working_day(date(2025, 2, 8))  # Saturday
+    assert JAM.is_working_day(date(2025, 2, 3))
+    assert "Idul Fitri" in JAM.holidays.get(date(2025, 3, 31))
 
 
 def test_naive_times_are_refused():
     with pytest.raises(ValueError):
-        JAM.menit_kerja(datetime(2025, 2, 3, 9), t("2025-02-03T10:00:00+07:00"))
+        JAM.working_minutes(datetime(2025, 2, 3, 9), t("2025-02-03T10:00:00+07:00"))
 
 
 @pytest.mark.parametrize(
