@@ -37,12 +37,8 @@ def pytest_sessionfinish(session, exitstatus):
     """A whole, passing run of the suite must have made a finding (or raised an error) of every
     registered code and every x-aturan rule; a code nobody can trigger is dead or untested."""
     config = session.config
-    whole = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not (
-        config.option.keyword
-        or config.option.markexpr
-        or config.option.lf
-        or config.option.deselect
-        or config.option.collectonly
+    whole = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not any(
+        getattr(config.option, name, None) for name in ("keyword", "markexpr", "lf", "deselect", "collectonly")
     )
     if not whole or exitstatus != pytest.ExitCode.OK:
         return
