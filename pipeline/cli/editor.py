@@ -1,0 +1,73 @@
+"""The web editor and what it does on the command line: ``sunting`` (local mode), ``salin``, ``opd tambah``."""
+
+from __future__ import annotations
+
+import errno
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..read.catalog import find_root
+from . import EXIT_ENVIRONMENT, catalog_option, main
+
+
+@main.command(name="sunting")
+@catalog_option("Folder katalog di dalam repositori git yang menerima usulan.")
+@click.option(
+    "--situs",
+    "site",
+    default=None,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Portal yang sudah dibangun (bawaan: dibangun sekarang ke folder sementara).",
+)
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--aktor", default="pengguna-lokal", show_default=True, help="Akun yang dipakai untuk commit usulan.")
+@click.option("--token", default=None, help="Token yang harus diisi di penyunting (bawaan: dibuat acak).")
+def sunting_cmd(repo: Path, site: Path | None, port: int, host: str, aktor: str, token: str | None) -> None:
+    """Jalankan penyunting web di komputer ini terhadap repositori git lokal (mode lokal).
+
+    Portal disajikan di http://HOST:PORT/ dan penyunting di /sunting/. Penyunting memakai
+    panggilan REST yang sama seperti ke GitHub; di sini dijawab oleh git: setiap usulan menjadi
+    satu commit di cabang baru (usulan/…), tidak pernah di cabang utama. Cocok untuk mencoba,
+    untuk pelatihan OPD dan untuk uji otomatis.
+    """
+    from http.server import ThreadingHTTPServer
+
+    from ..read.git import GitError, git
+    from ..workflow.lokal import LocalForge, handler_for
+
+    root = find_root(repo.resolve())
+    try:
+        top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
+    except GitError as exc:
+        click.secho(f"{root} bukan repositori git: {exc}", fg="red", err=True)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    forge = LocalForge(top, aktor, **({"token": token} if token else {}))
+    holder = None
+    if site is None:
+        holder = tempfile.TemporaryDirectory(prefix="satudata-sunting-situs-")
+        site = Path(holder.name) / "site"
+        from .portal import build
+
+        click.echo("Membangun portal untuk penyunting…")
+        click.get_current_context().invoke(build, path=root, out=site, internal=False, site_url=None, pada=None)
+    try:
+        server = ThreadingHTTPServer((host, port), handler_for(forge, site))
+    except OSError as exc:
+        why = "port sudah dipakai" if exc.errno == errno.EADDRINUSE else exc.strerror
+        click.secho(f"Tidak dapat membuka {host}:{port}: {why}. Pilih port lain dengan --port.", fg="red", err=True)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    address = f"http://{host}:{server.server_address[1]}/sunting/"
+    click.secho(f"Penyunting lokal: {address}", fg="green", bold=True)
+    click.echo(f"Token: {forge.token}")
+    click.echo(f"Usulan menjadi cabang usulan/… di {top} (cabang dasar {forge.base}). Ctrl+C untuk berhenti.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Berhenti.")
+    finally:
+        server.server_close()
+        if holder is not None:
+            holder.cleanup()
