@@ -3,7 +3,7 @@
 // as `satudata validate`, and propose them as a pull request on a new branch. The token is kept in
 // sessionStorage only (gone when the tab closes) and sent to nowhere but the configured API.
 
-import { Form, el } from "./formulir.js";
+import { Form, el, fitAll } from "./formulir.js";
 import { Checker } from "./periksa.js";
 import { GitHub } from "./github.js";
 import { newText, parse, same, updatedText } from "./yamltulis.js";
@@ -18,6 +18,7 @@ const announce = (text) => { const live = document.getElementById("sds-umum"); l
 
 function screen(name) {
   for (const s of root.querySelectorAll("section[data-layar]")) s.hidden = s.dataset.layar !== name;
+  fitAll(root);
   const heading = root.querySelector(`section[data-layar="${name}"] h2`);
   if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
 }
@@ -44,6 +45,9 @@ async function start() {
   state.config = config;
   state.checker = new Checker(bundle, window.ajv2020);
   root.replaceChildren(layout());
+  root.addEventListener("toggle", (e) => fitAll(e.target), true); // a folded block or card opened
+  let resizing = null;
+  window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(() => fitAll(root), 150); });
   const saved = sessionStorage.getItem(KEY);
   if (saved) await signIn(saved).catch(() => screen("masuk"));
   else screen("masuk");
@@ -218,9 +222,10 @@ function slugOf(rec) {
 }
 
 function recordCard(kind, rec, holder) {
-  const form = recordForm(kind, rec, holder.children.length + (rec.serial = (state.serial = (state.serial || 0) + 1)));
+  state.serial = (state.serial || 0) + 1;
+  const form = recordForm(kind, rec, state.serial);
   const title = el("summary", { text: rec.data.nama || (kind === "variabel" ? "Variabel baru" : "Indikator baru") });
-  const details = el("details", { class: "sds-kartu", open: true }, title, form.element);
+  const details = el("details", { class: "sds-kartu", open: true, "data-awalan": form.ctx.prefix }, title, form.element);
   form.element.addEventListener("input", (e) => { if (e.target.id.endsWith("-nama")) { title.textContent = e.target.value || title.textContent; rec.renamed = !rec.path; } });
   const remove = el("button", { type: "button", class: "sds-tombol sds-tombol--kecil", text: kind === "variabel" ? "Hapus variabel ini" : "Hapus indikator ini", onclick: () => {
     const list = state.act[kind];

@@ -27,10 +27,20 @@ function heading(schema, required) {
   return parts;
 }
 
+function fit(area) {
+  if (!area.offsetParent) return; // not shown yet: fitted when it is (fitAll)
+  area.style.height = "auto";
+  area.style.height = area.scrollHeight + 2 + "px";
+}
+
 function autogrow(area) {
-  const fit = () => { area.style.height = "auto"; area.style.height = area.scrollHeight + 2 + "px"; };
-  area.addEventListener("input", fit);
-  requestAnimationFrame(fit);
+  area.classList.add("sds-tumbuh");
+  area.addEventListener("input", () => fit(area));
+}
+
+/** Fit every growing text box under ``node`` to its text (after it is shown, or the width changes). */
+export function fitAll(node) {
+  for (const area of node.querySelectorAll("textarea.sds-tumbuh")) fit(area);
 }
 
 function codeOptions(ref, lists) {
@@ -166,7 +176,7 @@ export class Form {
       };
     } else if (schema.pattern || schema.maxLength || (Array.isArray(schema.type) && schema.type.includes("integer"))) {
       const mode = schema.pattern && schema.pattern.includes("@") ? "email" : schema.pattern && schema.pattern.startsWith("^[0-9+()") ? "tel" : null;
-      control = el("input", { id, name: id, type: "text", inputmode: mode, autocomplete: "off", required: required || null, placeholder: schema["x-contoh"] || null });
+      control = el("input", { id, name: id, type: "text", inputmode: mode, autocomplete: "off", required: required || null });
       control.value = empty(value) ? "" : String(value);
       read = () => (control.value === "" ? undefined : String(control.value) === String(value) ? value : control.value);
     } else {

@@ -1,0 +1,318 @@
+"""The web editor (sunting/) end to end: Debian's Chromium drives it against a real git repository
+through the local mode (satudata sunting's GitHub API over git), and the result is checked with git and
+`satudata validate`."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import KOMPROMIN, REPO
+from playwright.sync_api import expect, sync_playwright
+from test_browser import ARGS, CHROMIUM
+
+from pipeline.cli import main
+from pipeline.contract.schema import BUNDLED, Schemas
+from pipeline.read.loader import parse
+from pipeline.workflow.lokal import LocalForge, handler_for
+
+TOKEN = "token-uji-lokal"
+USER = "dinkes-pasuruan"
+PICTURES = REPO / "docs" / "panduan" / "gambar"  # refreshed with SATUDATA_GAMBAR=1
+SCHEMAS = Schemas(BUNDLED)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    """The sample catalog as a git repository with one commit on main."""
+    root = tmp_path_factory.mktemp("katalog")
+    for name in ("metadata", "docs"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("mkdocs.yml", "roles.yaml", "katalog.yaml"):
+        shutil.copy(REPO / name, root / name)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=Walidata", "-c", "user.email=w@example.org", "commit", "-qm", "Katalog awal")
+    return root
+
+
+@pytest.fixture(scope="module")
+def editor_url(repo, tmp_path_factory):
+    site = tmp_path_factory.mktemp("situs") / "site"
+    result = CliRunner().invoke(main, ["build", str(repo), "--keluar", str(site)])
+    assert result.exit_code == 0, result.output
+    assert "tanpa pustaka peramban" not in result.output  # npm ci ran: the editor has its libraries
+    forge = LocalForge(repo, USER, token=TOKEN)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(forge, site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sunting/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert errors == []
+
+
+def picture(page, name: str, tmp_path: Path, full: bool = False) -> Path:
+    """A screenshot for the OPD guide (kept in docs/ when SATUDATA_GAMBAR=1, else in tmp_path)."""
+    folder = PICTURES if os.environ.get("SATUDATA_GAMBAR") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full)
+    assert path.stat().st_size > 5000
+    return path
+
+
+class User:
+    """A person filling the editor: every fill, choice, tick and click is counted."""
+
+    def __init__(self, page):
+        self.page = page
+        self.actions = 0
+        self.typed = 0
+
+    def click(self, target) -> None:
+        (self.page.locator(target) if isinstance(target, str) else target).click()
+        self.actions += 1
+
+    def fill(self, selector: str, text: str) -> None:
+        box = self.page.locator(selector)
+        if box.input_value() == text:
+            return  # already filled in (from opd.yaml, or the year)
+        box.fill(text)
+        self.actions += 1
+        self.typed += len(text)
+
+    def choose(self, selector: str, value: str) -> None:
+        box = self.page.locator(selector)
+        if box.input_value() == value:
+            return
+        box.select_option(value)
+        self.actions += 1
+
+    def record(self, prefix: str, schema: dict, data: dict, path: tuple = ()) -> None:
+        """Fill one record's form the way the schema lays it out."""
+        for key, sub in (schema.get("properties") or {}).items():
+            if key not in data:
+                continue
+            value, here = data[key], (*path, key)
+            sel = "#" + "-".join([prefix, *map(str, here)])
+            kind = sub.get("type")
+            if kind == "object":
+                self.record(prefix, sub, value, here)
+            elif kind == "array" and (sub.get("items") or {}).get("type") == "object":
+                box = self.page.locator(sel)
+                for _ in range(box.locator(":scope > ol > li").count(), len(value)):
+                    self.click(box.locator(":scope > button"))
+                for i, item in enumerate(value):
+                    self.record(prefix, sub["items"], item, (*here, i))
+            elif kind == "array" and ("enum" in sub["items"] or key.endswith("_pembangun")):
+                for option in value:
+                    box = self.page.locator(f'{sel} input[value="{option}"]')
+                    box.check()
+                    self.actions += 1
+            elif kind == "array":
+                self.fill(sel, "\n".join(map(str, value)))
+            elif "enum" in sub or "x-daftar-kode" in sub:
+                self.choose(sel, str(value))
+            else:
+                self.fill(sel, str(value))
+
+    def card(self, kind: str, data: dict) -> None:
+        self.click(f"button:text-is('Tambah {kind}')")
+        prefix = self.page.locator(".sds-kartu").last.get_attribute("data-awalan")
+        self.record(prefix, SCHEMAS[kind].schema, data)
+
+
+def sign_in(user: User, url: str) -> None:
+    user.page.goto(url)
+    user.fill("#sds-token", TOKEN)
+    user.click("button:text-is('Masuk')")
+    expect(user.page.locator("#sds-opd")).to_be_visible()
+    user.choose("#sds-opd", "dinkes")
+
+
+# --- the new activity --------------------------------------------------------------------------
+
+YEAR = time.localtime().tm_year
+VARIABLES = [
+    ("Jumlah balita ditimbang", "Balita yang ditimbang di posyandu dalam bulan penimbangan."),
+    ("Jumlah balita gizi buruk", "Balita dengan berat badan menurut tinggi badan di bawah -3 standar deviasi."),
+    ("Jumlah balita gizi kurang", "Balita dengan berat badan menurut tinggi badan antara -3 dan -2 standar deviasi."),
+    ("Jumlah posyandu aktif", "Posyandu yang melaksanakan penimbangan paling sedikit delapan kali setahun."),
+    ("Jumlah kader posyandu terlatih", "Kader posyandu yang telah mengikuti pelatihan pemantauan pertumbuhan."),
+]
+
+
+def new_activity() -> dict:
+    data = copy.deepcopy(KOMPROMIN)
+    data["judul_kegiatan"] = f"Kompilasi Produk Administrasi Pemantauan Gizi Balita Kabupaten Pasuruan {YEAR}"
+    data["tahun"] = YEAR
+    data["perencanaan"]["latar_belakang"] = "Pemantauan status gizi balita setiap bulan di posyandu."
+    data["perencanaan"]["tujuan"] = "1. Menyediakan data status gizi balita.\n2. Menjadi dasar intervensi gizi."
+    months = ["01", "02", "03", "05", "06", "07", "09"]
+    for (phase, items), month in zip(data["perencanaan"]["jadwal"].items(), months, strict=True):
+        items[0].update(awal=f"{YEAR}-{month}", akhir=f"{YEAR}-{month}")
+    del data["perencanaan"]["variabel_dikumpulkan"]  # filled from the MS-Var list with one click
+    data["diseminasi"]["rilis"] = {"digital": [f"{YEAR}-10-01"]}
+    del data["penanggung_jawab"]["teknis"]["email"]
+    return data
+
+
+def variable(name: str, definition: str) -> dict:
+    return {"nama": name, "konsep": name.removeprefix("Jumlah ").capitalize(), "definisi": definition,
+            "referensi_pemilihan": "Peraturan Menteri Kesehatan Nomor 2 Tahun 2020", "referensi_waktu": "Bulan penimbangan",
+            "tipe_data": "Integer", "akses_umum": "Ya", "satuan": "jiwa"}  # fmt: skip
+
+
+INDICATORS = [
+    {"nama": "Prevalensi balita gizi buruk", "konsep": "Gizi buruk", "definisi": "Persentase balita gizi buruk terhadap balita ditimbang.",
+     "interpretasi": "Semakin tinggi, semakin besar masalah gizi.", "metode_perhitungan": "Balita gizi buruk dibagi balita ditimbang dikali 100.",
+     "ukuran": "Persentase", "satuan": "persen", "klasifikasi_penyajian": ["Kecamatan"], "komposit": "Tidak",
+     "variabel_pembangun": ["jumlah-balita-gizi-buruk", "jumlah-balita-ditimbang"], "level_estimasi": "Kecamatan", "akses_umum": "Ya"},
+    {"nama": "Rasio kader terlatih per posyandu", "konsep": "Kader terlatih", "definisi": "Banyaknya kader terlatih per posyandu aktif.",
+     "interpretasi": "Semakin tinggi, semakin baik kapasitas posyandu.", "metode_perhitungan": "Kader terlatih dibagi posyandu aktif.",
+     "ukuran": "Rasio", "satuan": "(tanpa satuan)", "klasifikasi_penyajian": ["Kecamatan"], "komposit": "Tidak",
+     "variabel_pembangun": ["jumlah-kader-posyandu-terlatih", "jumlah-posyandu-aktif"], "level_estimasi": "Kecamatan", "akses_umum": "Ya"},
+]  # fmt: skip
+
+
+def test_new_activity_with_five_variables_and_two_indicators_becomes_a_branch_and_a_pull_request(
+    page, editor_url, repo, tmp_path
+):
+    main_before = git(repo, "rev-parse", "main").strip()
+    user = User(page)
+    started = time.perf_counter()
+    sign_in(user, editor_url)
+    picture(page, "sunting-pilih", tmp_path)
+    user.click("button:text-is('Kegiatan baru')")
+    user.fill("#sds-folder", "pemantauan-gizi-balita")
+    user.record("kegiatan-0", SCHEMAS["kegiatan"].schema, new_activity())
+    for name, definition in VARIABLES:
+        user.card("variabel", variable(name, definition))
+    user.click("button:text-is('Isi 3.4 dari daftar MS-Var')")
+    for data in INDICATORS:
+        user.card("indikator", data)
+
+    # a wrong value: the same message as satudata validate, at the field and in the summary
+    email = "#kegiatan-0-penyelenggara-email"
+    user.fill(email, "dinkes@pasuruankab")
+    user.click("button:text-is('Periksa')")
+    summary = page.locator("#sds-ringkasan")
+    expect(summary).to_contain_text("1 galat dan 0 peringatan")
+    expect(summary).to_contain_text("[skema-pattern]")
+    field = page.locator("#kegiatan-0-penyelenggara-email-galat")
+    expect(field).to_contain_text("Format teks tidak sesuai")
+    expect(field).to_contain_text("nama@pasuruankab.go.id")  # the schema's x-contoh: how to fix it
+    expect(page.locator(email)).to_have_attribute("aria-invalid", "true")
+    assert page.locator("#sds-umum").get_attribute("aria-live") == "polite"
+    page.locator(email).scroll_into_view_if_needed()
+    picture(page, "sunting-galat", tmp_path)
+    user.click("button:text-is('Ajukan usulan (pull request)')")  # refused: nothing is sent while errors remain
+    expect(summary).to_be_focused()
+    assert "usulan/" not in git(repo, "branch", "--list")
+
+    user.fill(email, "gizi@pasuruankab.go.id")
+    user.click("button:text-is('Periksa')")
+    expect(summary).to_contain_text("Tidak ada galat maupun peringatan.")
+    expect(page.locator(email)).not_to_have_attribute("aria-invalid", "true")
+    user.click("button:text-is('Ajukan usulan (pull request)')")
+    expect(page.locator("#sds-pr")).to_have_text("pull request #1")
+    seconds = time.perf_counter() - started
+    picture(page, "sunting-terkirim", tmp_path)
+
+    # the proposal is a new branch; main has not moved
+    assert git(repo, "rev-parse", "main").strip() == main_before
+    branches = [b.strip(" *") for b in git(repo, "branch", "--list", "usulan/*").splitlines()]
+    assert len(branches) == 1 and branches[0].startswith(f"usulan/dinkes-{YEAR}-pemantauan-gizi-balita-")
+    folder = f"metadata/dinkes/{YEAR}-pemantauan-gizi-balita"
+    files = sorted(git(repo, "diff", "--name-only", "main", branches[0]).split())
+    assert files == sorted(
+        [f"{folder}/kegiatan.yaml"]
+        + [f"{folder}/variabel/{n.lower().replace(' ', '-')}.yaml" for n, _ in VARIABLES]
+        + [f"{folder}/indikator/{s}.yaml" for s in ("prevalensi-balita-gizi-buruk", "rasio-kader-terlatih-per-posyandu")]
+    )
+    pulls = json.loads((repo / ".git" / "satudata-usulan.json").read_text(encoding="utf-8"))
+    assert pulls[0]["head"]["ref"] == branches[0] and pulls[0]["base"]["ref"] == "main"
+    log = git(repo, "log", "-1", "--format=%an %s", branches[0])
+    assert log.startswith(f"{USER} Usulan kegiatan baru: dinkes/{YEAR}-pemantauan-gizi-balita")
+
+    # satudata validate on the branch: zero findings for the new activity
+    tree = repo.parent / "cabang-baru"
+    git(repo, "worktree", "add", "-q", str(tree), branches[0])
+    result = CliRunner().invoke(main, ["validate", str(tree / folder), "--format", "json", "--tanpa-cache"])
+    report = json.loads(result.output)
+    assert result.exit_code == 0, result.output
+    assert report["temuan"] == []
+    kegiatan = parse((tree / folder / "kegiatan.yaml").read_text(encoding="utf-8")).data
+    assert [v["nama"] for v in kegiatan["perencanaan"]["variabel_dikumpulkan"]] == [n for n, _ in VARIABLES]
+    (tmp_path / "ukuran.json").write_text(json.dumps({"aksi": user.actions, "ketik": user.typed, "detik": seconds}))
+    print(f"\nPENGUKURAN penyunting: {user.actions} tindakan, {user.typed} karakter diketik, {seconds:.1f} s (Playwright)")
+
+
+def test_editing_an_existing_record_keeps_its_comments_and_alur(page, editor_url, repo, tmp_path):
+    user = User(page)
+    sign_in(user, editor_url)
+    user.click("button[aria-label='Sunting 2025-profil-kesehatan']")
+    expect(page.locator(".sds-judul-sunting")).to_have_text("metadata/dinkes/2025-profil-kesehatan")
+    user.fill("#kegiatan-0-penyelenggara-telepon", "(0343) 744000")
+    card = page.locator(".sds-kartu:has(> summary:text-is('Jumlah kematian ibu'))")
+    prefix = card.get_attribute("data-awalan")
+    user.fill(f"#{prefix}-referensi_waktu", "1 Januari–31 Desember 2025")
+    user.click("button:text-is('Periksa')")
+    expect(page.locator("#sds-ringkasan")).to_contain_text("Tidak ada galat")
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.wait_for_timeout(400)  # the text boxes grow to their text after a resize
+    page.locator("#kegiatan-0-penyelenggara-telepon").scroll_into_view_if_needed()
+    picture(page, "sunting-360", tmp_path)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.wait_for_timeout(400)
+    picture(page, "sunting-1366", tmp_path)
+    user.click("button:text-is('Ajukan usulan (pull request)')")
+    expect(page.locator("#sds-pr")).to_contain_text("pull request #")
+
+    branch = next(b.strip(" *") for b in git(repo, "branch", "--list", "usulan/dinkes-2025-profil-kesehatan-*").splitlines())
+    path = "metadata/dinkes/2025-profil-kesehatan/kegiatan.yaml"
+    before, after = git(repo, "show", f"main:{path}"), git(repo, "show", f"{branch}:{path}")
+    for line in before.splitlines():
+        if line.lstrip().startswith("#"):
+            assert line in after.splitlines()  # every comment stays
+    old, new = parse(before).data, parse(after).data
+    assert new["alur"] == old["alur"]
+    assert new["penyelenggara"]["telepon"] == "(0343) 744000"
+    diff = git(repo, "diff", "--unified=0", "main", branch, "--", path)
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    assert changed == ["+  telepon: (0343) 744000"]
+    var = "metadata/dinkes/2025-profil-kesehatan/variabel/jumlah-kematian-ibu.yaml"
+    diff = git(repo, "diff", "--unified=0", "main", branch, "--", var)
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    assert len(changed) == 2 and changed[1] == "+referensi_waktu: 1 Januari–31 Desember 2025"
