@@ -180,7 +180,7 @@ def new_activity() -> dict:
     data["perencanaan"]["latar_belakang"] = "Pemantauan status gizi balita setiap bulan di posyandu."
     data["perencanaan"]["tujuan"] = "1. Menyediakan data status gizi balita.\n2. Menjadi dasar intervensi gizi."
     months = ["01", "02", "03", "05", "06", "07", "09"]
-    for (phase, items), month in zip(data["perencanaan"]["jadwal"].items(), months, strict=True):
+    for items, month in zip(data["perencanaan"]["jadwal"].values(), months, strict=True):
         items[0].update(awal=f"{YEAR}-{month}", akhir=f"{YEAR}-{month}")
     del data["perencanaan"]["variabel_dikumpulkan"]  # filled from the MS-Var list with one click
     data["diseminasi"]["rilis"] = {"digital": [f"{YEAR}-10-01"]}
