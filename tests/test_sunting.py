@@ -259,7 +259,10 @@ def test_new_activity_with_five_variables_and_two_indicators_becomes_a_branch_an
     assert files == sorted(
         [f"{folder}/kegiatan.yaml"]
         + [f"{folder}/variabel/{n.lower().replace(' ', '-')}.yaml" for n, _ in VARIABLES]
-        + [f"{folder}/indikator/{s}.yaml" for s in ("prevalensi-balita-gizi-buruk", "rasio-kader-terlatih-per-posyandu")]
+        + [
+            f"{folder}/indikator/{s}.yaml"
+            for s in ("prevalensi-balita-gizi-buruk", "rasio-kader-terlatih-per-posyandu")
+        ]
     )
     pulls = json.loads((repo / ".git" / "satudata-usulan.json").read_text(encoding="utf-8"))
     assert pulls[0]["head"]["ref"] == branches[0] and pulls[0]["base"]["ref"] == "main"
@@ -276,7 +279,9 @@ def test_new_activity_with_five_variables_and_two_indicators_becomes_a_branch_an
     kegiatan = parse((tree / folder / "kegiatan.yaml").read_text(encoding="utf-8")).data
     assert [v["nama"] for v in kegiatan["perencanaan"]["variabel_dikumpulkan"]] == [n for n, _ in VARIABLES]
     (tmp_path / "ukuran.json").write_text(json.dumps({"aksi": user.actions, "ketik": user.typed, "detik": seconds}))
-    print(f"\nPENGUKURAN penyunting: {user.actions} tindakan, {user.typed} karakter diketik, {seconds:.1f} s (Playwright)")
+    print(
+        f"\nPENGUKURAN penyunting: {user.actions} tindakan, {user.typed} karakter diketik, {seconds:.1f} s (Playwright)"
+    )
 
 
 def test_editing_an_existing_record_keeps_its_comments_and_alur(page, editor_url, repo, tmp_path):
@@ -300,7 +305,9 @@ def test_editing_an_existing_record_keeps_its_comments_and_alur(page, editor_url
     user.click("button:text-is('Ajukan usulan (pull request)')")
     expect(page.locator("#sds-pr")).to_contain_text("pull request #")
 
-    branch = next(b.strip(" *") for b in git(repo, "branch", "--list", "usulan/dinkes-2025-profil-kesehatan-*").splitlines())
+    branch = next(
+        b.strip(" *") for b in git(repo, "branch", "--list", "usulan/dinkes-2025-profil-kesehatan-*").splitlines()
+    )
     path = "metadata/dinkes/2025-profil-kesehatan/kegiatan.yaml"
     before, after = git(repo, "show", f"main:{path}"), git(repo, "show", f"{branch}:{path}")
     for line in before.splitlines():
@@ -316,3 +323,147 @@ def test_editing_an_existing_record_keeps_its_comments_and_alur(page, editor_url
     diff = git(repo, "diff", "--unified=0", "main", branch, "--", var)
     changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
     assert len(changed) == 2 and changed[1] == "+referensi_waktu: 1 Januari–31 Desember 2025"
+
+
+# --- the same rules in the browser as in satudata validate ---------------------------------------
+
+BROWSER_CODES = {"tahun-folder", "judul-awalan", "jadwal-terbalik", "jadwal-urutan", "msvar-kosong", "msvar-tidak-ada",
+                 "nama-ganda", "rujukan-variabel", "rujukan-indikator", "rujukan-diri"}  # fmt: skip
+
+
+def in_browser(kode: str) -> bool:
+    return kode.startswith(("skema-", "aturan-", "kode-")) or kode in BROWSER_CODES
+
+
+def bad_catalog(root: Path):
+    """One OPD with activities broken in every way one activity can be."""
+    from conftest import INDIKATOR, SURVEI, VARIABEL, CatalogBuilder
+
+    b = CatalogBuilder(root)
+    act = "metadata/dinkes/2025-{}"
+
+    def activity(slug, data, variables=(VARIABEL,), indicators=()):
+        base = act.format(slug)
+        b.write(f"{base}/kegiatan.yaml", data)
+        for i, v in enumerate(variables):
+            b.write(f"{base}/variabel/v{i}.yaml", v)
+        for i, v in enumerate(indicators):
+            b.write(f"{base}/indikator/i{i}.yaml", v)
+
+    def keg(**changes):
+        data = copy.deepcopy(KOMPROMIN)
+        data["judul_kegiatan"] = f"Kompilasi Produk Administrasi Uji {len(changes)} {sorted(changes)}"
+        for path, value in changes.items():
+            node, *keys = path.split("__")
+            holder = data
+            for k in [node, *keys][:-1]:
+                holder = holder[k]
+            if value is None:
+                holder.pop([node, *keys][-1], None)
+            else:
+                holder[[node, *keys][-1]] = value
+        return data
+
+    activity("tanpa-judul", keg(judul_kegiatan=None, tahun="dua ribu", sektor_kegiatan="Kesehatan Masyarakat"))
+    activity("dasar", keg(jenis_statistik="Statistik Dasar", tahun=2024, penyelenggara__email="dinkes@x"))
+    activity(
+        "jadwal",
+        keg(perencanaan__jadwal__desain=[{"awal": "2025-06", "akhir": "2025-02"}], perencanaan__jadwal__evaluasi=[]),
+    )
+    survei = copy.deepcopy(SURVEI)
+    survei["judul_kegiatan"] = "Data Survei Tanpa Blok V"
+    del survei["desain_sampel"], survei["rekomendasi_bps"]
+    survei["identitas_rekomendasi"] = "V-2025-3514"
+    survei["desain_kegiatan"]["wilayah_kegiatan"] = [{"provinsi": "35", "kabupaten_kota": "9999"}]
+    survei["desain_kegiatan"]["metode_pengumpulan_data"] = ["Wawancara", "Wawancara"]
+    survei["asing"] = "tidak dikenal"
+    activity("survei", survei)
+    var = VARIABEL | {"tipe_data": "Angka", "satuan": "buah", "klasifikasi_referensi": "kbli", "tahun": 1}
+    var2 = VARIABEL | {"klasifikasi_referensi": "kbli2020", "klasifikasi_isian": [{"kode": "99999", "nilai": "X"}]}
+    ind = INDIKATOR | {"komposit": "Ya", "indikator_pembangun": ["i1"]}
+    ind2 = INDIKATOR | {"variabel_pembangun": ["tidak-ada"], "nama": "Rasio Uji"}
+    ind3 = INDIKATOR | {
+        "komposit": "Ya",
+        "publikasi_ketersediaan": "x",
+        "indikator_pembangun": ["i2", "lain/2025-x/y"],
+        "nama": "Diri",
+    }
+    for key in ("variabel_pembangun",):
+        ind3.pop(key)
+    listed = keg()
+    listed["perencanaan"]["variabel_dikumpulkan"].append({"nama": "Variabel yang tidak dilaporkan"})
+    activity("variabel", listed, variables=(var, var2, VARIABEL), indicators=(ind, ind2, ind3))
+    activity("kosong", keg(judul_kegiatan="Kompilasi Tanpa Variabel"), variables=())
+    return b
+
+
+def test_the_editor_gives_the_codes_satudata_validate_gives(page, editor_url, tmp_path):
+    from pipeline.read.catalog import load_catalog
+
+    root = tmp_path / "rusak"
+    bad_catalog(root)
+    result = CliRunner().invoke(main, ["validate", str(root), "--format", "json", "--tanpa-cache"])
+    assert result.exit_code == 1
+    python = json.loads(result.output)["temuan"]
+    key = ("berkas", "kode", "lokasi", "nomor", "label", "tingkat", "formulir")
+    expected = sorted(tuple(f[k] for k in key) for f in python if in_browser(f["kode"]))
+    outside = {f["kode"] for f in python if not in_browser(f["kode"])}
+    assert outside <= {"judul-ganda", "duplikasi-opd-lain"}  # catalog-wide: CI's job
+    covered = {f["kode"] for f in python}
+    assert BROWSER_CODES - {"rujukan-indikator"} <= covered and {"skema-wajib", "skema-type", "skema-pattern", "skema-enum",
+           "skema-isian-tak-dikenal", "skema-uniqueItems", "skema-minItems", "kode-tidak-dikenal", "kode-daftar-tak-dikenal",
+           "kode-klasifikasi", "aturan-R1", "aturan-R8", "aturan-R14", "aturan-R16"} <= covered  # fmt: skip
+
+    catalog = load_catalog(root)
+    activities = []
+    for rec in catalog.of("kegiatan"):
+        kids = {k: [{"slug": r.slug, "berkas": r.path, "data": r.data} for r in catalog.children(rec.ident, k)]
+                for k in ("variabel", "indikator")}  # fmt: skip
+        activities.append({"folder": rec.ident, "kegiatan": {"berkas": rec.path, "data": rec.data}, **kids})
+    known = sorted(f"{r.kind}:{r.ident}" for r in catalog.records.values())
+    page.goto(editor_url)
+    found = page.evaluate(
+        """async ([activities, known]) => {
+            const { Checker } = await import('./periksa.js');
+            const bundle = await (await fetch('formulir.json')).json();
+            const checker = new Checker(bundle, window.ajv2020);
+            const exists = (kind, ident) => known.includes(`${kind}:${ident}`);
+            return activities.flatMap((a) => checker.activity(a, exists));
+        }""",
+        [activities, known],
+    )
+    got = sorted(tuple(f[k] for k in key) for f in found)
+    assert len(expected) >= 30
+    assert got == expected
+    # the rules' own words come from the schema, as in the Python checker
+    rules = {(f["berkas"], f["lokasi"]): f for f in python if f["kode"].startswith("aturan-")}
+    for f in found:
+        if f["kode"].startswith("aturan-"):
+            assert f["saran"] == rules[(f["berkas"], f["lokasi"])]["saran"]
+            assert rules[(f["berkas"], f["lokasi"])]["pesan"].endswith(f["pesan"])
+
+
+def test_the_browser_writes_new_files_as_the_python_writer_does(page, editor_url):
+    from pipeline.edit.records import new_text
+    from pipeline.read.loader import load
+
+    records = [load(p).data for p in sorted((REPO / "metadata").rglob("*.yaml"))]
+    tricky = {"l": ["a: 'b'", "it's \"x\": y", "- it's", "x: \"y\"", "2025-1-5", "2025-13-01", "12:30", "-", "x:", "? x",
+                    ",x", "a ", " lead", "+1", "1.", ".nan", "Yes", "no", "=", "<<", "--- x", "a\tb", "x\n", "x\n\n",
+                    " a\nb", "a\n\nb", "01111", "true", "~", "", "1_000", "0o17", "e5", "@at", "a #b", "a# b", "é 中文",
+                    "\u00a0nbsp", "x\u0085y", "2025-01-01T10:00:00+07:00", "w" * 99 + " " + "v" * 5],
+              "n": 0.05, "k": 1e-05, "i": 3, "neg": -2.5, "e": [], "d": {},
+              "sq": [{"a": "u" * 99 + " tail", "b": ["x", {"c": 1}]}]}  # fmt: skip
+    corpus = [*records, tricky]
+    page.goto(editor_url)
+    texts = page.evaluate(
+        """async (corpus) => {
+            const YAML = await import('./lib/yaml/index.js');
+            const { newText } = await import('./yamltulis.js');
+            return corpus.map((d) => newText(YAML, d));
+        }""",
+        corpus,
+    )
+    assert len(records) > 100
+    differ = [i for i, (data, text) in enumerate(zip(corpus, texts, strict=True)) if text != new_text(data)]
+    assert differ == []
