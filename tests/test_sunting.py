@@ -467,3 +467,47 @@ def test_the_browser_writes_new_files_as_the_python_writer_does(page, editor_url
     assert len(records) > 100
     differ = [i for i, (data, text) in enumerate(zip(corpus, texts, strict=True)) if text != new_text(data)]
     assert differ == []
+
+
+def test_salin_dari_tahun_lalu_in_the_browser_writes_what_satudata_salin_writes(page, editor_url, repo, tmp_path):
+    user = User(page)
+    sign_in(user, editor_url)
+    user.click("button[aria-label='Salin 2025-profil-kesehatan ke tahun berikutnya']")
+    expect(page.locator(".sds-judul-sunting")).to_have_text("Salinan dinkes/2025-profil-kesehatan untuk tahun 2026")
+    user.click("button:text-is('Periksa')")
+    summary = page.locator("#sds-ringkasan")
+    expect(summary).to_contain_text("[aturan-R7]")  # the release plan 8.2 was cleared with the dates
+    jadwal = {k: [{"awal": f"2026-{m}", "akhir": f"2026-{m}"}] for k, m in zip(
+        ["perencanaan_kegiatan", "desain", "pengumpulan_data", "pengolahan_data", "analisis", "diseminasi_hasil", "evaluasi"],
+        ["01", "02", "03", "05", "06", "07", "09"], strict=True)}  # fmt: skip
+    user.record("kegiatan-0", SCHEMAS["kegiatan"].schema, {"perencanaan": {"jadwal": jadwal}})
+    user.fill("#kegiatan-0-diseminasi-rilis-tercetak", "2026-10-01")
+    user.fill("#kegiatan-0-diseminasi-rilis-digital", "2026-10-01")
+    user.click("button:text-is('Periksa')")
+    expect(summary).to_contain_text("Tidak ada galat")
+    user.click("button:text-is('Ajukan usulan (pull request)')")
+    expect(page.locator("#sds-pr")).to_contain_text("pull request #")
+    branch = next(
+        b.strip(" *") for b in git(repo, "branch", "--list", "usulan/dinkes-2026-profil-kesehatan-*").splitlines()
+    )
+
+    # the same copy made on the command line, in a clone of main
+    clone = tmp_path / "klon"
+    git(repo, "worktree", "add", "-q", "--detach", str(clone), "main")
+    result = CliRunner().invoke(main, ["salin", str(clone / "metadata/dinkes/2025-profil-kesehatan")])
+    assert result.exit_code == 0, result.output
+    target = "metadata/dinkes/2026-profil-kesehatan"
+    files = sorted(git(repo, "ls-tree", "-r", "--name-only", branch, "--", target).split())
+    assert files == sorted(p.relative_to(clone).as_posix() for p in (clone / target).rglob("*.yaml"))
+    for path in files:
+        browser, cli = git(repo, "show", f"{branch}:{path}"), (clone / path).read_text(encoding="utf-8")
+        if not path.endswith("kegiatan.yaml"):
+            assert browser == cli, path
+    browser = parse(git(repo, "show", f"{branch}:{target}/kegiatan.yaml")).data
+    cli = parse((clone / target / "kegiatan.yaml").read_text(encoding="utf-8")).data
+    assert browser["perencanaan"].pop("jadwal") == jadwal
+    assert browser["diseminasi"].pop("rilis") == {"tercetak": ["2026-10-01"], "digital": ["2026-10-01"]}
+    assert browser == cli
+    assert [ln for ln in git(repo, "show", f"{branch}:{target}/kegiatan.yaml").splitlines() if ln.startswith("#")] == [
+        ln for ln in (clone / target / "kegiatan.yaml").read_text(encoding="utf-8").splitlines() if ln.startswith("#")
+    ]

@@ -71,3 +71,40 @@ def sunting_cmd(repo: Path, site: Path | None, port: int, host: str, aktor: str,
         server.server_close()
         if holder is not None:
             holder.cleanup()
+
+
+@main.command(name="salin")
+@click.argument("source", metavar="SUMBER", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--tahun", type=click.IntRange(1945, 2100), default=None, help="Tahun edisi baru (bawaan: tahun sumber + 1)."
+)
+def salin_cmd(source: Path, tahun: int | None) -> None:
+    """Salin dari tahun lalu: buat edisi berikutnya dari kegiatan SUMBER beserta variabel dan indikatornya.
+
+    SUMBER adalah folder kegiatan (atau kegiatan.yaml-nya). Folder baru TAHUN-nama dibuat di OPD yang
+    sama; jadwal 3.3, tanggal rilis 8.2, riwayat SOP, kode kegiatan BPS dan identitas rekomendasi
+    dikosongkan, tahun diganti (juga di judul). Komentar berkas tetap. Semua berkas ditulis
+    sekaligus, atau tidak sama sekali.
+    """
+    from ..workflow.salin import plan_edition, write_edition
+    from . import echo_finding
+
+    root = find_root(source.resolve())
+    edition = plan_edition(root, str(source), tahun)
+    if edition.findings:
+        for f in edition.findings:
+            echo_finding(f)
+        click.secho("Tidak ada berkas yang ditulis.", fg="red", bold=True)
+        raise SystemExit(1)
+    try:
+        write_edition(root, edition)
+    except OSError as exc:
+        click.secho(f"Tidak ada berkas yang ditulis: {exc.strerror or exc} ({exc.filename or ''}).", fg="red", err=True)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    folder = f"metadata/{edition.target}"
+    click.secho(
+        f"{folder}/ dibuat dari metadata/{edition.source}/ ({len(edition.files)} berkas).", fg="green", bold=True
+    )
+    if edition.cleared:
+        click.echo("Dikosongkan, isi untuk tahun baru: " + "; ".join(edition.cleared) + ".")
+    click.echo(f"Berikutnya: isi yang dikosongkan, lalu satudata validate {folder}")

@@ -175,9 +175,10 @@ async function openExisting(ident, copy) {
     const old = String(data.tahun ?? folder.slice(0, 4));
     data.tahun = year;
     if (typeof data.judul_kegiatan === "string") data.judul_kegiatan = data.judul_kegiatan.replace(new RegExp(`\\b${old}\\b`, "g"), String(year));
-    const fresh = (rec, kind) => { const d = structuredClone(rec.data); for (const p of state.bundle.salin[kind]) removePath(d, p); return { slug: rec.slug, path: null, text: null, data: d }; };
+    // each new file is its source file edited in place (comments kept), as satudata salin writes it
+    const fresh = (rec, kind) => { const d = structuredClone(rec.data); for (const p of state.bundle.salin[kind]) removePath(d, p); return { slug: rec.slug, path: null, text: rec.text, data: d }; };
     state.act = { opd, folder: `${year}-${folder.slice(5)}`, isNew: true, copiedFrom: ident,
-      kegiatan: { path: null, text: null, data }, variabel: kids.variabel.map((r) => fresh(r, "variabel")), indikator: kids.indikator.map((r) => fresh(r, "indikator")), removed: [] };
+      kegiatan: { path: null, text: keg.text, data }, variabel: kids.variabel.map((r) => fresh(r, "variabel")), indikator: kids.indikator.map((r) => fresh(r, "indikator")), removed: [] };
   }
   renderEditor();
 }
@@ -380,7 +381,7 @@ async function save() {
   try {
     const write = (kind, rec, data, berkas) => {
       if (rec.text === null) files[berkas] = newText(YAML, data);
-      else if (!same(parse(YAML, rec.text).data, data)) files[berkas] = updatedText(YAML, rec.text, data, order(kind));
+      else if (!rec.path || !same(parse(YAML, rec.text).data, data)) files[berkas] = updatedText(YAML, rec.text, data, order(kind));
     };
     write("kegiatan", act.kegiatan.rec, act.kegiatan.data, act.kegiatan.berkas);
     for (const kind of ["variabel", "indikator"]) for (const r of act[kind]) write(kind, r.rec, r.data, r.berkas);

@@ -225,10 +225,14 @@ export class Form {
     }
     fieldset.append(this.errorSlot(path));
     this.register(path, fieldset);
+    const before = (Array.isArray(value) ? value : []).map(String);
     const read = () => {
-      const out = boxes.filter((b) => b.checked).map((b) => b.value);
-      if (other) out.push(...other.value.split("\n").map((s) => s.trim()).filter(Boolean));
-      return out.length ? out : undefined;
+      const ticked = boxes.filter((b) => b.checked).map((b) => b.value);
+      const typed = other ? other.value.split("\n").map((s) => s.trim()).filter(Boolean) : [];
+      const now = new Set([...ticked, ...typed]);
+      // what was there keeps its order; what is new follows
+      const out = [...before.filter((v) => now.has(v)), ...[...ticked, ...typed].filter((v) => !before.includes(v))];
+      return out.length ? [...new Set(out)] : undefined;
     };
     return { node: fieldset, read };
   }

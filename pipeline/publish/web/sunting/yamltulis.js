@@ -312,7 +312,9 @@ function applyOne(YAML, text, op, order) {
   if (op[0] === "del") {
     if (index < 0) return text;
     const pair = pairs[index];
-    return text.slice(0, lineStart(text, pair.key.range[0])) + text.slice(endOf(pair));
+    // the comment lines in front of a deleted field (its heading) go with it, as in the Python writer
+    const from = index > 0 ? endOf(pairs[index - 1]) : lineStart(text, pair.key.range[0]);
+    return text.slice(0, from) + text.slice(endOf(pair));
   }
   if (index >= 0 && YAML.isSeq(pairs[index].value) && !pairs[index].value.flow && Array.isArray(op[2]) && op[2].length) {
     return spliceList(YAML, text, pairs[index], op[2], col, endOf);
