@@ -108,3 +108,64 @@ def salin_cmd(source: Path, tahun: int | None) -> None:
     if edition.cleared:
         click.echo("Dikosongkan, isi untuk tahun baru: " + "; ".join(edition.cleared) + ".")
     click.echo(f"Berikutnya: isi yang dikosongkan, lalu satudata validate {folder}")
+
+
+@main.group(name="opd")
+def opd_group() -> None:
+    """Kelola OPD katalog: opd.yaml, akun di roles.yaml dan .github/CODEOWNERS sekaligus."""
+
+
+@opd_group.command(name="tambah")
+@click.argument("slug", metavar="SLUG")
+@click.option("--nama", required=True, help="Nama resmi OPD, misalnya 'Dinas Sosial Kabupaten Pasuruan'.")
+@click.option("--singkatan", required=True, help="Singkatan, misalnya Dinsos.")
+@click.option("--alamat", required=True, help="Alamat kantor.")
+@click.option("--email", required=True, help="E-mail resmi kantor.")
+@click.option("--telepon", default=None, help="Telepon kantor, misalnya '(0343) 429064'.")
+@click.option("--situs", default=None, help="Situs web resmi (https://…).")
+@click.option("--kode-wilayah", default=None, help="Kode wilayah BPS (bawaan: kode_wilayah di katalog.yaml).")
+@click.option("--akun", "accounts", multiple=True, required=True, help="Akun GitHub pengelola OPD; boleh diulang.")
+@catalog_option()
+def opd_tambah(slug, nama, singkatan, alamat, email, telepon, situs, kode_wilayah, accounts, repo: Path) -> None:
+    """Tambahkan OPD baru SLUG (nama folder di metadata/) beserta akun pengelolanya, dalam satu langkah.
+
+    Menulis metadata/SLUG/opd.yaml, menambahkan akun ke roles.yaml (peran opd untuk SLUG; komentar
+    tetap) dan menulis ulang .github/CODEOWNERS. Semua diperiksa lebih dulu; bila ada yang salah,
+    tidak ada berkas yang berubah.
+    """
+    from ..workflow.onboarding import plan_opd, write_all
+    from . import echo_finding
+
+    root = find_root(repo.resolve())
+    if kode_wilayah is None:
+        kode_wilayah = _catalog_region(root)
+    fields = {"nama": nama, "singkatan": singkatan, "alamat": alamat, "telepon": telepon, "email": email,
+              "situs": situs, "kode_wilayah": kode_wilayah}  # fmt: skip
+    plan = plan_opd(root, slug, fields, list(accounts))
+    if plan.findings:
+        for f in plan.findings:
+            echo_finding(f)
+        click.secho("Tidak ada berkas yang berubah.", fg="red", bold=True)
+        raise SystemExit(1)
+    try:
+        write_all(root, plan.files)
+    except OSError as exc:
+        click.secho(f"Tidak ada berkas yang berubah: {exc.strerror or exc} ({exc.filename or ''}).", fg="red", err=True)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    click.secho(f"OPD {slug} ditambahkan: {', '.join(plan.files)}.", fg="green", bold=True)
+    if plan.added:
+        click.echo(f"Akun baru di roles.yaml (peran opd untuk {slug}): {', '.join(plan.added)}.")
+    if plan.extended:
+        click.echo(f"Akun yang kini juga mewakili {slug}: {', '.join(plan.extended)}.")
+    click.echo("Berikutnya: ajukan perubahan ini dalam satu PR oleh Walidata (berkas aturan: roles.yaml, CODEOWNERS).")
+
+
+def _catalog_region(root: Path) -> str | None:
+    from ..contract.config import CONFIG_FILE
+    from ..read.loader import LoadError, load
+
+    try:
+        data = load(root / CONFIG_FILE).data
+    except (LoadError, OSError):
+        return None
+    return data.get("kode_wilayah") if isinstance(data, dict) else None
