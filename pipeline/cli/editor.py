@@ -169,3 +169,64 @@ def _catalog_region(root: Path) -> str | None:
     except (LoadError, OSError):
         return None
     return data.get("kode_wilayah") if isinstance(data, dict) else None
+
+
+def echo_waiting(rows: list[dict], login: str, sop, moment, fmt: str) -> None:
+    """``satudata status --untuk AKUN``: what waits for one account, soonest deadline first."""
+    import json
+
+    from ..sop.state import parse_time
+    from ..workflow.tugas import waiting_for
+
+    found = sorted(waiting_for(rows, login), key=lambda pair: pair[1]["tenggat"] or "9999")
+    if fmt == "json":
+        items = [{"kegiatan": r["kegiatan"], "berkas": r["berkas"], "judul": r["judul"], "sejak": r["waktu_terakhir"],
+                  "terlambat": r["terlambat"], **w} for r, w in found]  # fmt: skip
+        click.echo(
+            json.dumps({"akun": login, "pada": moment.isoformat(), "menunggu": items}, ensure_ascii=False, indent=2)
+        )
+        return
+    if not found:
+        click.echo(f"Tidak ada langkah SOP yang menunggu akun '{login}' pada {moment.isoformat()}.")
+        return
+    jam = sop.jam_kerja
+    click.secho(f"Menunggu akun '{login}' ({len(found)} langkah) pada {moment.isoformat()}:", bold=True)
+    for row, wait in found:
+        due = parse_time(wait["tenggat"])
+        if due is None:
+            when = "tenggat tidak dapat dihitung (waktu langkah terakhir tidak sah)"
+        elif due < moment:
+            when = f"TERLAMBAT {jam.format(jam.menit_kerja(due, moment))} jam kerja (tenggat {wait['tenggat']})"
+        else:
+            when = f"tenggat {wait['tenggat']}, sisa {jam.format(jam.menit_kerja(moment, due))} jam kerja"
+        click.secho(f"- {row['kegiatan']}: langkah {wait['langkah']} {wait['nama']} — {when}",
+                    fg="red" if due is not None and due < moment else None)  # fmt: skip
+        click.echo(f"    {row['judul'] or row['berkas']} · sejak {row['waktu_terakhir']} · baku {wait['waktu_baku']}")
+
+
+@main.command(name="isu-terlambat")
+@click.option("--status", "status_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="Keluaran satudata status --format json.")  # fmt: skip
+@click.option("--isu", "issues_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="Isu terbuka, seperti dijawab GET /repos/{owner}/{repo}/issues (JSON; boleh gabungan halaman).")  # fmt: skip
+@click.option("--pembuat", default="github-actions[bot]", show_default=True, help="Akun yang membuat isu otomatis.")
+def isu_terlambat(status_file, issues_file, pembuat: str) -> None:
+    """Tindakan (buat, perbarui, tutup) agar ada tepat satu isu terbuka per langkah SOP yang terlambat.
+
+    Mencetak daftar tindakan JSON; alur kerja terjadwal menerapkannya dengan gh. Isu yang dikelola
+    hanya yang berlabel terlambat, dibuat --pembuat, dan bertanda kegiatan/langkah.
+    """
+    import json
+
+    from ..workflow.tugas import issue_actions
+
+    try:
+        status = json.load(status_file)
+        issues = json.load(issues_file)
+    except ValueError as exc:
+        raise click.BadParameter(f"bukan JSON: {exc}") from None
+    if isinstance(issues, list) and issues and all(isinstance(page, list) for page in issues):
+        issues = [i for page in issues for i in page]  # gh api --paginate --slurp
+    if not isinstance(status, dict) or not isinstance(issues, list):
+        raise click.BadParameter("--status harus objek JSON satudata status, --isu daftar isu GitHub.")
+    click.echo(json.dumps(issue_actions(status, issues, pembuat), ensure_ascii=False, indent=2))
