@@ -202,31 +202,3 @@ def echo_waiting(rows: list[dict], login: str, sop, moment, fmt: str) -> None:
         click.secho(f"- {row['kegiatan']}: langkah {wait['langkah']} {wait['nama']} — {when}",
                     fg="red" if due is not None and due < moment else None)  # fmt: skip
         click.echo(f"    {row['judul'] or row['berkas']} · sejak {row['waktu_terakhir']} · baku {wait['waktu_baku']}")
-
-
-@main.command(name="isu-terlambat")
-@click.option("--status", "status_file", required=True, type=click.File("r", encoding="utf-8"),
-              help="Keluaran satudata status --format json.")  # fmt: skip
-@click.option("--isu", "issues_file", required=True, type=click.File("r", encoding="utf-8"),
-              help="Isu terbuka, seperti dijawab GET /repos/{owner}/{repo}/issues (JSON; boleh gabungan halaman).")  # fmt: skip
-@click.option("--pembuat", default="github-actions[bot]", show_default=True, help="Akun yang membuat isu otomatis.")
-def isu_terlambat(status_file, issues_file, pembuat: str) -> None:
-    """Tindakan (buat, perbarui, tutup) agar ada tepat satu isu terbuka per langkah SOP yang terlambat.
-
-    Mencetak daftar tindakan JSON; alur kerja terjadwal menerapkannya dengan gh. Isu yang dikelola
-    hanya yang berlabel terlambat, dibuat --pembuat, dan bertanda kegiatan/langkah.
-    """
-    import json
-
-    from ..workflow.tugas import issue_actions
-
-    try:
-        status = json.load(status_file)
-        issues = json.load(issues_file)
-    except ValueError as exc:
-        raise click.BadParameter(f"bukan JSON: {exc}") from None
-    if isinstance(issues, list) and issues and all(isinstance(page, list) for page in issues):
-        issues = [i for page in issues for i in page]  # gh api --paginate --slurp
-    if not isinstance(status, dict) or not isinstance(issues, list):
-        raise click.BadParameter("--status harus objek JSON satudata status, --isu daftar isu GitHub.")
-    click.echo(json.dumps(issue_actions(status, issues, pembuat), ensure_ascii=False, indent=2))
