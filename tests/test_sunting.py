@@ -487,6 +487,7 @@ def test_salin_dari_tahun_lalu_in_the_browser_writes_what_satudata_salin_writes(
     expect(summary).to_contain_text("Tidak ada galat")
     user.click("button:text-is('Ajukan usulan (pull request)')")
     expect(page.locator("#sds-pr")).to_contain_text("pull request #")
+    print(f"\nPENGUKURAN salin: {user.actions} tindakan, {user.typed} karakter diketik")
     branch = next(
         b.strip(" *") for b in git(repo, "branch", "--list", "usulan/dinkes-2026-profil-kesehatan-*").splitlines()
     )
@@ -511,3 +512,61 @@ def test_salin_dari_tahun_lalu_in_the_browser_writes_what_satudata_salin_writes(
     assert [ln for ln in git(repo, "show", f"{branch}:{target}/kegiatan.yaml").splitlines() if ln.startswith("#")] == [
         ln for ln in (clone / target / "kegiatan.yaml").read_text(encoding="utf-8").splitlines() if ln.startswith("#")
     ]
+
+
+# --- the local mode's API takes every request as hostile ------------------------------------------
+
+
+def call(url: str, method: str, path: str, body=None, token: str = TOKEN, raw: bytes | None = None):
+    import urllib.error
+    import urllib.request
+
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(url.replace("/sunting/", "/api") + path, data=data, method=method)
+    request.add_header("Authorization", f"Bearer {token}")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def test_the_local_api_refuses_what_github_and_branch_protection_would(editor_url, repo):
+    name = f"lokal/{repo.name}"
+    assert call(editor_url, "GET", "/user", token="salah")[0] == 401
+    status, info = call(editor_url, "GET", f"/repos/{name}")
+    assert status == 200 and info["default_branch"] == "main"
+    head = call(editor_url, "GET", f"/repos/{name}/git/ref/heads/main")[1]["object"]["sha"]
+    tree = call(editor_url, "GET", f"/repos/{name}/git/commits/{head}")[1]["tree"]["sha"]
+    write = lambda path, content="a: 1\n": call(editor_url, "POST", f"/repos/{name}/git/trees",  # noqa: E731
+                                                {"base_tree": tree, "tree": [{"path": path, "mode": "100644", "type": "blob", "content": content}]})  # fmt: skip
+    for path in ("roles.yaml", ".github/workflows/x.yml", "metadata/dinkes/opd.yaml", "metadata/../roles.yaml",
+                 "metadata/dinkes/2025-x/../../../x.yaml", "/etc/passwd", "metadata/dinkes/2025-x/data/a.csv"):  # fmt: skip
+        status, answer = write(path)
+        assert status == 422 and "bukan rekaman" in answer["message"], path
+    assert write("metadata/dinkes/2025-x/kegiatan.yaml", "x" * (2 * 1024 * 1024))[0] == 422
+    status, made = write("metadata/dinkes/2025-x/kegiatan.yaml")
+    assert status == 201
+    commit = call(editor_url, "POST", f"/repos/{name}/git/commits", {"message": "m", "tree": made["sha"], "parents": [head]})[1]
+    assert call(editor_url, "POST", f"/repos/{name}/git/refs", {"ref": "refs/heads/main", "sha": commit["sha"]})[0] == 422
+    assert call(editor_url, "POST", f"/repos/{name}/git/refs", {"ref": "refs/heads/a..b", "sha": commit["sha"]})[0] == 422
+    assert call(editor_url, "POST", f"/repos/{name}/forks", {})[0] == 403
+    assert call(editor_url, "POST", f"/repos/{name}/git/trees", raw=b"{bukan json")[0] == 400
+    assert call(editor_url, "GET", f"/repos/{name}/git/blobs/{'0' * 40}")[0] == 404
+    assert git(repo, "rev-parse", "main").strip() == head  # nothing of this reached main
+
+
+def test_satudata_sunting_reports_a_busy_port_and_a_folder_without_git(repo, tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["sunting", "--katalog", str(repo), "--situs", str(tmp_path), "--port", str(port)])
+    assert result.exit_code == 3 and "port sudah dipakai" in result.output
+    (tmp_path / "metadata").mkdir()
+    result = CliRunner().invoke(main, ["sunting", "--katalog", str(tmp_path), "--situs", str(tmp_path)])
+    assert result.exit_code == 3 and "bukan repositori git" in result.output
