@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import KOMPROMIN, REPO
-from playwright.sync_api import expect, sync_playwright
-from test_browser import ARGS, CHROMIUM
+from playwright.sync_api import expect
+from test_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
 from pipeline.cli import main
 from pipeline.contract.schema import BUNDLED, Schemas
@@ -63,16 +63,8 @@ def editor_url(repo, tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser):
+def page(browser):  # noqa: F811  (the fixture imported from test_browser)
     context = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
     pg = context.new_page()
     errors: list[str] = []
@@ -501,14 +493,14 @@ def test_salin_dari_tahun_lalu_in_the_browser_writes_what_satudata_salin_writes(
     files = sorted(git(repo, "ls-tree", "-r", "--name-only", branch, "--", target).split())
     assert files == sorted(p.relative_to(clone).as_posix() for p in (clone / target).rglob("*.yaml"))
     for path in files:
-        browser, cli = git(repo, "show", f"{branch}:{path}"), (clone / path).read_text(encoding="utf-8")
+        web, cli = git(repo, "show", f"{branch}:{path}"), (clone / path).read_text(encoding="utf-8")
         if not path.endswith("kegiatan.yaml"):
-            assert browser == cli, path
-    browser = parse(git(repo, "show", f"{branch}:{target}/kegiatan.yaml")).data
+            assert web == cli, path
+    web = parse(git(repo, "show", f"{branch}:{target}/kegiatan.yaml")).data
     cli = parse((clone / target / "kegiatan.yaml").read_text(encoding="utf-8")).data
-    assert browser["perencanaan"].pop("jadwal") == jadwal
-    assert browser["diseminasi"].pop("rilis") == {"tercetak": ["2026-10-01"], "digital": ["2026-10-01"]}
-    assert browser == cli
+    assert web["perencanaan"].pop("jadwal") == jadwal
+    assert web["diseminasi"].pop("rilis") == {"tercetak": ["2026-10-01"], "digital": ["2026-10-01"]}
+    assert web == cli
     assert [ln for ln in git(repo, "show", f"{branch}:{target}/kegiatan.yaml").splitlines() if ln.startswith("#")] == [
         ln for ln in (clone / target / "kegiatan.yaml").read_text(encoding="utf-8").splitlines() if ln.startswith("#")
     ]
@@ -549,9 +541,15 @@ def test_the_local_api_refuses_what_github_and_branch_protection_would(editor_ur
     assert write("metadata/dinkes/2025-x/kegiatan.yaml", "x" * (2 * 1024 * 1024))[0] == 422
     status, made = write("metadata/dinkes/2025-x/kegiatan.yaml")
     assert status == 201
-    commit = call(editor_url, "POST", f"/repos/{name}/git/commits", {"message": "m", "tree": made["sha"], "parents": [head]})[1]
-    assert call(editor_url, "POST", f"/repos/{name}/git/refs", {"ref": "refs/heads/main", "sha": commit["sha"]})[0] == 422
-    assert call(editor_url, "POST", f"/repos/{name}/git/refs", {"ref": "refs/heads/a..b", "sha": commit["sha"]})[0] == 422
+    commit = call(
+        editor_url, "POST", f"/repos/{name}/git/commits", {"message": "m", "tree": made["sha"], "parents": [head]}
+    )[1]
+    assert (
+        call(editor_url, "POST", f"/repos/{name}/git/refs", {"ref": "refs/heads/main", "sha": commit["sha"]})[0] == 422
+    )
+    assert (
+        call(editor_url, "POST", f"/repos/{name}/git/refs", {"ref": "refs/heads/a..b", "sha": commit["sha"]})[0] == 422
+    )
     assert call(editor_url, "POST", f"/repos/{name}/forks", {})[0] == 403
     assert call(editor_url, "POST", f"/repos/{name}/git/trees", raw=b"{bukan json")[0] == 400
     assert call(editor_url, "GET", f"/repos/{name}/git/blobs/{'0' * 40}")[0] == 404
@@ -565,7 +563,9 @@ def test_satudata_sunting_reports_a_busy_port_and_a_folder_without_git(repo, tmp
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = CliRunner().invoke(main, ["sunting", "--katalog", str(repo), "--situs", str(tmp_path), "--port", str(port)])
+        result = CliRunner().invoke(
+            main, ["sunting", "--katalog", str(repo), "--situs", str(tmp_path), "--port", str(port)]
+        )
     assert result.exit_code == 3 and "port sudah dipakai" in result.output
     (tmp_path / "metadata").mkdir()
     result = CliRunner().invoke(main, ["sunting", "--katalog", str(tmp_path), "--situs", str(tmp_path)])

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..read.catalog import find_root
-from . import EXIT_ENVIRONMENT, catalog_option, main
+from . import EXIT_ENVIRONMENT, catalog_option, echo_finding, main
 
 
 @main.command(name="sunting")
@@ -73,6 +73,20 @@ def sunting_cmd(repo: Path, site: Path | None, port: int, host: str, aktor: str,
             holder.cleanup()
 
 
+def _refuse_if(findings, outcome: str) -> None:
+    """Print the findings and stop with exit 1 when there are any (nothing was written)."""
+    if findings:
+        for f in findings:
+            echo_finding(f)
+        click.secho(f"{outcome}.", fg="red", bold=True)
+        raise SystemExit(1)
+
+
+def _environment(exc: OSError, outcome: str):
+    click.secho(f"{outcome}: {exc.strerror or exc} ({exc.filename or ''}).", fg="red", err=True)
+    raise SystemExit(EXIT_ENVIRONMENT) from None
+
+
 @main.command(name="salin")
 @click.argument("source", metavar="SUMBER", type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -87,20 +101,14 @@ def salin_cmd(source: Path, tahun: int | None) -> None:
     sekaligus, atau tidak sama sekali.
     """
     from ..workflow.salin import plan_edition, write_edition
-    from . import echo_finding
 
     root = find_root(source.resolve())
     edition = plan_edition(root, str(source), tahun)
-    if edition.findings:
-        for f in edition.findings:
-            echo_finding(f)
-        click.secho("Tidak ada berkas yang ditulis.", fg="red", bold=True)
-        raise SystemExit(1)
+    _refuse_if(edition.findings, "Tidak ada berkas yang ditulis")
     try:
         write_edition(root, edition)
     except OSError as exc:
-        click.secho(f"Tidak ada berkas yang ditulis: {exc.strerror or exc} ({exc.filename or ''}).", fg="red", err=True)
-        raise SystemExit(EXIT_ENVIRONMENT) from None
+        _environment(exc, "Tidak ada berkas yang ditulis")
     folder = f"metadata/{edition.target}"
     click.secho(
         f"{folder}/ dibuat dari metadata/{edition.source}/ ({len(edition.files)} berkas).", fg="green", bold=True
@@ -134,7 +142,6 @@ def opd_tambah(slug, nama, singkatan, alamat, email, telepon, situs, kode_wilaya
     tidak ada berkas yang berubah.
     """
     from ..workflow.onboarding import plan_opd, write_all
-    from . import echo_finding
 
     root = find_root(repo.resolve())
     if kode_wilayah is None:
@@ -142,16 +149,11 @@ def opd_tambah(slug, nama, singkatan, alamat, email, telepon, situs, kode_wilaya
     fields = {"nama": nama, "singkatan": singkatan, "alamat": alamat, "telepon": telepon, "email": email,
               "situs": situs, "kode_wilayah": kode_wilayah}  # fmt: skip
     plan = plan_opd(root, slug, fields, list(accounts))
-    if plan.findings:
-        for f in plan.findings:
-            echo_finding(f)
-        click.secho("Tidak ada berkas yang berubah.", fg="red", bold=True)
-        raise SystemExit(1)
+    _refuse_if(plan.findings, "Tidak ada berkas yang berubah")
     try:
         write_all(root, plan.files)
     except OSError as exc:
-        click.secho(f"Tidak ada berkas yang berubah: {exc.strerror or exc} ({exc.filename or ''}).", fg="red", err=True)
-        raise SystemExit(EXIT_ENVIRONMENT) from None
+        _environment(exc, "Tidak ada berkas yang berubah")
     click.secho(f"OPD {slug} ditambahkan: {', '.join(plan.files)}.", fg="green", bold=True)
     if plan.added:
         click.echo(f"Akun baru di roles.yaml (peran opd untuk {slug}): {', '.join(plan.added)}.")
