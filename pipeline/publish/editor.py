@@ -18,10 +18,8 @@ from pathlib import Path
 
 from .. import codes
 from ..check.records import TITLE_PREFIXES
-from ..contract.config import CONFIG_FILE
 from ..contract.edition import WORKFLOW, cleared_paths
 from ..contract.schema import Schemas
-from ..read.loader import LoadError, load
 
 FOLDER = "sunting"
 WEB = Path(__file__).resolve().parent / "web" / "sunting"
@@ -117,14 +115,7 @@ def prepare_docs(docs: Path) -> None:
     page.write_text(page_markdown(), encoding="utf-8")
 
 
-def site_config(root: Path) -> dict:
+def site_config(repository: str | None) -> dict:
     """``sunting/konfigurasi.json`` for the published portal: the GitHub repository (``repositori`` in
     katalog.yaml) that proposals go to; its default branch is the base of every pull request."""
-    repository = None
-    try:
-        data = load(Path(root) / CONFIG_FILE).data
-    except (LoadError, OSError):
-        data = None
-    if isinstance(data, dict) and isinstance(data.get("repositori"), str):
-        repository = data["repositori"]
     return {"api": "https://api.github.com", "repositori": repository, "cabang": None, "lokal": False}

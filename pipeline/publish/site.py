@@ -251,7 +251,7 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         finally:
             search = finish_index()
         index_and_export_seconds = time.perf_counter() - t
-        editor_result = editor.write_editor(site, root, model.schemas, editor.site_config(root))
+        editor_result = editor.write_editor(site, root, model.schemas, editor.site_config(model.config.repositori))
         _swap(site, out)
         count = sum(1 for _ in out.rglob("index.html"))
         return BuildResult(out, count, len(pages), time.perf_counter() - started,
