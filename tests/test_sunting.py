@@ -279,7 +279,7 @@ def test_new_activity_with_five_variables_and_two_indicators_becomes_a_branch_an
 def test_editing_an_existing_record_keeps_its_comments_and_alur(page, editor_url, repo, tmp_path):
     user = User(page)
     sign_in(user, editor_url)
-    user.click("button[aria-label='Sunting 2025-profil-kesehatan']")
+    user.click("button[aria-label='Sunting: 2025-profil-kesehatan']")
     expect(page.locator(".sds-judul-sunting")).to_have_text("metadata/dinkes/2025-profil-kesehatan")
     user.fill("#kegiatan-0-penyelenggara-telepon", "(0343) 744000")
     card = page.locator(".sds-kartu:has(> summary:text-is('Jumlah kematian ibu'))")
@@ -464,7 +464,7 @@ def test_the_browser_writes_new_files_as_the_python_writer_does(page, editor_url
 def test_salin_dari_tahun_lalu_in_the_browser_writes_what_satudata_salin_writes(page, editor_url, repo, tmp_path):
     user = User(page)
     sign_in(user, editor_url)
-    user.click("button[aria-label='Salin 2025-profil-kesehatan ke tahun berikutnya']")
+    user.click("button[aria-label='Salin dari tahun lalu: 2025-profil-kesehatan']")
     expect(page.locator(".sds-judul-sunting")).to_have_text("Salinan dinkes/2025-profil-kesehatan untuk tahun 2026")
     user.click("button:text-is('Periksa')")
     summary = page.locator("#sds-ringkasan")
@@ -570,3 +570,19 @@ def test_satudata_sunting_reports_a_busy_port_and_a_folder_without_git(repo, tmp
     (tmp_path / "metadata").mkdir()
     result = CliRunner().invoke(main, ["sunting", "--katalog", str(tmp_path), "--situs", str(tmp_path)])
     assert result.exit_code == 3 and "bukan repositori git" in result.output
+
+
+def test_the_editor_passes_axe_with_its_errors_shown(page, editor_url):
+    """axe-core on the editor itself (the portal's header and tabs are the theme's, checked elsewhere)."""
+    from webtools import axe
+
+    user = User(page)
+    sign_in(user, editor_url)
+    axe(page)  # injects axe-core
+    run = "async () => (await axe.run('#sds-sunting', {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})).violations"
+    report = lambda vs: [(v["id"], [n["target"] for n in v["nodes"]][:4]) for v in vs]  # noqa: E731
+    assert report(page.evaluate(run)) == []
+    user.click("button:text-is('Kegiatan baru')")
+    user.click("button:text-is('Periksa')")  # the form with every error shown
+    expect(page.locator("#sds-ringkasan")).to_contain_text("galat")
+    assert report(page.evaluate(run)) == []

@@ -133,8 +133,8 @@ function showChooser() {
     for (const folder of activitiesOf(select.value)) {
       const ident = `${select.value}/${folder}`;
       list.append(el("li", {}, el("span", { class: "sds-kegiatan-nama", text: folder }), " ",
-        el("button", { type: "button", class: "sds-tombol", text: "Sunting", "aria-label": `Sunting ${folder}`, onclick: (e) => busy(e.target, () => openExisting(ident, false)) }), " ",
-        el("button", { type: "button", class: "sds-tombol", text: "Salin dari tahun lalu", "aria-label": `Salin ${folder} ke tahun berikutnya`, onclick: (e) => busy(e.target, () => openExisting(ident, true)) })));
+        el("button", { type: "button", class: "sds-tombol", text: "Sunting", "aria-label": `Sunting: ${folder}`, onclick: (e) => busy(e.target, () => openExisting(ident, false)) }), " ",
+        el("button", { type: "button", class: "sds-tombol", text: "Salin dari tahun lalu", "aria-label": `Salin dari tahun lalu: ${folder}`, onclick: (e) => busy(e.target, () => openExisting(ident, true)) })));
     }
     if (!list.children.length) list.append(el("li", { text: "Belum ada kegiatan untuk OPD ini." }));
   };
