@@ -599,13 +599,6 @@ _(
     "Akun sudah terdaftar dengan peran lain di roles.yaml.",
     "Akun Walidata atau BPS tidak dijadikan pengelola OPD; pakai akun lain.",
 )
-_(
-    "berkas-tulis",
-    GALAT,
-    "Berkas",
-    "Berkas tidak dapat ditulis (izin, disk penuh).",
-    "Periksa izin folder dan ruang disk; tidak ada berkas yang berubah.",
-)
 
 # Excel (pipeline.excel)
 _(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..read.catalog import find_root
-from . import EXIT_ENVIRONMENT, catalog_option, echo_finding, main
+from . import EXIT_ENVIRONMENT, Satudata, catalog_option, echo_finding, main
 
 
 @main.command(name="sunting")
@@ -21,8 +21,12 @@ from . import EXIT_ENVIRONMENT, catalog_option, echo_finding, main
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Portal yang sudah dibangun (bawaan: dibangun sekarang ke folder sementara).",
 )
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port HTTP (0: pilih sendiri)."
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Alamat yang didengarkan (bawaan: hanya komputer ini)."
+)
 @click.option("--aktor", default="pengguna-lokal", show_default=True, help="Akun yang dipakai untuk commit usulan.")
 @click.option("--token", default=None, help="Token yang harus diisi di penyunting (bawaan: dibuat acak).")
 def sunting_cmd(repo: Path, site: Path | None, port: int, host: str, aktor: str, token: str | None) -> None:
@@ -118,7 +122,7 @@ def salin_cmd(source: Path, tahun: int | None) -> None:
     click.echo(f"Berikutnya: isi yang dikosongkan, lalu satudata validate {folder}")
 
 
-@main.group(name="opd")
+@main.group(name="opd", cls=Satudata)
 def opd_group() -> None:
     """Kelola OPD katalog: opd.yaml, akun di roles.yaml dan .github/CODEOWNERS sekaligus."""
 
@@ -198,9 +202,9 @@ def echo_waiting(rows: list[dict], login: str, sop, moment, fmt: str) -> None:
         if due is None:
             when = "tenggat tidak dapat dihitung (waktu langkah terakhir tidak sah)"
         elif due < moment:
-            when = f"TERLAMBAT {jam.format(jam.menit_kerja(due, moment))} jam kerja (tenggat {wait['tenggat']})"
+            when = f"TERLAMBAT {jam.format(jam.working_minutes(due, moment))} jam kerja (tenggat {wait['tenggat']})"
         else:
-            when = f"tenggat {wait['tenggat']}, sisa {jam.format(jam.menit_kerja(moment, due))} jam kerja"
+            when = f"tenggat {wait['tenggat']}, sisa {jam.format(jam.working_minutes(moment, due))} jam kerja"
         click.secho(f"- {row['kegiatan']}: langkah {wait['langkah']} {wait['nama']} — {when}",
                     fg="red" if due is not None and due < moment else None)  # fmt: skip
         click.echo(f"    {row['judul'] or row['berkas']} · sejak {row['waktu_terakhir']} · baku {wait['waktu_baku']}")

@@ -25,8 +25,8 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from . import editor
 from ..codes import SatudataError
+from . import editor
 from .apidoc import MARK as API_MARK
 from .apidoc import field_tables
 from .exports import write_exports

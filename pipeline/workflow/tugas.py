@@ -16,27 +16,27 @@ from datetime import datetime, timedelta
 from ..contract.roles import Roles
 from ..read.catalog import Catalog
 from ..sop.definition import Sop
-from ..sop.worktime import JamKerja
+from ..sop.worktime import WorkingTime
 
 LABEL = "terlambat"
 MARK = re.compile(r"<!-- satudata:terlambat kegiatan=([a-z0-9/-]+) langkah=(\d+) -->")
 
 
-def add_working_minutes(jam: JamKerja, start: datetime, minutes: int) -> datetime:
-    """The moment ``minutes`` working minutes after ``start`` (the inverse of ``menit_kerja``)."""
-    moment = start.astimezone(jam.zona)
+def add_working_minutes(jam: WorkingTime, start: datetime, minutes: int) -> datetime:
+    """The moment ``minutes`` working minutes after ``start`` (the inverse of ``working_minutes``)."""
+    moment = start.astimezone(jam.zone)
     left = max(0, int(minutes))
     while True:
         day = moment.date()
-        opens = datetime.combine(day, jam.mulai, jam.zona)
-        closes = datetime.combine(day, jam.selesai, jam.zona)
-        if jam.hari_kerja(day) and moment < closes:
+        opens = datetime.combine(day, jam.start, jam.zone)
+        closes = datetime.combine(day, jam.end, jam.zone)
+        if jam.is_working_day(day) and moment < closes:
             moment = max(moment, opens)
             room = int((closes - moment).total_seconds() // 60)
             if left <= room:
                 return moment + timedelta(minutes=left)
             left -= room
-        moment = datetime.combine(day + timedelta(days=1), jam.mulai, jam.zona)
+        moment = datetime.combine(day + timedelta(days=1), jam.start, jam.zone)
 
 
 def accounts(step_roles, opd: str, roles: Roles, catalog: Catalog | None) -> list[str]:

@@ -57,12 +57,13 @@ export class Checker {
   translate(kind, berkas, schema, e, seenExtra) {
     let path = pointer(e.instancePath);
     const rule = ruleOf(schema, e.schemaPath);
-    let kode = "skema-" + e.keyword;
+    const named = { required: "skema-wajib", additionalProperties: "skema-isian-tak-dikenal", "false schema": "skema-dilarang" };
+    let kode = named[e.keyword] || "skema-" + e.keyword;
+    if (!this.b.temuan[kode]) kode = "skema-lain"; // as the Python checker names an unregistered keyword
     let pesan = null, saran = null, tingkat = null;
     const sub = subschema(schema, path);
     if (e.keyword === "required") {
       path = [...path, e.params.missingProperty];
-      kode = "skema-wajib";
       const fld = subschema(schema, path);
       if (fld && fld.description) saran = `${this.code(kode).saran} ${fld.description}`;
     } else if (e.keyword === "additionalProperties") {
@@ -70,7 +71,6 @@ export class Checker {
       if (seenExtra.has(key)) return null; // one finding per object, as the Python checker gives
       seenExtra.add(key);
       path = [...path, e.params.additionalProperty];
-      kode = "skema-isian-tak-dikenal";
       const known = Object.keys((subschema(schema, path.slice(0, -1)) || {}).properties || {});
       saran = `${this.code(kode).saran} ${known.join(", ")}.`;
     } else if (e.keyword === "enum") {
@@ -80,10 +80,7 @@ export class Checker {
     } else if (e.keyword === "pattern") {
       const example = sub && (sub["x-contoh"] || (sub.items || {})["x-contoh"]);
       if (example) saran = `${this.code(kode).saran} ${example}.`;
-    } else if (e.keyword === "false schema") {
-      kode = "skema-dilarang";
     }
-    if (!this.b.temuan[kode]) kode = "skema-lain";
     if (rule) {
       kode = "aturan-" + rule["x-aturan"];
       if (rule["x-tingkat"] === "peringatan") tingkat = "peringatan";
