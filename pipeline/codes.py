@@ -569,6 +569,37 @@ _(
     "Sunting secara manual, lalu jalankan satudata validate.",
 )
 
+# The next edition of an activity and onboarding (pipeline.workflow.salin, pipeline.workflow.onboarding)
+_(
+    "salin-sumber",
+    GALAT,
+    "Kegiatan",
+    "Kegiatan sumber tidak ada atau tidak dapat dibaca.",
+    "Sebutkan folder kegiatan yang ada, misalnya metadata/dinkes/2025-profil-kesehatan.",
+)
+_(
+    "salin-tujuan-ada",
+    GALAT,
+    "Kegiatan",
+    "Folder kegiatan tahun berikutnya sudah ada.",
+    "Sunting folder yang sudah ada, atau pilih tahun lain dengan --tahun.",
+)
+_(
+    "opd-sudah-ada",
+    GALAT,
+    "Katalog",
+    "Folder OPD ini sudah ada.",
+    "Pilih slug lain, atau tambahkan akun ke OPD yang ada dengan --akun saja.",
+)
+_("opd-isian", GALAT, "Katalog", "Isian OPD baru tidak sah.", "Perbaiki isian yang disebut, lalu ulangi perintahnya.")
+_(
+    "opd-akun-peran",
+    GALAT,
+    "Peran",
+    "Akun sudah terdaftar dengan peran lain di roles.yaml.",
+    "Akun Walidata atau BPS tidak dijadikan pengelola OPD; pakai akun lain.",
+)
+
 # Excel (pipeline.excel)
 _(
     "excel-tidak-terbaca",

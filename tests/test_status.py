@@ -63,8 +63,9 @@ def test_json_is_complete_and_deterministic(catalog):
     keg = by["dinkes/2025-profil-kesehatan"]
     assert keg["langkah"] == 7 and keg["pelaksana"] == ["walidata"] and keg["terlambat"] is True
     assert keg["menunggu"] == [
-        {"langkah": 8, "nama": "Lapor ke Indah", "pelaksana": ["walidata"], "waktu_baku": "30 menit", "baku_menit": 30}
-    ]
+        {"langkah": 8, "nama": "Lapor ke Indah", "pelaksana": ["walidata"], "waktu_baku": "30 menit", "baku_menit": 30,
+         "akun": [], "tenggat": "2025-02-03T10:30:00+07:00"}  # no roles.yaml in this catalog: no accounts
+    ]  # fmt: skip
     assert (keg["berjalan_menit"], keg["baku_menit"], keg["publik"]) == (60, 30, False)
     assert keg["riwayat"][1] == {
         "langkah": 7,

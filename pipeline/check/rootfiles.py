@@ -3,6 +3,7 @@ and roles.yaml against the catalog's OPDs."""
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,7 +76,7 @@ def roles_cross_findings(record: Record, catalog: Lookup) -> list[Finding]:
                         GALAT,
                         ROLES_FILE,
                         f"Akun '{account.login}' diberi peran untuk OPD '{slug}', tetapi folder metadata/{slug}/ tidak ada.",
-                        "Tulis slug folder OPD (nama folder di bawah metadata/), misalnya dinkes.",
+                        _unknown_opd_hint(slug, known),
                         record.line(("akun", account.login, "opd", i)),
                     )
                 )
@@ -98,3 +99,15 @@ def roles_cross_findings(record: Record, catalog: Lookup) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _unknown_opd_hint(slug: str, known: set[str]) -> str:
+    """A slug close to an existing OPD folder is a typo; any other is an OPD not added yet."""
+    close = difflib.get_close_matches(slug, sorted(known), n=1, cutoff=0.8)
+    if close:
+        return f"Mungkin maksud Anda '{close[0]}' (folder metadata/{close[0]}/)? Slug OPD yang ada: {', '.join(sorted(known))}."
+    return (
+        f"Jika '{slug}' OPD baru, tambahkan OPD dan akunnya sekaligus: satudata opd tambah {slug} --nama … "
+        "--singkatan … --alamat … --email … --akun AKUN (menulis opd.yaml, roles.yaml dan CODEOWNERS). "
+        f"Slug OPD yang ada: {', '.join(sorted(known)) or '-'}."
+    )

@@ -142,7 +142,7 @@ def parse_moment(value: str | None, sop, option: str) -> datetime:
     return moment
 
 
-from . import check, excel, interop, portal, reference, workflow  # noqa: E402,F401  (registers the commands)
+from . import check, editor, excel, interop, laporan, portal, reference, workflow  # noqa: E402,F401  (registers the commands)
 
 EXIT_HELP = (
     f"Kode keluar: {EXIT_OK} bersih; {EXIT_FINDINGS} ada galat atau permintaan ditolak; {EXIT_USAGE} perintah "

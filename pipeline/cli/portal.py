@@ -104,6 +104,12 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
     click.echo(
         f"Indeks pencarian: {found.documents} halaman, {found.words} kata, {found.bytes / 1e6:.1f} MB (pencarian/)."
     )
+    if result.editor is not None and not result.editor.installed:
+        click.secho(
+            "Penyunting web (sunting/) tanpa pustaka peramban: jalankan npm ci di folder katalog, lalu bangun ulang "
+            f"(belum ada: {', '.join(result.editor.missing)}).",
+            fg="yellow",
+        )
     click.echo(f"Buka dengan: satudata serve {out} lalu kunjungi http://localhost:8000/")
 
 

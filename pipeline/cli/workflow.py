@@ -25,7 +25,9 @@ from ..sop.doc import update_doc
 from ..sop.state import events, riwayat, status
 from ..workflow.checkpr import check_pr, markdown
 from ..workflow.codeowners import CODEOWNERS_FILE, codeowners
+from ..workflow.tugas import annotate
 from . import EXIT_ENVIRONMENT, catalog_option, echo_finding, format_option, main, parse_moment
+from .editor import echo_waiting
 
 
 def _kegiatan_file(path: Path) -> Path:
@@ -198,12 +200,14 @@ def _note(row: dict) -> str:
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
 @click.option("--pada", help="Hitung status pada waktu ini, misalnya 2025-02-10T09:00:00+07:00 (bawaan: sekarang).")
 @format_option(["teks", "json"], "teks", "Bentuk keluaran: tabel untuk dibaca, json untuk alat lain.")
-def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
+@click.option("--untuk", "login", default=None, help="Hanya yang menunggu akun ini (akun GitHub), dengan tenggatnya.")
+def status_cmd(path: Path, pada: str | None, fmt: str, login: str | None) -> None:
     """Posisi setiap kegiatan dalam alur SOP: langkah terakhir, siapa yang harus bertindak,
     lama menunggu dalam waktu kerja dibanding waktu baku SOP, dan yang terlambat.
 
     Waktu kerja: Senin–Jumat 08:00–16:00 WIB, tanpa libur nasional dan cuti bersama
-    (diatur di schemas/sop.yaml). PATH membatasi kegiatan yang ditampilkan.
+    (diatur di schemas/sop.yaml). PATH membatasi kegiatan yang ditampilkan. Dengan --untuk AKUN:
+    hanya langkah yang harus dikerjakan akun itu (menurut roles.yaml dan opd.yaml), dengan tenggatnya.
     """
     target = path.resolve()
     root = find_root(target)
@@ -216,6 +220,11 @@ def status_cmd(path: Path, pada: str | None, fmt: str) -> None:
         key=lambda r: r.ident,
     )
     rows = [_status_row(r, sop, moment) for r in records]
+    record, _ = roles_record(root, schemas)
+    annotate(rows, sop, Roles.from_data(record.data if record else None), catalog)
+    if login is not None:
+        echo_waiting(rows, login, sop, moment, fmt)
+        return
     if fmt == "json":
         click.echo(
             json.dumps(

@@ -26,6 +26,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from ..codes import SatudataError
+from . import editor
 from .apidoc import MARK as API_MARK
 from .apidoc import field_tables
 from .exports import write_exports
@@ -36,7 +37,7 @@ from .search import IndexStats, write_index
 SHELL = "_kerangka"
 MARK_TITLE = "SDJUDUL7f3a"
 MARK_BODY = '<div id="sd-penanda-7f3a"><h1>x</h1></div>'
-GENERATED = ("kegiatan", "indikator", "opd", "sektor", "tahun", "dasbor", "cari", "petunjuk", SHELL)
+GENERATED = ("kegiatan", "indikator", "opd", "sektor", "tahun", "dasbor", "cari", "petunjuk", "sunting", SHELL)
 HOME_MARK = "<!-- satudata:ringkasan -->"
 
 
@@ -57,6 +58,7 @@ class BuildResult:
     index_and_export_seconds: float
     exports: int
     search: IndexStats
+    editor: editor.EditorResult | None = None
 
 
 @contextmanager
@@ -223,6 +225,7 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         pages = renderer.pages()
         render_seconds = time.perf_counter() - t
         prepare_docs(root, work / "docs", renderer, {p.depth for p in pages})
+        editor.prepare_docs(work / "docs")
         overrides = {"docs_dir": str(work / "docs"), "site_dir": str(work / "site")}
         if site_url:
             overrides["site_url"] = site_url
@@ -248,10 +251,12 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         finally:
             search = finish_index()
         index_and_export_seconds = time.perf_counter() - t
+        editor_result = editor.write_editor(site, root, model.schemas, editor.site_config(model.config.repositori))
         _swap(site, out)
         count = sum(1 for _ in out.rglob("index.html"))
         return BuildResult(out, count, len(pages), time.perf_counter() - started,
-                           mkdocs_seconds, render_seconds, index_and_export_seconds, exports, search)  # fmt: skip
+                           mkdocs_seconds, render_seconds, index_and_export_seconds, exports, search,
+                           editor_result)  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
