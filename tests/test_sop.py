@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO
 
+from pipeline.check.alur import sop_file_findings
 from pipeline.cli import main
 from pipeline.contract.schema import BUNDLED, Schemas
 from pipeline.sop.definition import BUNDLED_SOP, SopError, load_sop, parse
@@ -66,28 +68,51 @@ def broken(**changes):
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "kode", "lokasi", "pesan"),
     [
-        ({"langkah.0.waktu": "seperempat jam"}, "waktu baku"),
-        ({"langkah.0.pelaksana": ["camat"]}, "bukan peran"),
-        ({"langkah.0.berikutnya": [14]}, r"langkah \[14\] dirujuk"),
-        ({"langkah.0.berikutnya": "2"}, "daftar nomor langkah"),
-        ({"jam_kerja.zona_waktu": "WIB"}, "zona_waktu"),
-        ({"jam_kerja.mulai": "8 pagi"}, "JJ:MM"),
-        ({"rekomendasi": None}, "tidak lengkap"),
+        ({"langkah.0.waktu": "seperempat jam"}, "skema-pattern", "langkah.0.waktu", "Format 'seperempat jam'"),
+        ({"langkah.0.pelaksana": ["camat"]}, "skema-enum", "langkah.0.pelaksana.0", "'camat' bukan pilihan"),
+        ({"langkah.0.berikutnya": [14]}, "sop-langkah-tak-dikenal", "langkah.0.berikutnya", "langkah 14 dirujuk"),
+        ({"langkah.0.berikutnya": "2"}, "skema-type", "langkah.0.berikutnya", "harus daftar"),
+        ({"jam_kerja.zona_waktu": "WIB"}, "skema-pattern", "jam_kerja.zona_waktu", "Format 'WIB'"),
+        ({"jam_kerja.mulai": "8 pagi"}, "skema-pattern", "jam_kerja.mulai", "Format '8 pagi'"),
+        ({"rekomendasi": None}, "skema-type", "rekomendasi", "harus kumpulan isian"),
+        ({"langkah.2.dicatat": "otomatis"}, "skema-enum", "langkah.2.dicatat", "'otomatis' bukan pilihan"),
+        ({"langkah.6.forge": None}, "skema-type", "langkah.6.forge", "harus daftar"),
+        ({"jam_kerja.selesai": "07:00"}, "sop-jam-kerja", "jam_kerja.selesai", "tidak setelah jam mulai"),
     ],
 )
-def test_malformed_sop_is_rejected_with_a_message(changes, message):
+def test_malformed_sop_gives_findings_like_a_record(changes, kode, lokasi, pesan):
+    """sop.yaml is checked by schemas/sop.schema.json: the same codes and messages as a record."""
     assert parse(RAW, "sop.yaml") is not None  # the unbroken file passes
-    with pytest.raises(SopError, match=message):
+    with pytest.raises(SopError) as caught:
         parse(broken(**changes), "sop.yaml")
+    found = [f for f in sop_file_findings(caught.value) if f.lokasi == lokasi]
+    assert found and found[0].kode == kode and pesan in found[0].pesan, sop_file_findings(caught.value)
+    assert found[0].berkas == "schemas/sop.yaml" and found[0].formulir == "SOP"
+
+
+def test_bad_sop_reaches_the_user_as_findings_with_lines_not_keyerror(tmp_path):
+    own = tmp_path / "schemas"
+    shutil.copytree(BUNDLED, own)
+    text = (own / "sop.yaml").read_text(encoding="utf-8")
+    (own / "sop.yaml").write_text(text.replace('  mulai: "08:00"\n', ""), encoding="utf-8")
+    (tmp_path / "metadata").mkdir()
+    for command in (["status", str(tmp_path)], ["validate", str(tmp_path)], ["sop", str(tmp_path)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "GALAT [skema-wajib] SOP" in result.output and "(jam_kerja.mulai)" in result.output
+        assert "Traceback" not in result.output and "KeyError" not in result.output
+    line = int(result.output.split("sop.yaml:")[1].split(":")[0])
+    assert (own / "sop.yaml").read_text(encoding="utf-8").splitlines()[line - 1].startswith("jam_kerja:")
 
 
 def test_unreadable_sop_file(tmp_path):
     path = tmp_path / "sop.yaml"
     path.write_text("langkah: [\n", encoding="utf-8")
-    with pytest.raises(SopError, match="YAML tidak dapat dibaca"):
+    with pytest.raises(SopError, match="YAML tidak dapat dibaca") as caught:
         load_sop(path)
+    assert [f.kode for f in sop_file_findings(caught.value)] == ["yaml-sintaks"]
 
 
 # --- the SOP in the docs and on the command line -----------------------------------------------

@@ -19,7 +19,7 @@ from ..edit.events import append_event
 from ..read.catalog import Record, find_root, load_catalog
 from ..read.git import BadRevision, GitError
 from ..read.loader import Document, LoadError, load
-from ..sop.definition import SopError
+from ..sop.definition import SopError, load_sop
 from ..sop.doc import markdown as sop_markdown
 from ..sop.doc import update_doc
 from ..sop.state import events, riwayat, status
@@ -272,55 +272,45 @@ def status_cmd(path: Path, pada: str | None, fmt: str, login: str | None) -> Non
 @click.argument("base")
 @click.argument("head", default="HEAD")
 @click.option("--aktor", "actor", required=True, help="Akun GitHub pembuat PR.")
+@click.option("--pada", help="Waktu pemeriksaan untuk batas waktu peristiwa (bawaan: sekarang).")
 @catalog_option()
 @format_option(
     ["teks", "json", "markdown"],
     "teks",
     "teks untuk dibaca, json untuk alat lain, markdown untuk ringkasan di halaman PR.",
 )
-def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None:
-    """Periksa perubahan PR (dari BASE sampai HEAD) terhadap aturan alur dan peran (roles.yaml di BASE).
+def check_pr_cmd(base: str, head: str, actor: str, pada: str | None, repo: Path, fmt: str) -> None:
+    """Periksa PR (perubahan sejak titik cabang BASE sampai HEAD) dengan aturan dari BASE.
 
-    Riwayat alur hanya boleh ditambah; peristiwa baru harus berperan yang dipegang akun
-    pembuat PR; kegiatan yang sudah disetujui BPS hanya boleh diubah bersama langkah 7 atau 8
-    (siklus pemeriksaan baru). Kode keluar 1 jika ada galat.
+    Semua dibaca dari objek git, bukan dari folder kerja: skema, daftar kode, sop.yaml,
+    roles.yaml dan katalog.yaml dari BASE; metadata dari HEAD, diperiksa seluruhnya seperti
+    satudata validate. Setiap berkas PR dinilai: akun OPD hanya mengubah folder OPD-nya;
+    berkas aturan hanya oleh Walidata, tanpa rekaman dalam PR yang sama (lalu diperiksa juga
+    dengan aturan barunya). Riwayat alur hanya boleh ditambah, dengan langkah yang diketik
+    (bukan langkah yang dicatat dari GitHub) oleh pemegang perannya, di commit miliknya, dengan
+    waktu yang tidak di masa depan. Kode keluar 1 jika ada galat.
     """
-    schemas = Schemas.find(repo.resolve())
+    moment = parse_moment(pada, load_sop(), "--pada") if pada else None
     try:
-        report = check_pr(repo.resolve(), base, head, actor, schemas)
+        report = check_pr(repo.resolve(), base, head, actor, now=moment)
     except BadRevision as exc:
         raise click.BadParameter(str(exc), param_hint="BASE/HEAD") from None
     except GitError as exc:
         click.secho(f"Git: {exc}", fg="red", err=True)
         raise SystemExit(EXIT_ENVIRONMENT) from None
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "aktor": report.aktor,
-                    "peran": list(report.akun.peran) if report.akun else [],
-                    "opd": list(report.akun.opd) if report.akun else [],
-                    "base": report.base,
-                    "head": report.head,
-                    "ringkasan": {
-                        "galat": sum(f.is_error for f in report.temuan),
-                        "peringatan": sum(not f.is_error for f in report.temuan),
-                    },
-                    "temuan": [f.to_dict() for f in report.temuan],
-                    "perubahan": [c.to_dict() for c in report.perubahan],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "markdown":
         click.echo(markdown(report), nl=False)
     else:
         for f in report.temuan:
             echo_finding(f)
+        for note in report.catatan:
+            click.echo(f"Catatan: {note}")
         errors = sum(f.is_error for f in report.temuan)
+        changed = len(report.perubahan.records) if report.perubahan else 0
         click.secho(
-            f"PR oleh '{actor}': {len(report.perubahan)} berkas metadata berubah, {errors} galat.",
+            f"PR oleh '{actor}': {changed} rekaman metadata berubah, {errors} galat.",
             fg="red" if errors else "green",
             bold=True,
         )

@@ -221,6 +221,21 @@ class CodeList:
         return {r[column]: r for r in self.rows}
 
 
+def read_codelists(schema_root: Path) -> dict[str, CodeList]:
+    """The code lists of ``<schema_root>/kode/datapackage.json``, by resource name."""
+    package_path = Path(schema_root) / "kode" / "datapackage.json"
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    lists = {}
+    for res in package["resources"]:
+        with open(package_path.parent / res["path"], encoding="utf-8", newline="") as fh:
+            rows = tuple(csv.DictReader(fh))
+        key = (res.get("schema", {}).get("primaryKey") or [res["schema"]["fields"][0]["name"]])[0]
+        lists[res["name"]] = CodeList(
+            res["name"], res.get("title", res["name"]), f"schemas/kode/{res['path']}", rows, key
+        )
+    return lists
+
+
 class Schemas:
     """All record schemas plus the code lists of one catalog."""
 
@@ -244,17 +259,7 @@ class Schemas:
 
     @cached_property
     def codelists(self) -> dict[str, CodeList]:
-        package_path = self.root / "kode" / "datapackage.json"
-        package = json.loads(package_path.read_text(encoding="utf-8"))
-        lists = {}
-        for res in package["resources"]:
-            with open(package_path.parent / res["path"], encoding="utf-8", newline="") as fh:
-                rows = tuple(csv.DictReader(fh))
-            key = (res.get("schema", {}).get("primaryKey") or [res["schema"]["fields"][0]["name"]])[0]
-            lists[res["name"]] = CodeList(
-                res["name"], res.get("title", res["name"]), f"schemas/kode/{res['path']}", rows, key
-            )
-        return lists
+        return read_codelists(self.root)
 
     def _own_or_bundled(self, name: str) -> Path:
         own = self.root / name
