@@ -656,6 +656,22 @@ _(
     "Walidata menjalankan satudata codeowners.",
 )
 
+# The forge recorder and the publication check (pipeline.workflow.forge, forgehistory)
+_(
+    "forge-data-tidak-sah",
+    GALAT,
+    "Forge",
+    "Data GitHub (payload PR atau tinjauan) tidak dapat dipakai.",
+    "Berikan payload pull_request atau objek PR dan daftar tinjauan dari API GitHub.",
+)
+_(
+    "forge-folder-kerja",
+    GALAT,
+    "Forge",
+    "Berkas kegiatan di folder kerja berbeda dengan HEAD.",
+    "Catat peristiwa forge pada checkout bersih.",
+)
+
 # Editing files (pipeline.edit)
 _(
     "sunting-gagal",

@@ -133,7 +133,7 @@ def _load_roles(root: Path) -> tuple[Roles | None, list[Finding]]:
         return None, [Finding(exc.kode, GALAT, ROLES_FILE, exc.pesan, exc.saran, exc.baris)]
 
 
-def _rules(root: Path, label: str) -> tuple[Schemas | None, list[Finding]]:
+def rules_at(root: Path, label: str) -> tuple[Schemas | None, list[Finding]]:
     """The schemas at ``root/schemas`` (the tool's when there are none) and their SOP, or findings."""
     try:
         own = root / "schemas"
@@ -181,7 +181,7 @@ def check_pr(repo: Path, base: str, head: str, actor: str, now: datetime | None 
         rules_root = tmp / "aturan-dasar"
         rules_root.mkdir()
         r.materialize(base_rev.commit, rules_root, *RULE_ROOT_FILES)
-        schemas, broken = _rules(rules_root, f"cabang dasar ({base})")
+        schemas, broken = rules_at(rules_root, f"cabang dasar ({base})")
         roles, roles_problems = _load_roles(rules_root)
         account = roles.get(actor) if roles is not None else None
         report = PrReport(actor, account, base_rev.commit, head_rev.commit, since, schemas.sop if schemas else None)
@@ -323,7 +323,7 @@ def _values(data, pattern: tuple) -> dict[tuple, object]:
     return frontier
 
 
-def _content(data, rs: RecordSchema) -> object:
+def review_content(data, rs: RecordSchema) -> object:
     """What review covers: the record without the SOP log and the fields one role fills."""
     if not isinstance(data, Mapping):
         return data
@@ -392,7 +392,7 @@ def _records(
         if found.activity is None:
             continue
         info = activities.setdefault(found.activity, {"opd": found.opd, "content": False})
-        if _content(old_data, rs) != _content(new_data, rs) or (old_data is None) != (new_data is None):
+        if review_content(old_data, rs) != review_content(new_data, rs) or (old_data is None) != (new_data is None):
             info["content"] = True
     commits = repo.commits(report.since, report.head)
     for activity, info in sorted(activities.items()):
@@ -602,7 +602,7 @@ def _new_rules(report: PrReport, repo: Repo, head: str, tmp: Path, validated: li
     rules_root = tmp / "aturan-baru"
     rules_root.mkdir()
     repo.materialize(head, rules_root, *RULE_ROOT_FILES)
-    schemas, broken = _rules(rules_root, "PR ini")
+    schemas, broken = rules_at(rules_root, "PR ini")
     if broken:
         report.temuan += broken
         return
