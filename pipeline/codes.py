@@ -672,6 +672,42 @@ _(
     "Catat peristiwa forge pada checkout bersih.",
 )
 
+_(
+    "terbit-bukan-pr",
+    GALAT,
+    "Terbit",
+    "Commit gabungan di main bukan penggabungan PR yang tercatat di GitHub, atau bukan kepala PR yang diperiksa.",
+    "Gabungkan hanya lewat PR; kembalikan main ke commit yang sah.",
+)
+_(
+    "terbit-gabungan-diubah",
+    GALAT,
+    "Terbit",
+    "Commit gabungan berisi perubahan yang tidak ada di PR maupun di main.",
+    "Kembalikan penggabungan dan gabungkan PR lagi dengan tombol GitHub.",
+)
+_(
+    "terbit-pr-gagal",
+    GALAT,
+    "Terbit",
+    "PR yang digabung ke main tidak lulus satudata check-pr.",
+    "Kembalikan penggabungan itu dan perbaiki lewat PR baru.",
+)
+_(
+    "terbit-commit-tak-sah",
+    GALAT,
+    "Terbit",
+    "Commit di main mengubah metadata tanpa PR yang diperiksa dan bukan commit pencatat forge yang sah.",
+    "Walidata mengembalikan (revert) commit itu lewat PR.",
+)
+_(
+    "terbit-dorongan-langsung",
+    PERINGATAN,
+    "Terbit",
+    "Commit didorong langsung ke main tanpa PR (tidak mengubah metadata).",
+    "Periksa siapa yang melewati aturan cabang.",
+)
+
 # Editing files (pipeline.edit)
 _(
     "sunting-gagal",

@@ -571,3 +571,57 @@ def catat_forge_cmd(pr_file: Path, review_files, closed_by, repo: Path, make_com
         fg="green",
         bold=True,
     )
+
+
+@main.command(name="periksa-terbit")
+@click.argument("head", default="HEAD")
+@click.option("--sejak", help="Commit terakhir yang sudah diterbitkan (bawaan: periksa seluruh riwayat main).")
+@click.option(
+    "--forge",
+    "forge_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder data GitHub: <nomor>/pull_request.json dan <nomor>/reviews.json untuk setiap PR.",
+)
+@click.option(
+    "--keluaran",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tambahkan baris siap=true|false ke berkas ini (misalnya $GITHUB_OUTPUT).",
+)
+@catalog_option()
+@format_option(["teks", "json"], "teks", "teks untuk dibaca, json untuk alat lain (juga daftar PR yang perlu diambil).")
+def periksa_terbit_cmd(head: str, sejak, forge_dir, keluaran, repo: Path, fmt: str) -> None:
+    """Sebelum portal diterbitkan: periksa setiap commit main sejak penerbitan terakhir.
+
+    Setiap commit harus penggabungan PR yang lulus satudata check-pr (dihitung ulang), atau
+    commit alur kerja pencatat yang hanya menambah peristiwa forge yang sama persis dengan
+    data GitHub. Selain itu ditolak dengan commit dan alasannya (kode keluar 1). PR yang sudah
+    digabung tetapi peristiwanya belum dicatat membuat penerbitan menunggu (siap=false).
+    """
+    from ..workflow.forge import ForgeDataError
+    from ..workflow.forgehistory import ForgeData, check_history
+
+    try:
+        history = check_history(find_root(repo.resolve()), sejak, head, ForgeData.read(forge_dir))
+    except ForgeDataError as exc:
+        echo_finding(finding("forge-data-tidak-sah", str(forge_dir), f"Data GitHub tidak dapat dipakai: {exc}"))
+        raise SystemExit(1) from None
+    except BadRevision as exc:
+        raise click.BadParameter(str(exc), param_hint="HEAD/--sejak") from None
+    except GitError as exc:
+        click.secho(f"Git: {exc}", fg="red", err=True)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    if keluaran is not None:
+        with open(keluaran, "a", encoding="utf-8") as fh:
+            fh.write(f"siap={'true' if history.siap else 'false'}\n")
+    if fmt == "json":
+        click.echo(json.dumps(history.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for f in history.temuan:
+            echo_finding(f)
+        if history.menunggu:
+            numbers = ", ".join(f"#{n}" for n in history.menunggu)
+            click.echo(f"Menunggu alur kerja pencatat mencatat peristiwa GitHub untuk PR {numbers}; belum diterbitkan.")
+        verdict = "siap diterbitkan" if history.siap else "tidak diterbitkan"
+        click.secho(f"{history.commits} commit diperiksa: {verdict}.", fg="green" if history.siap else "red", bold=True)
+    if not history.ok:
+        raise SystemExit(1)
