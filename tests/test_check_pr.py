@@ -411,7 +411,13 @@ def test_an_opd_cannot_add_itself_a_code_owner(repo):
     opd = yaml.safe_load(repo.root.joinpath("metadata/dinkes/opd.yaml").read_text(encoding="utf-8"))
     repo.write("metadata/dinkes/opd.yaml", opd | {"pengelola": [OPD, "teman-dinkes"]})
     repo.commit("tambah pengelola", author=OPD)
-    assert "pr-codeowners" in codes(repo, OPD)
+    # a pengelola without the opd role in roles.yaml owns nothing: CODEOWNERS stays right, a warning says why
+    assert codes(repo, OPD) == set() and "peran-pengelola" in codes(repo, OPD, level=None)
+    roles = copy.deepcopy(ROLES)
+    roles["akun"]["teman-dinkes"] = {"peran": ["opd"], "opd": ["dinkes"]}
+    repo.write("roles.yaml", roles)
+    repo.commit("beri teman peran", author=OPD)
+    assert codes(repo, OPD) == {"pr-berkas-aturan", "pr-codeowners"}
 
 
 # --- output ----------------------------------------------------------------------------------
