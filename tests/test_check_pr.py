@@ -472,3 +472,16 @@ def test_broken_yaml_in_the_pr_is_an_error(repo):
 def test_unknown_ref_is_a_usage_error(repo):
     result = check(repo, OPD, base="tidak-ada")
     assert result.exit_code == 2 and "Revisi 'tidak-ada' tidak ditemukan" in result.output
+
+
+def test_broken_rules_at_the_base_refuse_the_pr_with_a_finding(repo):
+    start(repo, KOMPROMIN_LOG[:1])
+    repo.git("checkout", "-q", "main")
+    (repo.root / "schemas/kode/datapackage.json").write_text("{", encoding="utf-8")
+    repo.commit("daftar kode rusak", author=WALIDATA)
+    repo.git("checkout", "-q", "usulan")
+    repo.git("merge", "-q", "--no-edit", "main")
+    repo.write(KEG, with_log(KOMPROMIN, *KOMPROMIN_LOG[:1], STEP_2))
+    repo.commit("ajukan", author=OPD)
+    result = check(repo, OPD)
+    assert result.exit_code == 1 and "[pr-aturan-rusak]" in result.output and "Traceback" not in result.output

@@ -92,6 +92,36 @@ def test_malformed_sop_gives_findings_like_a_record(changes, kode, lokasi, pesan
     assert found[0].berkas == "schemas/sop.yaml" and found[0].formulir == "SOP"
 
 
+def test_what_the_schema_cannot_say_is_checked_too():
+    twice = copy.deepcopy(RAW)
+    twice["langkah"][1]["nomor"] = 1
+    no_bps = copy.deepcopy(RAW)
+    del no_bps["peran"]["bps"]
+    ends = copy.deepcopy(RAW)
+    ends["akhir"]["ditolak"]["setelah"] = [9, 42]
+    found = {}
+    for name, data in (("twice", twice), ("no_bps", no_bps), ("ends", ends)):
+        with pytest.raises(SopError) as caught:
+            parse(data, "sop.yaml")
+        found[name] = {(f.kode, f.lokasi) for f in sop_file_findings(caught.value)}
+    assert ("sop-langkah-ganda", "langkah.1.nomor") in found["twice"]
+    assert ("sop-peran-tak-dikenal", "langkah.2.pelaksana.1") in found["no_bps"]
+    assert found["ends"] == {("sop-langkah-tak-dikenal", "akhir.ditolak.setelah")}
+
+
+def test_every_step_says_how_it_is_recorded():
+    """Steps outside GitHub are typed; reviews, approvals and merges come from the forge."""
+    sop = load_sop()
+    assert sop.typed_steps() == [1, 2, 6, 13]
+    assert {n: sop.langkah[n].forge for n in (7, 8, 11, 12)} == {
+        7: ("dibuka",),
+        8: ("setuju", "dibuka"),
+        11: ("setuju",),
+        12: ("digabung",),
+    }
+    assert sorted(sop.akhir) == ["dibatalkan", "ditolak"] and sop.akhir["ditolak"].pelaksana == ("bps",)
+
+
 def test_bad_sop_reaches_the_user_as_findings_with_lines_not_keyerror(tmp_path):
     own = tmp_path / "schemas"
     shutil.copytree(BUNDLED, own)
