@@ -274,3 +274,16 @@ def test_the_recorder_refuses_a_dirty_checkout(repo, forge):
         yaml.safe_load(path.read_text(encoding="utf-8"))["alur"]["riwayat"]
         == with_log(KOMPROMIN, *KOMPROMIN_LOG[:1])["alur"]["riwayat"]
     )
+
+
+def test_a_merge_by_the_opd_is_the_publication_walidata_approved(repo, forge):
+    start(repo, KOMPROMIN_LOG[:1])
+    change_content(repo)
+    pr = forge.open("usulan", OPD, "2025-02-03 10:05")
+    forge.review(pr, WALIDATA, "approved", "2025-02-03 11:00")
+    forge.review(pr, BPS, "approved", "2025-02-04 09:00")
+    forge.merge(pr, OPD, "2025-02-04 09:10")
+    forge.record(pr)
+    last = log(repo, f"{ACTIVITY}/kegiatan.yaml")[-1]
+    assert (last["langkah"], last["peran"], last["aktor"]) == (12, "walidata", WALIDATA)
+    assert last["catatan"].endswith("Digabung oleh dinkes-pasuruan atas persetujuan Walidata walidata-pasuruan.")

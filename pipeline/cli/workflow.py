@@ -442,16 +442,27 @@ def sop_cmd(path: Path, fmt: str, perbarui: Path | None) -> None:
                 "persyaratan": s.persyaratan,
                 "output": s.output,
                 "berikutnya": list(s.berikutnya),
+                "dicatat": s.dicatat,
+                "forge": list(s.forge),
             }
             for s in sop.langkah.values()
         ]
-        click.echo(json.dumps({"sop": sop.nama, "nomor": sop.nomor, "langkah": steps}, ensure_ascii=False, indent=2))
+        ends = [
+            {"kunci": e.kunci, "nama": e.nama, "pelaksana": list(e.pelaksana), "setelah": list(e.setelah)}
+            for e in sop.akhir.values()
+        ]
+        click.echo(
+            json.dumps(
+                {"sop": sop.nama, "nomor": sop.nomor, "langkah": steps, "akhir": ends}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         click.secho(f"SOP {sop.nama} ({sop.nomor})", bold=True)
         for s in sop.langkah.values():
             nxt = ", ".join(map(str, s.berikutnya)) or "selesai"
             click.echo(f"{s.nomor:>3}. {s.nama}")
-            click.echo(f"     {sop.roles_text(s.pelaksana)} · {s.waktu} · berikutnya: {nxt}")
+            how = "dicatat dari GitHub" if s.by_forge else "diketik"
+            click.echo(f"     {sop.roles_text(s.pelaksana)} · {s.waktu} · berikutnya: {nxt} · {how}")
 
 
 @main.command(name="diff")

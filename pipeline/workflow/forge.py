@@ -249,14 +249,28 @@ def observations(pr: PullRequest, reviews: list[Review], repo: Repo, roles: Role
                 )
             )
     if pr.merged and pr.merged_by and pr.merged_at:
-        out.append(
-            Observation(
-                "digabung", pr.merged_by, pr.merged_at, pr.merge_commit_sha, f"PR #{pr.number} digabung ke main."
-            )
-        )
+        out.append(_merge(pr, counted, roles))
     elif pr.closed_at and pr.closed_by:
         out.append(Observation("ditutup", pr.closed_by, pr.closed_at, note=f"PR #{pr.number} ditutup tanpa digabung."))
     return sorted(out, key=Observation.sort_key)
+
+
+def _merge(pr: PullRequest, reviews: list[Review], roles: Roles) -> Observation:
+    """The merge publishes, and Walidata performs publication. Merged by someone else, it is the
+    publication that the Walidata account which last approved authorised (code-owner review)."""
+    note = f"PR #{pr.number} digabung ke main."
+    merger = roles.get(pr.merged_by)
+    if merger is None or "walidata" not in merger.peran:
+        walidata = [r.login for r in reviews if r.state == "approved" and _holds(roles, r.login, "walidata")]
+        if walidata:
+            note += f" Digabung oleh {pr.merged_by} atas persetujuan Walidata {walidata[-1]}."
+            return Observation("digabung", walidata[-1], pr.merged_at, pr.merge_commit_sha, note)
+    return Observation("digabung", pr.merged_by, pr.merged_at, pr.merge_commit_sha, note)
+
+
+def _holds(roles: Roles, login: str, role: str) -> bool:
+    account = roles.get(login)
+    return account is not None and role in account.peran
 
 
 def _roles_of(account: Account, opd: str) -> list[str]:
