@@ -379,13 +379,18 @@ def test_walidata_changes_a_code_list_and_sees_what_the_new_rules_change(repo):
     assert "  - dihapus: 9 — Kesehatan" in md
 
 
-def test_walidata_adds_an_opd_with_its_account_in_one_pr(repo):
+def with_codeowners_on_main(repo, branch: str) -> None:
+    """main has the activity and a generated CODEOWNERS; a PR branch is checked out."""
     start(repo, KOMPROMIN_LOG[:1])
     assert CliRunner().invoke(main, ["codeowners", str(repo.root)]).exit_code == 0
     repo.commit("CODEOWNERS", author=WALIDATA)
     repo.git("checkout", "-q", "main")
     repo.git("merge", "-q", "usulan")
-    repo.git("checkout", "-q", "-b", "opd-baru")
+    repo.git("checkout", "-q", "-b", branch)
+
+
+def test_walidata_adds_an_opd_with_its_account_in_one_pr(repo):
+    with_codeowners_on_main(repo, "opd-baru")
     opd = yaml.safe_load(repo.root.joinpath("metadata/dispendik/opd.yaml").read_text(encoding="utf-8"))
     repo.write("metadata/dlh/opd.yaml", opd | {"nama": "Dinas Lingkungan Hidup", "pengelola": ["dlh-pasuruan"]})
     roles = copy.deepcopy(ROLES)
@@ -402,12 +407,7 @@ def test_walidata_adds_an_opd_with_its_account_in_one_pr(repo):
 
 
 def test_an_opd_cannot_add_itself_a_code_owner(repo):
-    start(repo, KOMPROMIN_LOG[:1])
-    assert CliRunner().invoke(main, ["codeowners", str(repo.root)]).exit_code == 0
-    repo.commit("CODEOWNERS", author=WALIDATA)
-    repo.git("checkout", "-q", "main")
-    repo.git("merge", "-q", "usulan")
-    repo.git("checkout", "-q", "-b", "pengelola")
+    with_codeowners_on_main(repo, "pengelola")
     opd = yaml.safe_load(repo.root.joinpath("metadata/dinkes/opd.yaml").read_text(encoding="utf-8"))
     repo.write("metadata/dinkes/opd.yaml", opd | {"pengelola": [OPD, "teman-dinkes"]})
     repo.commit("tambah pengelola", author=OPD)

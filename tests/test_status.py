@@ -125,3 +125,16 @@ def test_a_rejected_or_withdrawn_report_stops_the_clock(catalog):
     keg = by["dinkes/2025-profil-kesehatan"]
     assert (keg["akhir"], keg["menunggu"], keg["terlambat"], keg["selesai"]) == ("ditolak", [], False, True)
     assert keg["riwayat"][-1]["langkah"] == "ditolak"
+    from datetime import datetime
+
+    from pipeline.contract.schema import Schemas
+    from pipeline.publish.model import build_model
+    from pipeline.read.catalog import load_catalog
+
+    model = build_model(
+        load_catalog(catalog.root),
+        Schemas.find(catalog.root),
+        internal=True,
+        pada=datetime.fromisoformat("2025-03-03T09:00:00+07:00"),
+    )
+    assert sum(sum(c.values()) for c in model.overdue.values()) == 0  # the dashboard's overdue counts

@@ -88,6 +88,7 @@ class RecordSchema:
     def __init__(self, kind: str, schema: dict):
         self.kind = kind
         self.schema = schema
+        self._annotated: dict[str, list] = {}
 
     @cached_property
     def validator(self) -> Draft202012Validator:
@@ -149,35 +150,32 @@ class RecordSchema:
         node = self.subschema(path)
         return Field(keys, node) if node is not None else None
 
+    def annotated(self, key: str) -> list[tuple[tuple, Any]]:
+        """Schema paths ('*' = any list item) of the fields carrying annotation ``key``, with its value."""
+        found = self._annotated.get(key)
+        if found is None:
+            found = self._annotated[key] = []
+
+            def visit(node: dict, path: tuple) -> None:
+                if node.get(key):
+                    found.append((path, node[key]))
+                for name, sub in (node.get("properties") or {}).items():
+                    visit(sub, path + (name,))
+                if isinstance(node.get("items"), dict):
+                    visit(node["items"], path + ("*",))
+
+            visit(self.schema, ())
+        return found
+
     @cached_property
     def coded_paths(self) -> list[tuple[tuple, dict]]:
         """Schema paths ('*' = any list item) of the fields checked against a code list."""
-        out = []
-
-        def visit(node: dict, path: tuple) -> None:
-            if node.get("x-daftar-kode"):
-                out.append((path, node["x-daftar-kode"]))
-            for key, sub in (node.get("properties") or {}).items():
-                visit(sub, path + (key,))
-            if isinstance(node.get("items"), dict):
-                visit(node["items"], path + ("*",))
-
-        visit(self.schema, ())
-        return out
+        return self.annotated("x-daftar-kode")
 
     def coded_values(self, data):
         """(instance path, value, code-list reference) for every coded field present in ``data``."""
         for pattern, ref in self.coded_paths:
-            frontier = [((), data)]
-            for part in pattern:
-                nxt = []
-                for path, node in frontier:
-                    if part == "*" and isinstance(node, list):
-                        nxt.extend((path + (i,), v) for i, v in enumerate(node))
-                    elif isinstance(node, dict) and part in node:
-                        nxt.append((path + (part,), node[part]))
-                frontier = nxt
-            for path, value in frontier:
+            for path, value in values_at(data, pattern):
                 yield path, value, ref
 
     def nearest_field(self, path) -> Field | None:
@@ -287,6 +285,20 @@ class Schemas:
         """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool."""
         own = Path(catalog_root) / "schemas"
         return cls(own if (own / "kegiatan.schema.json").is_file() else BUNDLED)
+
+
+def values_at(data: Any, pattern: tuple) -> list[tuple[tuple, Any]]:
+    """(instance path, value) of every value a schema path ('*' = any list item) reaches in ``data``."""
+    frontier = [((), data)]
+    for part in pattern:
+        nxt = []
+        for path, node in frontier:
+            if part == "*" and isinstance(node, list):
+                nxt.extend((path + (i,), v) for i, v in enumerate(node))
+            elif isinstance(node, dict) and part in node:
+                nxt.append((path + (part,), node[part]))
+        frontier = nxt
+    return frontier
 
 
 def walk(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:

@@ -43,7 +43,7 @@ from ..check.engine import validate_catalog
 from ..codes import GALAT, Finding, finding
 from ..contract.config import CONFIG_FILE
 from ..contract.roles import ROLES_FILE, Account, Roles
-from ..contract.schema import BUNDLED, RecordSchema, Schemas
+from ..contract.schema import BUNDLED, RecordSchema, Schemas, values_at
 from ..layout import SLUG, identify
 from ..read.git import Revision, resolve
 from ..read.loader import LoadError, decode, load, parse
@@ -296,31 +296,7 @@ def _mode_text(mode: str) -> str:
 
 def filled_by(rs: RecordSchema) -> list[tuple[tuple, str]]:
     """Schema paths ('*' = any list item) of the fields only one role fills (``x-diisi-oleh``)."""
-    out = []
-
-    def visit(node: dict, path: tuple) -> None:
-        if node.get("x-diisi-oleh"):
-            out.append((path, node["x-diisi-oleh"]))
-        for key, sub in (node.get("properties") or {}).items():
-            visit(sub, path + (key,))
-        if isinstance(node.get("items"), dict):
-            visit(node["items"], path + ("*",))
-
-    visit(rs.schema, ())
-    return out
-
-
-def _values(data, pattern: tuple) -> dict[tuple, object]:
-    frontier = {(): data}
-    for part in pattern:
-        nxt = {}
-        for path, node in frontier.items():
-            if part == "*" and isinstance(node, list):
-                nxt.update({path + (i,): v for i, v in enumerate(node)})
-            elif isinstance(node, Mapping) and part in node:
-                nxt[path + (part,)] = node[part]
-        frontier = nxt
-    return frontier
+    return rs.annotated("x-diisi-oleh")
 
 
 def review_content(data, rs: RecordSchema) -> object:
@@ -329,7 +305,7 @@ def review_content(data, rs: RecordSchema) -> object:
         return data
     content = json.loads(json.dumps(rs.content(data), default=str))
     for pattern, _role in filled_by(rs):
-        for path in _values(content, pattern):
+        for path, _value in values_at(content, pattern):
             node = content
             for part in path[:-1]:
                 node = node[part]
@@ -369,7 +345,7 @@ def _records(
         old_data = old.data if old is not None and old.doc is not None else None
         new_data = new.data if new is not None and new.doc is not None else None
         for pattern, role in filled_by(rs):
-            a, b = _values(old_data or {}, pattern), _values(new_data or {}, pattern)
+            a, b = dict(values_at(old_data or {}, pattern)), dict(values_at(new_data or {}, pattern))
             for field_path in sorted(set(a) | set(b), key=str):
                 if a.get(field_path) == b.get(field_path) or (account is not None and role in account.peran):
                     continue
