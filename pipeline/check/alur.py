@@ -271,80 +271,87 @@ def typed_event_findings(
     ``alur-peran`` (:func:`alur_findings`).
     """
     where = {"baris": baris, "lokasi": lokasi, "formulir": FORM}
-    step_no = event.get("langkah", event.get("akhir", "?"))
-    step = sop.step(event.get("langkah"))
-    out: list[Finding] = []
-    if step is not None and step.by_forge or "akhir" in event or event.get("sumber") == "forge":
-        name = f"Langkah {step.nomor} ({step.ringkas})" if step else f"Peristiwa '{step_no}'"
-        how = forge_how(sop, step) if step else "tutup atau tinjau pull request di GitHub"
-        out.append(
-            finding(
-                "pr-langkah-forge",
-                berkas,
-                f"{name} disaksikan GitHub dan dicatat otomatis oleh alur kerja pencatat; peristiwanya tidak "
-                "boleh diketik.",
-                f"Hapus peristiwa ini. Untuk langkah ini, {how}; waktu, akun dan nomor PR dicatat dari GitHub "
-                "setelah PR digabung (lihat docs/panduan/peninjau.md).",
-                **where,
-            )
-        )
-    peran, aktor = event.get("peran"), event.get("aktor")
+    say = _Say(berkas, where, str(event.get("langkah", event.get("akhir", "?"))), actor)
+    out = _forge_only(say, event, sop)
     if account is None:
-        out.append(
-            finding(
-                "pr-akun-tak-dikenal",
-                berkas,
-                f"Akun '{actor}' tidak terdaftar di roles.yaml, sehingga tidak boleh mencatat langkah {step_no}.",
-                "Minta Walidata mendaftarkan akun Anda di roles.yaml, atau minta pemegang peran mencatat langkah ini.",
-                **where,
-            )
+        return out + [say.unknown_account()]
+    out += _roles_held(say, event, account, opd, sop)
+    moment = parse_time(event.get("waktu"))
+    for limit, what in ((now, "saat pemeriksaan"), (committed, "waktu commit yang menambahkannya")):
+        if moment is not None and limit is not None and moment > limit:
+            out.append(say.future(event.get("waktu"), what, limit.astimezone(sop.jam_kerja.zona).isoformat()))
+            break
+    return out
+
+
+class _Say:
+    """The findings about one typed event (file, place, step, who typed it)."""
+
+    def __init__(self, berkas: str, where: dict, step: str, actor: str):
+        self.berkas, self.where, self.step, self.actor = berkas, where, step, actor
+
+    def __call__(self, kode: str, pesan: str, saran: str) -> Finding:
+        return finding(kode, self.berkas, pesan, saran, **self.where)
+
+    def unknown_account(self) -> Finding:
+        return self(
+            "pr-akun-tak-dikenal",
+            f"Akun '{self.actor}' tidak terdaftar di roles.yaml, sehingga tidak boleh mencatat langkah {self.step}.",
+            "Minta Walidata mendaftarkan akun Anda di roles.yaml, atau minta pemegang peran mencatat langkah ini.",
         )
-        return out
+
+    def future(self, waktu, what: str, limit: str) -> Finding:
+        return self(
+            "alur-waktu-masa-depan",
+            f"Langkah {self.step}: waktu {waktu} lebih lambat daripada {what} ({limit}).",
+            "Tulis waktu langkah itu benar-benar selesai (tidak di masa depan), atau biarkan bawaan "
+            "satudata langkah (saat ini).",
+        )
+
+
+def _forge_only(say: _Say, event: Mapping, sop: Sop) -> list[Finding]:
+    step = sop.step(event.get("langkah"))
+    if not (step is not None and step.by_forge or "akhir" in event or event.get("sumber") == "forge"):
+        return []
+    name = f"Langkah {step.nomor} ({step.ringkas})" if step else f"Peristiwa '{say.step}'"
+    how = forge_how(sop, step) if step else "tutup atau tinjau pull request di GitHub"
+    return [
+        say(
+            "pr-langkah-forge",
+            f"{name} disaksikan GitHub dan dicatat otomatis oleh alur kerja pencatat; peristiwanya tidak boleh diketik.",
+            f"Hapus peristiwa ini. Untuk langkah ini, {how}; waktu, akun dan nomor PR dicatat dari GitHub "
+            "setelah PR digabung (lihat docs/panduan/peninjau.md).",
+        )
+    ]
+
+
+def _roles_held(say: _Say, event: Mapping, account: Account, opd: str | None, sop: Sop) -> list[Finding]:
+    peran, aktor, actor, step = event.get("peran"), event.get("aktor"), say.actor, say.step
+    out = []
     if isinstance(peran, str) and peran not in account.peran:
         out.append(
-            finding(
+            say(
                 "pr-peran-aktor",
-                berkas,
-                f"Langkah {step_no} dicatat dengan peran '{peran}', tetapi akun '{actor}' berperan {account.describe(sop)}.",
+                f"Langkah {step} dicatat dengan peran '{peran}', tetapi akun '{actor}' berperan {account.describe(sop)}.",
                 f"Langkah berperan '{peran}' harus dicatat oleh akun berperan '{peran}'. Hapus peristiwa ini.",
-                **where,
             )
         )
     elif peran == "opd" and opd is not None and opd not in account.opd:
         out.append(
-            finding(
+            say(
                 "pr-peran-opd",
-                berkas,
-                f"Akun '{actor}' bukan pengelola OPD '{opd}', sehingga tidak boleh mencatat langkah {step_no} untuk kegiatannya.",
+                f"Akun '{actor}' bukan pengelola OPD '{opd}', sehingga tidak boleh mencatat langkah {step} untuk kegiatannya.",
                 f"Langkah OPD dicatat oleh akun yang di roles.yaml memegang peran opd untuk '{opd}'.",
-                **where,
             )
         )
     if isinstance(aktor, str) and aktor.casefold() != actor.casefold():
         out.append(
-            finding(
+            say(
                 "pr-aktor",
-                berkas,
-                f"Peristiwa langkah {step_no} mencatat aktor '{aktor}', tetapi pencatatnya '{actor}'.",
+                f"Peristiwa langkah {step} mencatat aktor '{aktor}', tetapi pencatatnya '{actor}'.",
                 f"Isi aktor dengan akun Anda sendiri ({actor}); peristiwa atas nama orang lain dicatat oleh orang itu.",
-                **where,
             )
         )
-    moment = parse_time(event.get("waktu"))
-    for limit, what in ((now, "saat pemeriksaan"), (committed, "waktu commit yang menambahkannya")):
-        if moment is not None and limit is not None and moment > limit:
-            out.append(
-                finding(
-                    "alur-waktu-masa-depan",
-                    berkas,
-                    f"Langkah {step_no}: waktu {event.get('waktu')} lebih lambat daripada {what} "
-                    f"({limit.astimezone(sop.jam_kerja.zona).isoformat()}).",
-                    "Tulis waktu langkah itu benar-benar selesai (tidak di masa depan), atau biarkan bawaan "
-                    "satudata langkah (saat ini).",
-                    **where,
-                )
-            )
-            break
     return out
 
 

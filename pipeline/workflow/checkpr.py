@@ -472,28 +472,7 @@ def _log(report: PrReport, repo: Repo, roles: Roles, path: str, opd: str, old, n
                 )
             )
         return
-    for i, event in enumerate(before):
-        if i >= len(after):
-            add(
-                finding(
-                    "pr-riwayat-dihapus",
-                    path,
-                    f"Peristiwa ke-{i + 1} sampai ke-{len(before)} di alur.riwayat dihapus.",
-                    "Kembalikan peristiwa yang dihapus; riwayat hanya boleh ditambah di akhir.",
-                    baris=line(),
-                )
-            )
-            break
-        if after[i] != event:
-            add(
-                finding(
-                    "pr-riwayat-diubah",
-                    path,
-                    f"Peristiwa ke-{i + 1} di alur.riwayat (langkah {_step_of(event)}) diubah; peristiwa lama tidak boleh diubah.",
-                    "Kembalikan peristiwa ini seperti di cabang dasar. Untuk koreksi, tambahkan peristiwa baru di akhir dengan catatan.",
-                    baris=line(i),
-                )
-            )
+    report.temuan += _append_only(path, before, after, line)
     added = list(enumerate(after))[len(before) :]
     if not added:
         return
@@ -540,6 +519,34 @@ def _log(report: PrReport, repo: Repo, roles: Roles, path: str, opd: str, old, n
                     **where,
                 )
             )
+
+
+def _append_only(path: str, before: list, after: list, line) -> list[Finding]:
+    """Events of the base log that the PR changed or removed."""
+    out = []
+    for i, event in enumerate(before):
+        if i >= len(after):
+            out.append(
+                finding(
+                    "pr-riwayat-dihapus",
+                    path,
+                    f"Peristiwa ke-{i + 1} sampai ke-{len(before)} di alur.riwayat dihapus.",
+                    "Kembalikan peristiwa yang dihapus; riwayat hanya boleh ditambah di akhir.",
+                    baris=line(),
+                )
+            )
+            break
+        if after[i] != event:
+            out.append(
+                finding(
+                    "pr-riwayat-diubah",
+                    path,
+                    f"Peristiwa ke-{i + 1} di alur.riwayat (langkah {_step_of(event)}) diubah; peristiwa lama tidak boleh diubah.",
+                    "Kembalikan peristiwa ini seperti di cabang dasar. Untuk koreksi, tambahkan peristiwa baru di akhir dengan catatan.",
+                    baris=line(i),
+                )
+            )
+    return out
 
 
 def _step_of(event) -> str:
