@@ -511,19 +511,25 @@ _(
 _(
     "sop-langkah-tak-dikenal",
     GALAT,
-    "SOP",
+    "Alur SOP",
     "sop.yaml merujuk nomor langkah yang tidak didefinisikan.",
     "Rujuk langkah yang ada, atau tambahkan langkahnya.",
 )
-_("sop-langkah-ganda", GALAT, "SOP", "Dua langkah di sop.yaml bernomor sama.", "Beri setiap langkah nomor berbeda.")
+_(
+    "sop-langkah-ganda",
+    GALAT,
+    "Alur SOP",
+    "Dua langkah di sop.yaml bernomor sama.",
+    "Beri setiap langkah nomor berbeda.",
+)
 _(
     "sop-peran-tak-dikenal",
     GALAT,
-    "SOP",
+    "Alur SOP",
     "Pelaksana langkah bukan peran di bagian peran sop.yaml.",
     "Tambahkan perannya atau pilih peran yang ada.",
 )
-_("sop-jam-kerja", GALAT, "SOP", "Jam kerja selesai tidak setelah jam mulai.", "Perbaiki jam_kerja di sop.yaml.")
+_("sop-jam-kerja", GALAT, "Alur SOP", "Jam kerja selesai tidak setelah jam mulai.", "Perbaiki jam_kerja di sop.yaml.")
 
 # The catalog's root files (pipeline.check.rootfiles)
 _(
@@ -660,14 +666,14 @@ _(
 _(
     "forge-data-tidak-sah",
     GALAT,
-    "Forge",
+    "PR",
     "Data GitHub (payload PR atau tinjauan) tidak dapat dipakai.",
     "Berikan payload pull_request atau objek PR dan daftar tinjauan dari API GitHub.",
 )
 _(
     "forge-folder-kerja",
     GALAT,
-    "Forge",
+    "Lingkungan",
     "Berkas kegiatan di folder kerja berbeda dengan HEAD.",
     "Catat peristiwa forge pada checkout bersih.",
 )
@@ -675,35 +681,35 @@ _(
 _(
     "terbit-bukan-pr",
     GALAT,
-    "Terbit",
+    "Portal",
     "Commit gabungan di main bukan penggabungan PR yang tercatat di GitHub, atau bukan kepala PR yang diperiksa.",
     "Gabungkan hanya lewat PR; kembalikan main ke commit yang sah.",
 )
 _(
     "terbit-gabungan-diubah",
     GALAT,
-    "Terbit",
+    "Portal",
     "Commit gabungan berisi perubahan yang tidak ada di PR maupun di main.",
     "Kembalikan penggabungan dan gabungkan PR lagi dengan tombol GitHub.",
 )
 _(
     "terbit-pr-gagal",
     GALAT,
-    "Terbit",
+    "Portal",
     "PR yang digabung ke main tidak lulus satudata check-pr.",
     "Kembalikan penggabungan itu dan perbaiki lewat PR baru.",
 )
 _(
     "terbit-commit-tak-sah",
     GALAT,
-    "Terbit",
+    "Portal",
     "Commit di main mengubah metadata tanpa PR yang diperiksa dan bukan commit pencatat forge yang sah.",
     "Walidata mengembalikan (revert) commit itu lewat PR.",
 )
 _(
     "terbit-dorongan-langsung",
     PERINGATAN,
-    "Terbit",
+    "Portal",
     "Commit didorong langsung ke main tanpa PR (tidak mengubah metadata).",
     "Periksa siapa yang melewati aturan cabang.",
 )

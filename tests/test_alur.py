@@ -224,3 +224,12 @@ def test_end_states_follow_the_sop(catalog):
     )
     assert alur_codes(catalog, reopened) == set()  # a new report may follow
     assert status(reopened).menunggu == [8]
+
+
+def test_an_event_is_a_step_or_an_end_and_a_forge_event_names_its_pr(catalog):
+    both = ev(1, T) | {"akhir": "dibatalkan"}
+    assert "aturan-A1" in alur_codes(catalog, with_log(KOMPROMIN, both))
+    neither = {k: v for k, v in ev(1, T).items() if k != "langkah"}
+    assert "aturan-A1" in alur_codes(catalog, with_log(KOMPROMIN, neither))
+    assert "aturan-A2" in alur_codes(catalog, with_log(KOMPROMIN, ev(1, T) | {"sumber": "forge"}))
+    assert alur_codes(catalog, with_log(KOMPROMIN, ev(1, T) | {"sumber": "forge", "pr": 3})) == set()

@@ -279,7 +279,7 @@ def typed_event_findings(
     moment = parse_time(event.get("waktu"))
     for limit, what in ((now, "saat pemeriksaan"), (committed, "waktu commit yang menambahkannya")):
         if moment is not None and limit is not None and moment > limit:
-            out.append(say.future(event.get("waktu"), what, limit.astimezone(sop.jam_kerja.zona).isoformat()))
+            out.append(say.future(event.get("waktu"), what, limit.astimezone(sop.jam_kerja.zone).isoformat()))
             break
     return out
 

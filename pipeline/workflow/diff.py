@@ -29,8 +29,8 @@ from ..layout import KINDS
 from ..read.catalog import Catalog, Record, load_catalog
 from ..read.git import Revision, resolve
 from ..read.loader import LoadError, load
-from .revision import Entry, Repo
 from ..sop.state import riwayat
+from .revision import Entry, Repo
 
 KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 TITLE_KEY = {"opd": "nama", "kegiatan": "judul_kegiatan", "variabel": "nama", "indikator": "nama"}

@@ -326,7 +326,7 @@ def translate(
 def _event(obs: Observation, mark, role: str, pr: PullRequest, sop: Sop) -> dict:
     event: dict[str, Any] = {"akhir": mark} if isinstance(mark, str) else {"langkah": mark}
     event |= {
-        "waktu": obs.time.astimezone(sop.jam_kerja.zona).isoformat(),
+        "waktu": obs.time.astimezone(sop.jam_kerja.zone).isoformat(),
         "peran": role,
         "aktor": obs.login,
         "catatan": obs.note,
@@ -415,7 +415,7 @@ def _replay(entry: Recorded, data: dict, opd: str, pr: PullRequest, seen: list[O
     survei = needs_recommendation(data, sop)
     pending: list[str] = []
     for obs in seen:
-        what = f"{obs.kind} oleh {obs.login} pada {obs.time.astimezone(sop.jam_kerja.zona).isoformat()}"
+        what = f"{obs.kind} oleh {obs.login} pada {obs.time.astimezone(sop.jam_kerja.zone).isoformat()}"
         account = roles.get(obs.login)
         if account is None:
             entry.skipped.append(f"{what}: akun tidak ada di roles.yaml.")
