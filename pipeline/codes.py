@@ -492,6 +492,44 @@ _(
     "Isi identitas_rekomendasi di MS-Keg.",
 )
 _("alur-surat-beda", GALAT, "Alur SOP", "Nomor surat berbeda dengan identitas rekomendasi MS-Keg.", "Samakan keduanya.")
+_(
+    "alur-akhir",
+    GALAT,
+    "Alur SOP",
+    "Keadaan akhir (ditolak, dibatalkan) tidak dikenal atau tidak boleh setelah langkah sebelumnya.",
+    "Lihat akhir di schemas/sop.yaml.",
+)
+_(
+    "alur-waktu-masa-depan",
+    GALAT,
+    "Alur SOP",
+    "Waktu peristiwa yang diketik lebih lambat daripada saat pemeriksaan atau commit yang menambahkannya.",
+    "Tulis waktu langkah itu selesai, tidak di masa depan.",
+)
+
+# sop.yaml itself (pipeline.sop.definition; schema findings come from schemas/sop.schema.json)
+_(
+    "sop-langkah-tak-dikenal",
+    GALAT,
+    "Alur SOP",
+    "sop.yaml merujuk nomor langkah yang tidak didefinisikan.",
+    "Rujuk langkah yang ada, atau tambahkan langkahnya.",
+)
+_(
+    "sop-langkah-ganda",
+    GALAT,
+    "Alur SOP",
+    "Dua langkah di sop.yaml bernomor sama.",
+    "Beri setiap langkah nomor berbeda.",
+)
+_(
+    "sop-peran-tak-dikenal",
+    GALAT,
+    "Alur SOP",
+    "Pelaksana langkah bukan peran di bagian peran sop.yaml.",
+    "Tambahkan perannya atau pilih peran yang ada.",
+)
+_("sop-jam-kerja", GALAT, "Alur SOP", "Jam kerja selesai tidak setelah jam mulai.", "Perbaiki jam_kerja di sop.yaml.")
 
 # The catalog's root files (pipeline.check.rootfiles)
 _(
@@ -556,8 +594,124 @@ _(
     "pr-perlu-siklus-baru",
     GALAT,
     "PR",
-    "Kegiatan yang sudah disetujui diubah tanpa siklus pemeriksaan baru.",
-    "Catat langkah 7 atau 8 di PR yang sama.",
+    "Kegiatan yang sudah disetujui diubah isinya oleh akun yang PR-nya tidak membuka siklus pemeriksaan baru.",
+    "Perubahan diajukan OPD pemiliknya (langkah 7) atau Walidata (langkah 8).",
+)
+
+_(
+    "pr-berkas-aturan",
+    GALAT,
+    "PR",
+    "PR oleh akun bukan Walidata mengubah berkas aturan atau konfigurasi (di luar metadata/<opd>/).",
+    "Hapus perubahan itu; aturan diubah Walidata dalam PR tersendiri.",
+)
+_(
+    "pr-aturan-dan-rekaman",
+    GALAT,
+    "PR",
+    "PR mengubah berkas aturan sekaligus rekaman metadata.",
+    "Pisahkan menjadi PR aturan lalu PR rekaman.",
+)
+_(
+    "pr-aturan-rusak",
+    GALAT,
+    "PR",
+    "Skema atau daftar kode di cabang dasar atau di PR tidak dapat dibaca.",
+    "Perbaiki schemas/ lewat PR Walidata.",
+)
+_(
+    "pr-bukan-berkas-biasa",
+    GALAT,
+    "PR",
+    "PR memuat tautan simbolik (symlink) atau submodul git.",
+    "Ganti dengan isi berkas yang sebenarnya.",
+)
+_(
+    "pr-langkah-forge",
+    GALAT,
+    "PR",
+    "Peristiwa langkah yang disaksikan GitHub (tinjauan, penggabungan) diketik tangan.",
+    "Hapus peristiwanya; tinjau atau gabungkan PR di GitHub.",
+)
+_(
+    "pr-commit-penulis",
+    GALAT,
+    "PR",
+    "Peristiwa ditambahkan oleh commit akun lain daripada akun yang namanya dicatat.",
+    "Setiap orang mencatat langkahnya sendiri dalam PR-nya sendiri.",
+)
+_(
+    "pr-commit-penulis-tak-dikenal",
+    GALAT,
+    "PR",
+    "Penulis commit yang menambahkan peristiwa bukan e-mail akun mana pun di roles.yaml.",
+    "Pakai e-mail akun Anda (noreply GitHub) atau daftarkan e-mailnya di roles.yaml.",
+)
+_(
+    "pr-isian-diisi-oleh",
+    GALAT,
+    "PR",
+    "Isian yang hanya diisi satu peran (x-diisi-oleh, misalnya R17 diisi BPS) diubah oleh akun lain.",
+    "Kembalikan isian itu; pemegang perannya mengisi dalam PR sendiri.",
+)
+_(
+    "pr-codeowners",
+    GALAT,
+    "PR",
+    ".github/CODEOWNERS tidak sesuai dengan opd.yaml dan roles.yaml.",
+    "Walidata menjalankan satudata codeowners.",
+)
+
+# The forge recorder and the publication check (pipeline.workflow.forge, forgehistory)
+_(
+    "forge-data-tidak-sah",
+    GALAT,
+    "PR",
+    "Data GitHub (payload PR atau tinjauan) tidak dapat dipakai.",
+    "Berikan payload pull_request atau objek PR dan daftar tinjauan dari API GitHub.",
+)
+_(
+    "forge-folder-kerja",
+    GALAT,
+    "Lingkungan",
+    "Berkas kegiatan di folder kerja berbeda dengan HEAD.",
+    "Catat peristiwa forge pada checkout bersih.",
+)
+
+_(
+    "terbit-bukan-pr",
+    GALAT,
+    "Portal",
+    "Commit gabungan di main bukan penggabungan PR yang tercatat di GitHub, atau bukan kepala PR yang diperiksa.",
+    "Gabungkan hanya lewat PR; kembalikan main ke commit yang sah.",
+)
+_(
+    "terbit-gabungan-diubah",
+    GALAT,
+    "Portal",
+    "Commit gabungan berisi perubahan yang tidak ada di PR maupun di main.",
+    "Kembalikan penggabungan dan gabungkan PR lagi dengan tombol GitHub.",
+)
+_(
+    "terbit-pr-gagal",
+    GALAT,
+    "Portal",
+    "PR yang digabung ke main tidak lulus satudata check-pr.",
+    "Kembalikan penggabungan itu dan perbaiki lewat PR baru.",
+)
+_(
+    "terbit-commit-tak-sah",
+    GALAT,
+    "Portal",
+    "Commit di main mengubah metadata tanpa PR yang diperiksa dan bukan commit pencatat forge yang sah.",
+    "Walidata mengembalikan (revert) commit itu lewat PR.",
+)
+_(
+    "terbit-dorongan-langsung",
+    PERINGATAN,
+    "Portal",
+    "Commit didorong langsung ke main tanpa PR (tidak mengubah metadata).",
+    "Periksa siapa yang melewati aturan cabang.",
 )
 
 # Editing files (pipeline.edit)

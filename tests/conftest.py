@@ -364,6 +364,11 @@ DISPENDIK = OPD | {
 }
 
 
+def noreply(login: str) -> str:
+    """The GitHub noreply address of an account (the id is made up; GitHub's are numbers too)."""
+    return f"{sum(map(ord, login)) * 1000}+{login}@users.noreply.github.com"
+
+
 class GitCatalog(CatalogBuilder):
     """A catalog in a real git repository (branch main, roles.yaml, two OPDs), for PR checks."""
 
@@ -377,13 +382,27 @@ class GitCatalog(CatalogBuilder):
         self.git("config", "commit.gpgsign", "false")
         self.commit("katalog awal")
 
-    def git(self, *args: str) -> str:
-        proc = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, check=True)
+    def git(self, *args: str, env: dict | None = None) -> str:
+        proc = subprocess.run(
+            ["git", "-C", str(self.root), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=None if env is None else os.environ | env,
+        )
         return proc.stdout.strip()
 
-    def commit(self, message: str) -> str:
+    def commit(self, message: str, author: str | None = None, date: str | None = None) -> str:
+        """Commit everything; ``author`` is a GitHub login (its noreply address is the e-mail)."""
         self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
+        env = {}
+        if author is not None:
+            email = noreply(author)
+            env |= {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email}
+            env |= {"GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email}
+        if date is not None:
+            env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        self.git("commit", "-q", "--allow-empty", "-m", message, env=env or None)
         return self.git("rev-parse", "HEAD")
 
     def branch(self, name: str) -> None:

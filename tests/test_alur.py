@@ -200,3 +200,36 @@ def test_api_accepts_records_and_dicts(catalog):
     assert current_step(record) == current_step(record.data) == 8
     assert current_step(KOMPROMIN) is None
     assert is_public(record) is False
+
+
+def test_end_states_follow_the_sop(catalog):
+    """ditolak ends a request or report in progress; not an approved activity, not by the OPD."""
+
+    def end(key, at, peran):
+        event = ev(1, at, peran=peran) | {"akhir": key}
+        del event["langkah"]
+        return event
+
+    assert (
+        alur_codes(catalog, with_log(KOMPROMIN, *KOMPROMIN_LOG[:4], end("ditolak", "2025-02-06 09:00", "bps"))) == set()
+    )
+    after_approval = with_log(KOMPROMIN, *KOMPROMIN_LOG[:7], end("ditolak", "2025-02-07 09:00", "bps"))
+    f = finding(catalog, after_approval, "alur-akhir")
+    assert f.pesan == "Keadaan akhir 'ditolak' (Ditolak oleh BPS) tidak boleh setelah langkah 11 (BPS menyetujui)."
+    assert "alur-peran" in alur_codes(
+        catalog, with_log(KOMPROMIN, *KOMPROMIN_LOG[:4], end("ditolak", "2025-02-06 09:00", "opd"))
+    )
+    reopened = with_log(
+        KOMPROMIN, *KOMPROMIN_LOG[:4], end("dibatalkan", "2025-02-06 09:00", "opd"), ev(7, "2025-02-07 09:00")
+    )
+    assert alur_codes(catalog, reopened) == set()  # a new report may follow
+    assert status(reopened).menunggu == [8]
+
+
+def test_an_event_is_a_step_or_an_end_and_a_forge_event_names_its_pr(catalog):
+    both = ev(1, T) | {"akhir": "dibatalkan"}
+    assert "aturan-A1" in alur_codes(catalog, with_log(KOMPROMIN, both))
+    neither = {k: v for k, v in ev(1, T).items() if k != "langkah"}
+    assert "aturan-A1" in alur_codes(catalog, with_log(KOMPROMIN, neither))
+    assert "aturan-A2" in alur_codes(catalog, with_log(KOMPROMIN, ev(1, T) | {"sumber": "forge"}))
+    assert alur_codes(catalog, with_log(KOMPROMIN, ev(1, T) | {"sumber": "forge", "pr": 3})) == set()

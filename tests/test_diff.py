@@ -162,3 +162,56 @@ def test_unknown_revisions_and_non_repositories_are_explained(repo, tmp_path_fac
     result = run("diff", "main", "HEAD", "--katalog", plain)
     assert result.exit_code == 3  # not a git repository: the environment, not the call
     assert "Perbedaan tidak dapat dihitung" in result.output
+
+
+def test_code_lists_roles_and_other_rule_files_are_covered(repo):
+    """`satudata diff` shows what schemas/kode/, roles.yaml and other rule files change, not only metadata/."""
+    import shutil
+
+    from conftest import ROLES
+
+    from pipeline.contract.schema import BUNDLED
+
+    shutil.copytree(BUNDLED, repo.root / "schemas")
+    repo.write("roles.yaml", ROLES)
+    repo.base = commit(repo.root, "aturan")
+    satuan = repo.root / "schemas/kode/satuan.csv"
+    rows = satuan.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, first = rows[0], rows[1]
+    key = first.split(",")[0]
+    satuan.write_text(header + "".join(rows[2:]) + _row_like(header, "ekor"), encoding="utf-8")
+    roles = copy.deepcopy(ROLES)
+    roles["akun"]["dinkes-pasuruan"]["email"] = ["statistik@dinkes.example.go.id"]
+    roles["akun"]["dlh-pasuruan"] = {"peran": ["opd"], "opd": ["dinkes"]}
+    del roles["akun"]["dispendik-pasuruan"]
+    repo.write("roles.yaml", roles)
+    (repo.root / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    commit(repo.root)
+    out = diff(repo).output
+    assert "Tidak ada rekaman metadata yang berubah." in out
+    assert (
+        "### Daftar kode (schemas/kode/)" in out
+        and "(`schemas/kode/satuan.csv`, berubah): 1 ditambah, 1 dihapus" in out
+    )
+    assert f"  - dihapus: {key}" in out and "  - ditambah: ekor" in out
+    assert (
+        "| dinkes-pasuruan | peran: opd; OPD: dinkes | peran: opd; OPD: dinkes; e-mail: statistik@\u200bdinkes.example.go.id |"
+        in out
+    )  # no @mention
+    assert "| dispendik-pasuruan | peran: opd; OPD: dispendik | — |" in out and "| dlh-pasuruan | — |" in out
+    assert "### Berkas aturan dan konfigurasi lain" in out and "- mkdocs.yml (ditambah)" in out
+    data = json.loads(diff(repo, "--format", "json").output)
+    assert {a["akun"]: a["status"] for a in data["peran"]} == {
+        "dinkes-pasuruan": "berubah",
+        "dispendik-pasuruan": "dihapus",
+        "dlh-pasuruan": "baru",
+    }
+    assert data["daftar_kode"][0]["nama"] == "satuan" and data["berkas_aturan"] == [
+        {"berkas": "mkdocs.yml", "status": "ditambah"}
+    ]
+
+
+def _row_like(header: str, key: str) -> str:
+    """A code-list row with ``key`` in the first column and the other columns filled."""
+    columns = header.strip().split(",")
+    return ",".join([key, *("Ekor" for _ in columns[1:])]) + "\n"

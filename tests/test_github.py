@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import REPO
 
@@ -26,8 +27,8 @@ def load(path: Path) -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # 'on' stays a string
 
 
-def test_there_are_three_workflows():
-    assert [p.name for p in WORKFLOWS] == ["periksa-pr.yml", "terbitkan.yml", "uji.yml"]
+def test_there_are_four_workflows():
+    assert [p.name for p in WORKFLOWS] == ["catat-forge.yml", "periksa-pr.yml", "terbitkan.yml", "uji.yml"]
 
 
 def test_actionlint_is_clean():
@@ -35,10 +36,11 @@ def test_actionlint_is_clean():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_zizmor_is_clean_offline_even_pedantic(tmp_path):
+@pytest.mark.parametrize("persona", ["pedantic", "auditor"])
+def test_zizmor_is_clean_offline_even_pedantic(tmp_path, persona):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"}  # no GitHub token: offline audits only
     proc = subprocess.run(
-        [tool("zizmor"), "--offline", "--persona=pedantic", "--no-progress", str(REPO / ".github" / "workflows")],
+        [tool("zizmor"), "--offline", f"--persona={persona}", "--no-progress", str(REPO / ".github" / "workflows")],
         capture_output=True,
         text=True,
         env=env,
@@ -59,24 +61,53 @@ def test_actions_are_pinned_by_sha_with_a_version_comment():
             assert PINNED.match(ref), f"{path.name}: {ref}"
 
 
+# Every job's token, and why (the comments in the workflows say it too). Nothing else is allowed.
+PERMISSIONS = {
+    ("catat-forge.yml", "catat"): {"contents": "read", "pull-requests": "read", "issues": "read"},
+    ("periksa-pr.yml", "periksa"): {"contents": "read"},
+    ("terbitkan.yml", "periksa"): {"contents": "read", "pull-requests": "read", "deployments": "read"},
+    ("terbitkan.yml", "bangun"): {"contents": "read"},
+    ("terbitkan.yml", "terbitkan"): {"pages": "write", "id-token": "write"},
+    ("uji.yml", "uji"): {"contents": "read"},
+}
+PR_TRIGGERS = {"pull_request", "pull_request_target", "pull_request_review", "workflow_run"}
+
+
 def test_least_privilege_and_no_pull_request_target():
+    jobs = {}
     for path in WORKFLOWS:
         flow = load(path)
         assert "pull_request_target" not in flow["on"], path.name
         assert flow["permissions"] == {}, path.name  # nothing by default; each job asks for what it needs
         for name, job in flow["jobs"].items():
-            perms = job["permissions"]
-            if name == "terbitkan":
-                assert perms == {"pages": "write", "id-token": "write"}
-                assert all("run" not in step for step in job["steps"])  # the privileged job runs no repository code
-            else:
-                assert perms == {"contents": "read"}, (path.name, name)
+            jobs[(path.name, name)] = job["permissions"]
             for step in job["steps"]:
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step["with"]["persist-credentials"] == "false"
+    assert jobs == PERMISSIONS
+    deploy = load(REPO / ".github/workflows/terbitkan.yml")["jobs"]["terbitkan"]
+    assert all("run" not in step for step in deploy["steps"])  # the Pages-writing job runs no repository code
 
 
-def test_pr_check_installs_the_tool_from_the_base_branch():
+def test_the_job_that_can_write_never_checks_out_or_runs_pr_code():
+    """The recorder's deploy key (environment pencatat) may push to main; its job only ever sees main."""
+    text = (REPO / ".github/workflows/catat-forge.yml").read_text(encoding="utf-8")
+    flow = load(REPO / ".github/workflows/catat-forge.yml")
+    assert not PR_TRIGGERS & set(flow["on"]) and set(flow["on"]) == {"push", "schedule", "workflow_dispatch"}
+    assert flow["on"]["push"]["branches"] == ["main"]
+    job = flow["jobs"]["catat"]
+    assert job["environment"] == "pencatat"
+    checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert [s["with"]["ref"] for s in checkouts] == ["main"]
+    assert "github.event.pull_request" not in text and "head_ref" not in text and "head.sha" not in text
+    for path in WORKFLOWS:  # the deploy key is read in that one step, nowhere else
+        uses = path.read_text(encoding="utf-8").count("secrets.")
+        assert uses == (1 if path.name == "catat-forge.yml" else 0), path.name
+    (push,) = [s for s in job["steps"] if "KUNCI_PENCATAT" in s.get("env", {})]
+    assert "git push" in push["run"] and "ssh-ed25519" in push["run"]  # GitHub's pinned host key, no TOFU
+
+
+def test_pr_check_reads_the_pr_only_as_git_objects_with_the_base_tool():
     steps = load(REPO / ".github/workflows/periksa-pr.yml")["jobs"]["periksa"]["steps"]
     refs = {s["with"]["path"]: s["with"]["ref"] for s in steps if s.get("uses", "").startswith("actions/checkout@")}
     assert refs == {
@@ -85,9 +116,72 @@ def test_pr_check_installs_the_tool_from_the_base_branch():
     }
     runs = [s["run"] for s in steps if "run" in s]
     assert any("pip install" in r and "./alat" in r for r in runs)
-    assert any("satudata validate" in r for r in runs)
+    assert not any("satudata validate" in r for r in runs)  # check-pr validates HEAD under BASE's rules
+    assert not any("working-directory" in s for s in steps)  # nothing runs inside the PR's checkout
     check = next(r for r in runs if "check-pr" in r)
-    assert '--aktor "$PEMBUAT_PR"' in check and "GITHUB_STEP_SUMMARY" in check and "${{" not in check
+    assert '--aktor "$PEMBUAT_PR"' in check and "--katalog katalog" in check
+    assert "GITHUB_STEP_SUMMARY" in check and "${{" not in check
+
+
+def test_publication_checks_history_before_it_builds():
+    jobs = load(REPO / ".github/workflows/terbitkan.yml")["jobs"]
+    runs = [s["run"] for s in jobs["periksa"]["steps"] if "run" in s]
+    assert any("satudata periksa-terbit" in r and "--forge forge" in r and "GITHUB_OUTPUT" in r for r in runs)
+    assert jobs["bangun"]["needs"] == "periksa" and "siap == 'true'" in jobs["bangun"]["if"]
+    assert jobs["terbitkan"]["needs"] == "bangun"
+
+
+# --- branch protection as code ------------------------------------------------------------------
+
+RULESET_SCHEMA = REPO / "tests/data/github/ruleset/github-rest-rulesets.extract.json"
+
+
+def _nullable(node):
+    """OpenAPI 3.0's ``nullable: true`` as JSON Schema: the type or null."""
+    if isinstance(node, dict):
+        node = {k: _nullable(v) for k, v in node.items()}
+        if node.pop("nullable", False) and isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+        return node
+    if isinstance(node, list):
+        return [_nullable(v) for v in node]
+    return node
+
+
+def test_ruleset_is_valid_for_githubs_rulesets_api():
+    import json
+
+    import jsonschema
+
+    doc = _nullable(json.loads(RULESET_SCHEMA.read_text(encoding="utf-8")))
+    body = "#/paths/~1repos~1{owner}~1{repo}~1rulesets/post/requestBody/content/application~1json/schema"
+    validator = jsonschema.Draft4Validator({**doc, "$ref": body})
+    ruleset = json.loads((REPO / ".github/ruleset-main.json").read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(ruleset)) == []
+    assert list(validator.iter_errors(ruleset | {"enforcement": "kadang"}))  # the validator does reject
+
+
+def test_ruleset_requires_prs_reviews_and_exactly_the_pr_checks():
+    import json
+
+    ruleset = json.loads((REPO / ".github/ruleset-main.json").read_text(encoding="utf-8"))
+    assert ruleset["enforcement"] == "active" and ruleset["conditions"]["ref_name"]["include"] == ["~DEFAULT_BRANCH"]
+    rules = {r["type"]: r.get("parameters", {}) for r in ruleset["rules"]}
+    assert {"deletion", "non_fast_forward", "pull_request", "required_status_checks"} <= set(rules)
+    pr = rules["pull_request"]
+    assert pr["require_code_owner_review"] and pr["require_last_push_approval"]
+    assert pr["required_approving_review_count"] >= 1
+    assert pr["allowed_merge_methods"] == ["merge"]  # periksa-terbit recognises PRs by their merge commits
+    checks = {c["context"] for c in rules["required_status_checks"]["required_status_checks"]}
+    on_prs = {
+        job.get("name", name)
+        for path in WORKFLOWS
+        if "pull_request" in load(path)["on"]
+        for name, job in load(path)["jobs"].items()
+    }
+    assert checks == on_prs == {"Validasi metadata dan alur SOP", "Lint dan pytest"}
+    assert all(c.get("integration_id") == 15368 for c in rules["required_status_checks"]["required_status_checks"])
+    assert ruleset["bypass_actors"] == [{"actor_id": None, "actor_type": "DeployKey", "bypass_mode": "always"}]
 
 
 def test_issue_forms_and_pr_template_are_indonesian_yaml():

@@ -32,8 +32,13 @@ def reports(tmp_path_factory):
     git(root, "add", "-A")
     git(root, "-c", "user.name=w", "-c", "user.email=w@x", "commit", "-qm", "awal")
     keg = root / ACT / "kegiatan.yaml"
-    keg.write_text(keg.read_text(encoding="utf-8").replace("  email: dinkes@pasuruankab.go.id\n",
-                   "  telepon: (0343) 744000\n  email: dinkes@pasuruankab.go.id\n", 1), encoding="utf-8")  # fmt: skip
+    keg.write_text(
+        keg.read_text(encoding="utf-8").replace(
+            "  email: dinkes@pasuruankab.go.id\n", "  telepon: (0343) 744000\n  email: dinkes@pasuruankab.go.id\n", 1
+        )
+        + "kode_kegiatan: '3514-001'\n",
+        encoding="utf-8",
+    )  # fmt: skip  (R17: BPS fills it, check-pr refuses)
     var = (root / ACT / "variabel/jumlah-kematian-bayi.yaml").read_text(encoding="utf-8")
     bad = var.replace("tipe_data: Integer", "tipe_data: Angka")
     bad = bad.replace(bad.splitlines()[0], f"nama: {json.dumps(HOSTILE)}")
@@ -65,8 +70,11 @@ def test_one_comment_with_the_check_result_and_the_labelled_diff(reports):
     text = result.output
     assert text.startswith(MARKER + "\n## Hasil pemeriksaan otomatis")
     assert "- ❌ satudata validate: 1 galat, " in text and "pada berkas yang diubah" in text
-    assert "- ❌ satudata check-pr: 1 galat, 0 peringatan." in text  # an approved activity edited without step 7/8
-    assert f"`{ACT}/kegiatan.yaml:148` [pr-perlu-siklus-baru]" in text
+    # check-pr validates the head under the base's rules (the bad variable); the OPD's edit of its approved
+    # activity opens a new review cycle on GitHub (step 7), so it is no longer refused
+    assert "- ❌ satudata check-pr: 2 galat, " in text and "[pr-perlu-siklus-baru]" not in text
+    assert f"`{ACT}/kegiatan.yaml:" in text and "[pr-isian-diisi-oleh]" in text
+    assert text.count("[skema-enum]") == 1  # the same finding from validate and check-pr is listed once
     assert (
         f"`{ACT}/variabel/jumlah-bayi-lahir-mati.yaml:" in text and "**MS-Var Kolom 8 Tipe Data** [skema-enum]" in text
     )
@@ -88,7 +96,9 @@ def test_annotations_on_the_changed_lines_only(reports):
         ln.startswith(f"::error file={path},line={line},title=[skema-enum] MS-Var Kolom 8 Tipe Data::Nilai 'Angka'")
         for ln in lines
     )
-    assert f"::error file={ACT}/kegiatan.yaml,line=148,title=[pr-perlu-siklus-baru]::" in "\n".join(lines)
+    keg = (reports["root"] / ACT / "kegiatan.yaml").read_text(encoding="utf-8").splitlines()
+    code_line = next(i for i, t in enumerate(keg, 1) if t.startswith("kode_kegiatan:"))
+    assert f"::error file={ACT}/kegiatan.yaml,line={code_line},title=[pr-isian-diisi-oleh]" in "\n".join(lines)
     assert all(ln.startswith(("::error file=metadata/", "::warning file=metadata/")) for ln in lines)
     validated = json.loads(reports["validasi"].read_text(encoding="utf-8"))["temuan"]
     elsewhere = {f["berkas"] for f in validated} - {path, f"{ACT}/kegiatan.yaml"}

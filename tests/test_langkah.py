@@ -1,18 +1,38 @@
-"""`satudata langkah`: append an event to alur.riwayat, leaving every other byte of the file alone."""
+"""`satudata langkah`: append a typed event to alur.riwayat, leaving every other byte of the file alone,
+and refuse before writing what `satudata check-pr` would refuse."""
 
 from __future__ import annotations
 
 import difflib
+import os
+import stat
+import subprocess
+import sys
+import time
 
+import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ACTIVITY, KOMPROMIN, KOMPROMIN_LOG, SURVEI, SURVEI_LOG, with_log
+from conftest import ACTIVITY, KOMPROMIN, KOMPROMIN_LOG, ROLES, SURVEI, SURVEI_LOG, ev, with_log
 
 from pipeline.cli import main
+from pipeline.edit.events import locked
 from pipeline.read.loader import load
 
 KEG = f"{ACTIVITY}/kegiatan.yaml"
 OPD = ["--aktor", "dinkes-pasuruan"]
+PUBLISHED = [*KOMPROMIN_LOG[:7], ev(12, "2025-02-07 09:00")]  # … 11 → 12: waiting for the OPD's step 13
+
+
+@pytest.fixture
+def catalog(catalog):
+    """The catalog with roles.yaml (langkah refuses accounts that hold no role, as check-pr does)."""
+    catalog.write(
+        "metadata/dispendik/opd.yaml",
+        yaml.safe_load((catalog.root / "metadata/dinkes/opd.yaml").read_text()) | {"pengelola": ["dispendik-pasuruan"]},
+    )
+    catalog.write("roles.yaml", ROLES)
+    return catalog
 
 
 def run(*args, env=None):
@@ -47,6 +67,10 @@ alur:
             waktu: "2025-02-03T10:00:00+07:00"
             peran: opd
             aktor: dinkes-pasuruan   # pelapor
+        -   {{langkah: 8, waktu: 2025-02-04T09:00:00+07:00, peran: walidata, aktor: walidata-pasuruan}}
+        -   {{langkah: 9, waktu: 2025-02-05T09:00:00+07:00, peran: bps, aktor: bps-kab-pasuruan}}
+        -   {{langkah: 11, waktu: 2025-02-05T10:00:00+07:00, peran: bps, aktor: bps-kab-pasuruan}}
+        -   {{langkah: 12, waktu: 2025-02-06T09:00:00+07:00, peran: walidata, aktor: walidata-pasuruan}}
 # catatan penutup berkas
 """
 
@@ -62,35 +86,34 @@ def test_appends_event_preserving_comments_quotes_and_indentation(catalog):
     before = hand_written(catalog)
     result = run(
         catalog.root / ACTIVITY,
-        8,
-        "--aktor",
-        "walidata-pasuruan",
+        13,
+        *OPD,
         "--waktu",
-        "2025-02-03T13:45:00+07:00",
+        "2025-02-10T13:45:00+07:00",
         "--catatan",
-        "Dientri ke Indah: periode 2025 # tanpa lampiran",
+        "Pencacahan selesai: periode 2025 # tanpa lampiran",
     )
     assert result.exit_code == 0, result.output
     after = catalog.root.joinpath(KEG).read_text(encoding="utf-8")
     assert added_lines(before, after) == [
-        "        -   langkah: 8\n",
-        "            waktu: 2025-02-03T13:45:00+07:00\n",
-        "            peran: walidata\n",
-        "            aktor: walidata-pasuruan\n",
-        "            catatan: 'Dientri ke Indah: periode 2025 # tanpa lampiran'\n",
+        "        -   langkah: 13\n",
+        "            waktu: 2025-02-10T13:45:00+07:00\n",
+        "            peran: opd\n",
+        "            aktor: dinkes-pasuruan\n",
+        "            catatan: 'Pencacahan selesai: periode 2025 # tanpa lampiran'\n",
     ]
     assert after.endswith("# catatan penutup berkas\n")
     event = load(catalog.root / KEG).data["alur"]["riwayat"][-1]
     assert event == {
-        "langkah": 8,
-        "waktu": "2025-02-03T13:45:00+07:00",
-        "peran": "walidata",
-        "aktor": "walidata-pasuruan",
-        "catatan": "Dientri ke Indah: periode 2025 # tanpa lampiran",
+        "langkah": 13,
+        "waktu": "2025-02-10T13:45:00+07:00",
+        "peran": "opd",
+        "aktor": "dinkes-pasuruan",
+        "catatan": "Pencacahan selesai: periode 2025 # tanpa lampiran",
     }
-    line = after.splitlines().index("        -   langkah: 8") + 1
-    assert f"{KEG}:{line}: langkah 8 Lapor ke Indah dicatat oleh Walidata 'walidata-pasuruan'" in result.output
-    assert "Berikutnya: langkah 9 BPS memeriksa oleh BPS (baku 3 hari)." in result.output
+    line = after.splitlines().index("        -   langkah: 13") + 1
+    assert f"{KEG}:{line}: langkah 13 Laksanakan kegiatan dicatat oleh OPD 'dinkes-pasuruan'" in result.output
+    assert "Semua langkah SOP untuk kegiatan ini selesai." in result.output
     assert catalog.codes() == set()
 
 
@@ -119,32 +142,28 @@ def test_actor_from_environment_and_time_defaults_to_now(catalog):
 def test_out_of_order_step_is_refused_and_file_untouched(catalog):
     catalog.write(KEG, with_log(KOMPROMIN, *KOMPROMIN_LOG[:1]))
     before = catalog.root.joinpath(KEG).read_bytes()
-    result = run(catalog.root / ACTIVITY, 11, "--aktor", "bps-kab-pasuruan", "--waktu", "2025-02-03T10:00:00+07:00")
+    result = run(catalog.root / ACTIVITY, 13, *OPD, "--waktu", "2025-02-03T10:00:00+07:00")
     assert result.exit_code == 1
-    assert "[alur-transisi]" in result.output and "Langkah 11 tidak dicatat: 1 galat." in result.output
+    assert "[alur-transisi]" in result.output and "Langkah 13 tidak dicatat: 1 galat." in result.output
     assert catalog.root.joinpath(KEG).read_bytes() == before
 
 
 def test_wrong_role_and_time_going_back_are_refused(catalog):
     catalog.write(KEG, with_log(KOMPROMIN, *KOMPROMIN_LOG[:1]))
-    result = run(catalog.root / ACTIVITY, 7, *OPD, "--peran", "bps", "--waktu", "2025-02-02T10:00:00+07:00")
+    result = run(catalog.root / ACTIVITY, 2, *OPD, "--peran", "bps", "--waktu", "2025-02-02T10:00:00+07:00")
     assert result.exit_code == 1
     assert "[alur-peran]" in result.output and "[alur-waktu-mundur]" in result.output
+    assert "[pr-peran-aktor]" in result.output  # dinkes-pasuruan does not hold the bps role either
 
 
-def test_survey_cannot_report_before_its_recommendation(catalog):
+@pytest.mark.parametrize("step", [3, 4, 5, 7, 8, 9, 10, 11, 12])
+def test_steps_the_forge_records_cannot_be_typed(catalog, step):
     catalog.write(KEG, with_log(SURVEI, *SURVEI_LOG[:1]))
-    result = run(catalog.root / ACTIVITY, 7, *OPD, "--waktu", "2025-01-06T10:00:00+07:00")
-    assert result.exit_code == 1 and "[alur-survei-rekomendasi]" in result.output
-
-
-def test_step_with_two_performers_needs_a_role(catalog):
-    catalog.write(KEG, with_log(SURVEI, *SURVEI_LOG[:2]))
-    result = run(catalog.root / ACTIVITY, 3, "--aktor", "bps-kab-pasuruan")
-    assert result.exit_code == 2
-    assert "dilaksanakan oleh Walidata atau BPS; sebutkan --peran walidata atau --peran bps" in result.output
-    result = run(catalog.root / ACTIVITY, 3, "--aktor", "bps-kab-pasuruan", "--peran", "bps")
-    assert result.exit_code == 0, result.output
+    before = catalog.root.joinpath(KEG).read_bytes()
+    result = run(catalog.root / ACTIVITY, step, "--aktor", "walidata-pasuruan")
+    assert result.exit_code == 1 and "[pr-langkah-forge]" in result.output, result.output
+    assert "disaksikan GitHub dan dicatat otomatis" in result.output
+    assert catalog.root.joinpath(KEG).read_bytes() == before
 
 
 def test_letter_number_defaults_to_ms_keg_identity_and_date_is_required(catalog):
@@ -154,11 +173,58 @@ def test_letter_number_defaults_to_ms_keg_identity_and_date_is_required(catalog)
     assert (
         result.exit_code == 1 and "[alur-surat-wajib]" in result.output and "tanggal_surat belum diisi" in result.output
     )
+    assert f"satudata langkah {ACTIVITY} 6 --nomor-surat V-25.3514.004 --tanggal-surat" in result.output
     result = run(*args, "--tanggal-surat", "2025-01-09")
     assert result.exit_code == 0, result.output
     event = load(catalog.root / KEG).data["alur"]["riwayat"][-1]
     assert (event["nomor_surat"], event["tanggal_surat"]) == ("V-25.3514.004", "2025-01-09")
     assert catalog.codes("galat") == set()
+
+
+def test_accounts_are_judged_as_check_pr_judges_them(catalog):
+    catalog.write(KEG, with_log(SURVEI, *SURVEI_LOG[:6]))
+    at = ["--waktu", "2025-01-09T09:10:00+07:00", "--tanggal-surat", "2025-01-09"]
+    result = run(catalog.root / ACTIVITY, 6, "--aktor", "orang-asing", *at)
+    assert result.exit_code == 1 and "[pr-akun-tak-dikenal]" in result.output
+    result = run(catalog.root / ACTIVITY, 6, *OPD, *at)
+    assert result.exit_code == 1 and "[pr-peran-aktor]" in result.output
+    assert "akun 'dinkes-pasuruan' berperan OPD (OPD: dinkes)" in result.output
+    result = run(catalog.root / ACTIVITY, 6, "--aktor", "dispendik-pasuruan", "--peran", "opd", *at)
+    assert "[pr-peran-opd]" in result.output and "[alur-peran]" in result.output
+    result = run(catalog.root / ACTIVITY, 6, "--aktor", "bps-kab-pasuruan", "--waktu", "2999-01-01T09:00:00+07:00")
+    assert result.exit_code == 1 and "[alur-waktu-masa-depan]" in result.output
+    (catalog.root / "roles.yaml").unlink()
+    result = run(catalog.root / ACTIVITY, 6, "--aktor", "bps-kab-pasuruan", *at)
+    assert result.exit_code == 1 and "[pr-peran-tidak-ada]" in result.output
+
+
+def test_the_file_keeps_its_mode(catalog):
+    catalog.write(KEG, with_log(KOMPROMIN, *KOMPROMIN_LOG[:1]))
+    os.chmod(catalog.root / KEG, 0o644)
+    assert run(catalog.root / ACTIVITY, 2, *OPD, "--waktu", "2025-02-03T10:00:00+07:00").exit_code == 0
+    assert stat.S_IMODE(os.stat(catalog.root / KEG).st_mode) == 0o644
+
+
+def test_runs_on_one_file_take_turns_and_lose_nothing(catalog):
+    """While another writer holds the file for its read-modify-write, `langkah` waits, then re-reads
+    the file and judges its event against what the other wrote (here: step 13 is already done)."""
+    catalog.write(KEG, with_log(KOMPROMIN, *PUBLISHED))
+    command = [sys.executable, "-m", "pipeline", "langkah", str(catalog.root / ACTIVITY), "13", *OPD]
+    theirs = ev(13, "2025-02-10 08:00", catatan="ditulis penulis lain")
+    with locked(catalog.root / KEG):
+        runs = [
+            subprocess.Popen([*command, "--waktu", f"2025-02-10T0{h}:00:00+07:00"], stdout=subprocess.PIPE, text=True)
+            for h in (8, 9)
+        ]
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(p.poll() is None for p in runs):
+            time.sleep(0.1)  # without a lock they would be done by now
+        catalog.write(KEG, with_log(KOMPROMIN, *PUBLISHED, theirs))  # the other writer's change
+    results = [(p.wait(timeout=120), p.stdout.read()) for p in runs]
+    assert [code for code, _ in results] == [1, 1], results
+    assert all("[alur-transisi]" in out for _, out in results)
+    log = load(catalog.root / KEG).data["alur"]["riwayat"]
+    assert log[-1]["catatan"] == "ditulis penulis lain" and len(log) == len(PUBLISHED) + 1
 
 
 def test_malformed_letter_number_is_refused_by_the_schema(catalog):
@@ -190,9 +256,9 @@ def test_crlf_file_stays_crlf(catalog):
     path = catalog.root / KEG
     before = text.replace("\n", "\r\n")
     path.write_bytes(before.encode())
-    assert run(catalog.root / ACTIVITY, 7, *OPD, "--waktu", "2025-02-03T10:00:00+07:00").exit_code == 0
+    assert run(catalog.root / ACTIVITY, 2, *OPD, "--waktu", "2025-02-03T10:00:00+07:00").exit_code == 0
     after = path.read_bytes().decode()
     added = added_lines(before, after)
     assert len(added) == 4 and all(line.endswith("\r\n") for line in added)
     assert "\n" not in after.replace("\r\n", "")
-    assert [e["langkah"] for e in load(path).data["alur"]["riwayat"]] == [1, 7]
+    assert [e["langkah"] for e in load(path).data["alur"]["riwayat"]] == [1, 2]

@@ -83,8 +83,14 @@ def test_codeowners_generated_from_opd_managers_and_walidata_team(roles_catalog)
     ]
     assert codeowners(root, "--periksa").exit_code == 0
     roles_catalog.write("metadata/dispendik/opd.yaml", DISPENDIK | {"pengelola": ["dispendik-pasuruan", "staf-baru"]})
+    assert codeowners(root, "--periksa").exit_code == 0  # a pengelola without the opd role owns nothing
+    roles_catalog.write("roles.yaml", with_account("staf-baru", {"peran": ["opd"], "opd": ["dispendik"]}))
     result = codeowners(root, "--periksa")
     assert result.exit_code == 1 and "Jalankan: satudata codeowners" in result.output
+    codeowners(root)
+    text = (root / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "/metadata/dispendik/ @dispendik-pasuruan @staf-baru @walidata-pasuruan\n" in text
+    assert "/metadata/dinkes/ @dinkes-pasuruan @walidata-pasuruan\n" in text  # never another OPD's account
 
 
 def test_codeowners_team_handles(roles_catalog):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO
 
+from pipeline.check.alur import sop_file_findings
 from pipeline.cli import main
 from pipeline.contract.schema import BUNDLED, Schemas
 from pipeline.sop.definition import BUNDLED_SOP, SopError, load_sop, parse
@@ -66,28 +68,81 @@ def broken(**changes):
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "kode", "lokasi", "pesan"),
     [
-        ({"langkah.0.waktu": "seperempat jam"}, "waktu baku"),
-        ({"langkah.0.pelaksana": ["camat"]}, "bukan peran"),
-        ({"langkah.0.berikutnya": [14]}, r"langkah \[14\] dirujuk"),
-        ({"langkah.0.berikutnya": "2"}, "daftar nomor langkah"),
-        ({"jam_kerja.zona_waktu": "WIB"}, "zona_waktu"),
-        ({"jam_kerja.mulai": "8 pagi"}, "JJ:MM"),
-        ({"rekomendasi": None}, "tidak lengkap"),
+        ({"langkah.0.waktu": "seperempat jam"}, "skema-pattern", "langkah.0.waktu", "Format 'seperempat jam'"),
+        ({"langkah.0.pelaksana": ["camat"]}, "skema-enum", "langkah.0.pelaksana.0", "'camat' bukan pilihan"),
+        ({"langkah.0.berikutnya": [14]}, "sop-langkah-tak-dikenal", "langkah.0.berikutnya", "langkah 14 dirujuk"),
+        ({"langkah.0.berikutnya": "2"}, "skema-type", "langkah.0.berikutnya", "harus daftar"),
+        ({"jam_kerja.zona_waktu": "WIB"}, "skema-pattern", "jam_kerja.zona_waktu", "Format 'WIB'"),
+        ({"jam_kerja.mulai": "8 pagi"}, "skema-pattern", "jam_kerja.mulai", "Format '8 pagi'"),
+        ({"rekomendasi": None}, "skema-type", "rekomendasi", "harus kumpulan isian"),
+        ({"langkah.2.dicatat": "otomatis"}, "skema-enum", "langkah.2.dicatat", "'otomatis' bukan pilihan"),
+        ({"langkah.6.forge": None}, "skema-type", "langkah.6.forge", "harus daftar"),
+        ({"jam_kerja.selesai": "07:00"}, "sop-jam-kerja", "jam_kerja.selesai", "tidak setelah jam mulai"),
     ],
 )
-def test_malformed_sop_is_rejected_with_a_message(changes, message):
+def test_malformed_sop_gives_findings_like_a_record(changes, kode, lokasi, pesan):
+    """sop.yaml is checked by schemas/sop.schema.json: the same codes and messages as a record."""
     assert parse(RAW, "sop.yaml") is not None  # the unbroken file passes
-    with pytest.raises(SopError, match=message):
+    with pytest.raises(SopError) as caught:
         parse(broken(**changes), "sop.yaml")
+    found = [f for f in sop_file_findings(caught.value) if f.lokasi == lokasi]
+    assert found and found[0].kode == kode and pesan in found[0].pesan, sop_file_findings(caught.value)
+    assert found[0].berkas == "schemas/sop.yaml" and found[0].formulir == "SOP"
+
+
+def test_what_the_schema_cannot_say_is_checked_too():
+    twice = copy.deepcopy(RAW)
+    twice["langkah"][1]["nomor"] = 1
+    no_bps = copy.deepcopy(RAW)
+    del no_bps["peran"]["bps"]
+    ends = copy.deepcopy(RAW)
+    ends["akhir"]["ditolak"]["setelah"] = [9, 42]
+    found = {}
+    for name, data in (("twice", twice), ("no_bps", no_bps), ("ends", ends)):
+        with pytest.raises(SopError) as caught:
+            parse(data, "sop.yaml")
+        found[name] = {(f.kode, f.lokasi) for f in sop_file_findings(caught.value)}
+    assert ("sop-langkah-ganda", "langkah.1.nomor") in found["twice"]
+    assert ("sop-peran-tak-dikenal", "langkah.2.pelaksana.1") in found["no_bps"]
+    assert found["ends"] == {("sop-langkah-tak-dikenal", "akhir.ditolak.setelah")}
+
+
+def test_every_step_says_how_it_is_recorded():
+    """Steps outside GitHub are typed; reviews, approvals and merges come from the forge."""
+    sop = load_sop()
+    assert sop.typed_steps() == [1, 2, 6, 13]
+    assert {n: sop.langkah[n].forge for n in (7, 8, 11, 12)} == {
+        7: ("dibuka",),
+        8: ("setuju", "dibuka"),
+        11: ("setuju",),
+        12: ("digabung",),
+    }
+    assert sorted(sop.akhir) == ["dibatalkan", "ditolak"] and sop.akhir["ditolak"].pelaksana == ("bps",)
+
+
+def test_bad_sop_reaches_the_user_as_findings_with_lines_not_keyerror(tmp_path):
+    own = tmp_path / "schemas"
+    shutil.copytree(BUNDLED, own)
+    text = (own / "sop.yaml").read_text(encoding="utf-8")
+    (own / "sop.yaml").write_text(text.replace('  mulai: "08:00"\n', ""), encoding="utf-8")
+    (tmp_path / "metadata").mkdir()
+    for command in (["status", str(tmp_path)], ["validate", str(tmp_path)], ["sop", str(tmp_path)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "GALAT [skema-wajib] SOP" in result.output and "(jam_kerja.mulai)" in result.output
+        assert "Traceback" not in result.output and "KeyError" not in result.output
+    line = int(result.output.split("sop.yaml:")[1].split(":")[0])
+    assert (own / "sop.yaml").read_text(encoding="utf-8").splitlines()[line - 1].startswith("jam_kerja:")
 
 
 def test_unreadable_sop_file(tmp_path):
     path = tmp_path / "sop.yaml"
     path.write_text("langkah: [\n", encoding="utf-8")
-    with pytest.raises(SopError, match="YAML tidak dapat dibaca"):
+    with pytest.raises(SopError, match="YAML tidak dapat dibaca") as caught:
         load_sop(path)
+    assert [f.kode for f in sop_file_findings(caught.value)] == ["yaml-sintaks"]
 
 
 # --- the SOP in the docs and on the command line -----------------------------------------------

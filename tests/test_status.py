@@ -94,3 +94,47 @@ def test_finished_activity_and_bad_time(catalog):
 def test_bad_as_of_time_is_a_usage_error(catalog):
     result = run(catalog.root, "--pada", "kemarin")
     assert result.exit_code == 2 and "bukan tanggal dan jam dengan zona waktu" in result.output
+
+
+def test_as_of_a_past_date_ignores_later_events(catalog):
+    catalog.write(f"{ACTIVITY}/kegiatan.yaml", with_log(KOMPROMIN, *KOMPROMIN_LOG))  # finished on 10 Feb
+    report = json.loads(run(catalog.root, "--pada", "2025-02-04T10:00:00+07:00", "--format", "json").output)
+    (keg,) = report["kegiatan"]
+    assert (keg["langkah"], keg["selesai"], keg["disetujui"]) == (8, False, False)
+    assert [m["langkah"] for m in keg["menunggu"]] == [9] and keg["berjalan_menit"] == 60
+    assert [e["langkah"] for e in keg["riwayat"]] == [1, 7, 8]
+    table = run(catalog.root, "--pada", "2025-02-04T10:00:00+07:00").output
+    assert "8 Lapor ke Indah" in table and "0 disetujui BPS" in table
+
+
+def test_a_rejected_or_withdrawn_report_stops_the_clock(catalog):
+    """ditolak and dibatalkan end the request: nothing is awaited, nothing is late, nothing public."""
+    rejected = [*KOMPROMIN_LOG[:4], ev(1, "2025-02-05 10:00") | {"akhir": "ditolak", "peran": "bps"}]
+    del rejected[-1]["langkah"]
+    catalog.write(f"{ACTIVITY}/kegiatan.yaml", with_log(KOMPROMIN, *rejected))
+    withdrawn = [*SURVEI_LOG[:2], ev(1, "2025-01-07 09:00") | {"akhir": "dibatalkan"}]
+    del withdrawn[-1]["langkah"]
+    catalog.write(f"{SURVEY_DIR}/kegiatan.yaml", with_log(SURVEI, *withdrawn))
+    assert catalog.codes("galat") == set()
+    result = run(catalog.root, "--pada", "2025-03-03T09:00:00+07:00")
+    rows = {line.split()[0]: line for line in result.output.splitlines()[1:3]}
+    assert rows["dinkes/2025-profil-kesehatan"].rstrip().endswith("ditolak")
+    assert rows["dinkes/2025-survei-kepuasan"].rstrip().endswith("dibatalkan")
+    assert result.output.splitlines()[-1].endswith(": 0 terlambat, 0 disetujui BPS (tampil di portal).")
+    by = {k["kegiatan"]: k for k in json.loads(run(catalog.root, "--format", "json").output)["kegiatan"]}
+    keg = by["dinkes/2025-profil-kesehatan"]
+    assert (keg["akhir"], keg["menunggu"], keg["terlambat"], keg["selesai"]) == ("ditolak", [], False, True)
+    assert keg["riwayat"][-1]["langkah"] == "ditolak"
+    from datetime import datetime
+
+    from pipeline.contract.schema import Schemas
+    from pipeline.publish.model import build_model
+    from pipeline.read.catalog import load_catalog
+
+    model = build_model(
+        load_catalog(catalog.root),
+        Schemas.find(catalog.root),
+        internal=True,
+        pada=datetime.fromisoformat("2025-03-03T09:00:00+07:00"),
+    )
+    assert sum(sum(c.values()) for c in model.overdue.values()) == 0  # the dashboard's overdue counts

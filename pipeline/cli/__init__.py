@@ -14,6 +14,7 @@ import click
 
 from .. import __version__
 from ..codes import EMITTED, EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Finding, SatudataError, lookup
+from ..sop.definition import SopError
 from ..sop.state import parse_time
 from . import i18n
 
@@ -70,6 +71,9 @@ class Satudata(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except SopError as exc:  # a broken sop.yaml: findings like a record's, with lines
+            _sop_findings(exc)
+            ctx.exit(EXIT_FINDINGS)
         except SatudataError as exc:
             echo_failure(exc.kode, exc.pesan, exc.saran)
             ctx.exit(exc.keluar)
@@ -84,6 +88,19 @@ class Satudata(click.Group):
             pesan = f"Galat internal satudata ({type(exc).__name__}: {exc})."
             echo_failure("satudata-internal", pesan, lookup("satudata-internal").saran)
             ctx.exit(EXIT_ENVIRONMENT)
+
+
+def _sop_findings(exc: SopError) -> None:
+    from ..check.alur import sop_file_findings
+
+    where = Path(exc.where)
+    try:
+        where = where.resolve().relative_to(Path.cwd())
+    except (ValueError, OSError):
+        pass
+    for f in sop_file_findings(exc, where.as_posix()):
+        echo_finding(f)
+    echo_failure(exc.kode, f"{where.as_posix()} tidak sah: perbaiki temuan di atas dulu.", exc.saran)
 
 
 _OS_WORDS = {

@@ -36,7 +36,9 @@ def validate(path: Path, fmt: str, ketat: bool, tanpa_cache: bool, pekerja: int 
 
     target = path.resolve()
     root = find_root(target)
-    result = validate_catalog(root, Schemas.find(root), workers=pekerja, cache=not tanpa_cache)
+    schemas = Schemas.find(root)
+    schemas.sop  # noqa: B018  (a broken sop.yaml is reported as findings before anything is checked)
+    result = validate_catalog(root, schemas, workers=pekerja, cache=not tanpa_cache)
     findings = [f for f in result.findings if under(f, root, target)]
     counts = Counter(f.tingkat for f in findings)
     kinds = result.counts

@@ -9,24 +9,25 @@ from pathlib import Path
 
 import click
 
-from ..check.alur import alur_findings
+from ..check.alur import alur_findings, typed_event_findings
 from ..check.messages import schema_findings
 from ..check.rootfiles import roles_record
-from ..codes import Finding
-from ..contract.roles import Roles
+from ..codes import Finding, finding
+from ..contract.roles import ROLES_FILE, Roles
 from ..contract.schema import Schemas
-from ..edit.events import append_event
+from ..edit.events import append_event, locked
+from ..layout import identify
 from ..read.catalog import Record, find_root, load_catalog
 from ..read.git import BadRevision, GitError
 from ..read.loader import Document, LoadError, load
-from ..sop.definition import SopError
+from ..sop.definition import SopError, load_sop
 from ..sop.doc import markdown as sop_markdown
 from ..sop.doc import update_doc
-from ..sop.state import events, riwayat, status
+from ..sop.state import events, riwayat, status, until
 from ..workflow.checkpr import check_pr, markdown
 from ..workflow.codeowners import CODEOWNERS_FILE, codeowners
 from ..workflow.tugas import annotate
-from . import EXIT_ENVIRONMENT, catalog_option, echo_finding, format_option, main, parse_moment
+from . import EXIT_ENVIRONMENT, catalog_option, echo_finding, format_option, main, now, parse_moment
 from .editor import echo_waiting
 
 
@@ -49,11 +50,15 @@ def _kegiatan_file(path: Path) -> Path:
 @click.option("--nomor-surat", help="Langkah 6: identitas rekomendasi pada surat BPS, misalnya V-25.3514.004.")
 @click.option("--tanggal-surat", help="Langkah 6: tanggal surat rekomendasi, misalnya 2025-02-10.")
 def langkah(path: Path, step: int, catatan, peran, aktor, waktu, nomor_surat, tanggal_surat) -> None:
-    """Catat bahwa LANGKAH SOP selesai: tambahkan peristiwa di akhir alur.riwayat kegiatan.yaml.
+    """Catat bahwa LANGKAH SOP yang terjadi di luar GitHub selesai: tambahkan peristiwa di akhir
+    alur.riwayat kegiatan.yaml.
 
-    PATH adalah folder kegiatan atau berkas kegiatan.yaml. Isi lain berkas (komentar, urutan,
-    tanda kutip) tidak berubah. Peristiwa ditolak bila tidak sesuai SOP: urutan langkah,
-    peran pelaksana, waktu, atau surat rekomendasi (langkah 6).
+    Hanya langkah yang diketik (di schemas/sop.yaml: dicatat: tangan, misalnya 1, 2, 6 dan 13);
+    tinjauan, persetujuan dan penggabungan dicatat otomatis dari GitHub. PATH adalah folder
+    kegiatan atau berkas kegiatan.yaml. Isi lain berkas (komentar, urutan, tanda kutip, izin
+    berkas) tidak berubah. Peristiwa ditolak sebelum ditulis bila satudata check-pr akan
+    menolaknya: akun tidak di roles.yaml atau tidak memegang perannya, langkah dari GitHub,
+    urutan langkah, pelaksana, waktu di masa depan, atau surat rekomendasi (langkah 6).
     """
     file = _kegiatan_file(path)
     root = find_root(file.parent)
@@ -66,7 +71,7 @@ def langkah(path: Path, step: int, catatan, peran, aktor, waktu, nomor_surat, ta
             f"langkah SOP bernomor 1–{max(sop.langkah)}; lihat docs/alur-sop.md.", param_hint="LANGKAH"
         )
     if peran is None:
-        if len(info.pelaksana) > 1:
+        if len(info.pelaksana) > 1 and not info.by_forge:
             raise click.UsageError(
                 f"Langkah {step} ({info.ringkas}) dilaksanakan oleh {sop.roles_text(info.pelaksana)}; "
                 f"sebutkan --peran {' atau --peran '.join(info.pelaksana)}."
@@ -74,6 +79,41 @@ def langkah(path: Path, step: int, catatan, peran, aktor, waktu, nomor_surat, ta
         peran = info.pelaksana[0]
     if not aktor:
         raise click.UsageError("Sebutkan akun GitHub Anda dengan --aktor NAMA (atau SATUDATA_AKTOR=NAMA).")
+    moment = parse_moment(waktu, sop, "--waktu")
+    try:
+        with locked(file):  # read, check and write in turn with any other run on this file
+            line, trial = _append_checked(
+                file, rel, root, schemas, step, peran, aktor, moment, catatan, nomor_surat, tanggal_surat
+            )
+    except TimeoutError:
+        click.secho(f"{rel} sedang disunting proses lain; coba lagi sebentar lagi.", fg="red", bold=True)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    except OSError as exc:
+        echo_finding(
+            Finding(
+                "berkas-tidak-terbaca",
+                "galat",
+                rel,
+                f"Berkas tidak dapat ditulis: {exc.strerror}.",
+                "Periksa izin berkas dan ruang disk.",
+            )
+        )
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    click.secho(
+        f"{rel}:{line}: langkah {info.label()} dicatat oleh {sop.short_role(peran)} '{aktor}' pada {moment.isoformat()}.",
+        fg="green",
+        bold=True,
+    )
+    st = status(trial, sop)
+    if st.menunggu:
+        click.echo(f"Berikutnya: {_waiting_text(sop, st.menunggu)}.")
+    else:
+        click.echo("Semua langkah SOP untuk kegiatan ini selesai.")
+
+
+def _append_checked(file, rel, root, schemas, step, peran, aktor, moment, catatan, nomor_surat, tanggal_surat):
+    """Under the lock: read the file, refuse what check-pr would refuse, then append. Exits 1 on findings."""
+    sop = schemas.sop
     try:
         doc = load(file)
     except LoadError as exc:
@@ -84,7 +124,7 @@ def langkah(path: Path, step: int, catatan, peran, aktor, waktu, nomor_surat, ta
         nomor_surat = data["identitas_rekomendasi"]
     event = {
         "langkah": step,
-        "waktu": parse_moment(waktu, sop, "--waktu").isoformat(),
+        "waktu": moment.isoformat(),
         "peran": peran,
         "aktor": aktor,
         "catatan": catatan,
@@ -103,6 +143,28 @@ def langkah(path: Path, step: int, catatan, peran, aktor, waktu, nomor_surat, ta
         for f in schema_findings(record, rs) + alur_findings(record, rs, sop)
         if f.lokasi and (f.lokasi == prefix or f.lokasi.startswith(prefix + "."))
     ]
+    roles_rec, roles_problems = roles_record(root, schemas)
+    if roles_rec is None and not roles_problems:
+        problems.append(
+            finding(
+                "pr-peran-tidak-ada",
+                ROLES_FILE,
+                "Katalog ini belum memiliki roles.yaml; peran akun tidak dapat diperiksa (check-pr akan menolak PR-nya).",
+                "Walidata menambahkan roles.yaml di akar katalog (lihat docs/panduan/admin.md).",
+            )
+        )
+    roles = Roles.from_data(roles_rec.data if roles_rec else None)
+    found = identify(rel)
+    problems += typed_event_findings(
+        event,
+        berkas=rel,
+        opd=found.opd if found else None,
+        actor=aktor,
+        account=roles.get(aktor),
+        sop=sop,
+        lokasi=prefix,
+        now=now(sop),
+    )
     errors = [f for f in problems if f.is_error]
     for f in problems:
         echo_finding(replace(f, baris=None))
@@ -114,16 +176,7 @@ def langkah(path: Path, step: int, catatan, peran, aktor, waktu, nomor_surat, ta
     except LoadError as exc:
         echo_finding(Finding(exc.kode, "galat", rel, exc.pesan, exc.saran, exc.baris))
         raise SystemExit(1) from None
-    click.secho(
-        f"{rel}:{line}: langkah {info.label()} dicatat oleh {sop.short_role(peran)} '{aktor}' pada {event['waktu']}.",
-        fg="green",
-        bold=True,
-    )
-    st = status(trial, sop)
-    if st.menunggu:
-        click.echo(f"Berikutnya: {_waiting_text(sop, st.menunggu)}.")
-    else:
-        click.echo("Semua langkah SOP untuk kegiatan ini selesai.")
+    return line, trial
 
 
 def _waiting_text(sop, steps) -> str:
@@ -137,12 +190,12 @@ def _status_row(record: Record, sop, pada: datetime) -> dict:
     st = status(record, sop, pada)
     jam = sop.jam_kerja
     history, previous = [], None
-    for ev in events(record):
+    for ev in until(events(record), pada):
         step = sop.step(ev.langkah)
         took = jam.working_minutes(previous, ev.waktu) if previous is not None and ev.waktu is not None else None
         history.append(
             {
-                "langkah": ev.langkah,
+                "langkah": ev.langkah if ev.akhir is None else ev.akhir,
                 "peran": ev.peran,
                 "aktor": ev.aktor,
                 "waktu": ev.raw.get("waktu"),
@@ -160,6 +213,7 @@ def _status_row(record: Record, sop, pada: datetime) -> dict:
         "langkah": st.langkah,
         "langkah_nama": last.ringkas if last else None,
         "waktu_terakhir": st.terakhir.raw.get("waktu") if st.terakhir else None,
+        "akhir": st.akhir,
         "menunggu": [
             {
                 "langkah": n,
@@ -185,6 +239,8 @@ def _status_row(record: Record, sop, pada: datetime) -> dict:
 
 
 def _note(row: dict) -> str:
+    if row["akhir"]:
+        return row["akhir"]
     if row["langkah"] is None:
         return "belum dimulai"
     if row["selesai"]:
@@ -272,55 +328,45 @@ def status_cmd(path: Path, pada: str | None, fmt: str, login: str | None) -> Non
 @click.argument("base")
 @click.argument("head", default="HEAD")
 @click.option("--aktor", "actor", required=True, help="Akun GitHub pembuat PR.")
+@click.option("--pada", help="Waktu pemeriksaan untuk batas waktu peristiwa (bawaan: sekarang).")
 @catalog_option()
 @format_option(
     ["teks", "json", "markdown"],
     "teks",
     "teks untuk dibaca, json untuk alat lain, markdown untuk ringkasan di halaman PR.",
 )
-def check_pr_cmd(base: str, head: str, actor: str, repo: Path, fmt: str) -> None:
-    """Periksa perubahan PR (dari BASE sampai HEAD) terhadap aturan alur dan peran (roles.yaml di BASE).
+def check_pr_cmd(base: str, head: str, actor: str, pada: str | None, repo: Path, fmt: str) -> None:
+    """Periksa PR (perubahan sejak titik cabang BASE sampai HEAD) dengan aturan dari BASE.
 
-    Riwayat alur hanya boleh ditambah; peristiwa baru harus berperan yang dipegang akun
-    pembuat PR; kegiatan yang sudah disetujui BPS hanya boleh diubah bersama langkah 7 atau 8
-    (siklus pemeriksaan baru). Kode keluar 1 jika ada galat.
+    Semua dibaca dari objek git, bukan dari folder kerja: skema, daftar kode, sop.yaml,
+    roles.yaml dan katalog.yaml dari BASE; metadata dari HEAD, diperiksa seluruhnya seperti
+    satudata validate. Setiap berkas PR dinilai: akun OPD hanya mengubah folder OPD-nya;
+    berkas aturan hanya oleh Walidata, tanpa rekaman dalam PR yang sama (lalu diperiksa juga
+    dengan aturan barunya). Riwayat alur hanya boleh ditambah, dengan langkah yang diketik
+    (bukan langkah yang dicatat dari GitHub) oleh pemegang perannya, di commit miliknya, dengan
+    waktu yang tidak di masa depan. Kode keluar 1 jika ada galat.
     """
-    schemas = Schemas.find(repo.resolve())
+    moment = parse_moment(pada, load_sop(), "--pada") if pada else None
     try:
-        report = check_pr(repo.resolve(), base, head, actor, schemas)
+        report = check_pr(repo.resolve(), base, head, actor, now=moment)
     except BadRevision as exc:
         raise click.BadParameter(str(exc), param_hint="BASE/HEAD") from None
     except GitError as exc:
         click.secho(f"Git: {exc}", fg="red", err=True)
         raise SystemExit(EXIT_ENVIRONMENT) from None
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "aktor": report.aktor,
-                    "peran": list(report.akun.peran) if report.akun else [],
-                    "opd": list(report.akun.opd) if report.akun else [],
-                    "base": report.base,
-                    "head": report.head,
-                    "ringkasan": {
-                        "galat": sum(f.is_error for f in report.temuan),
-                        "peringatan": sum(not f.is_error for f in report.temuan),
-                    },
-                    "temuan": [f.to_dict() for f in report.temuan],
-                    "perubahan": [c.to_dict() for c in report.perubahan],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "markdown":
         click.echo(markdown(report), nl=False)
     else:
         for f in report.temuan:
             echo_finding(f)
+        for note in report.catatan:
+            click.echo(f"Catatan: {note}")
         errors = sum(f.is_error for f in report.temuan)
+        changed = len(report.perubahan.records) if report.perubahan else 0
         click.secho(
-            f"PR oleh '{actor}': {len(report.perubahan)} berkas metadata berubah, {errors} galat.",
+            f"PR oleh '{actor}': {changed} rekaman metadata berubah, {errors} galat.",
             fg="red" if errors else "green",
             bold=True,
         )
@@ -396,16 +442,27 @@ def sop_cmd(path: Path, fmt: str, perbarui: Path | None) -> None:
                 "persyaratan": s.persyaratan,
                 "output": s.output,
                 "berikutnya": list(s.berikutnya),
+                "dicatat": s.dicatat,
+                "forge": list(s.forge),
             }
             for s in sop.langkah.values()
         ]
-        click.echo(json.dumps({"sop": sop.nama, "nomor": sop.nomor, "langkah": steps}, ensure_ascii=False, indent=2))
+        ends = [
+            {"kunci": e.kunci, "nama": e.nama, "pelaksana": list(e.pelaksana), "setelah": list(e.setelah)}
+            for e in sop.akhir.values()
+        ]
+        click.echo(
+            json.dumps(
+                {"sop": sop.nama, "nomor": sop.nomor, "langkah": steps, "akhir": ends}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         click.secho(f"SOP {sop.nama} ({sop.nomor})", bold=True)
         for s in sop.langkah.values():
             nxt = ", ".join(map(str, s.berikutnya)) or "selesai"
             click.echo(f"{s.nomor:>3}. {s.nama}")
-            click.echo(f"     {sop.roles_text(s.pelaksana)} · {s.waktu} · berikutnya: {nxt}")
+            how = "dicatat dari GitHub" if s.by_forge else "diketik"
+            click.echo(f"     {sop.roles_text(s.pelaksana)} · {s.waktu} · berikutnya: {nxt} · {how}")
 
 
 @main.command(name="diff")
@@ -437,3 +494,145 @@ def diff_cmd(base: str, head: str, fmt: str, repo: Path, out: Path | None) -> No
         click.echo(f"Ditulis ke {out}.")
     else:
         click.echo(text, nl=False)
+
+
+@main.command(name="catat-forge")
+@click.argument("pr_file", metavar="PR.json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--tinjauan",
+    "review_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Tinjauan PR: daftar dari GET /repos/{o}/{r}/pulls/{n}/reviews, atau payload pull_request_review (boleh berulang).",
+)
+@click.option("--ditutup-oleh", "closed_by", help="Akun yang menutup PR tanpa digabung (bila PR.json dari REST API).")
+@catalog_option()
+@click.option(
+    "--commit", "make_commit", is_flag=True, help="Buat satu commit berisi peristiwa ini (alur kerja pencatat)."
+)
+@format_option(["teks", "json"], "teks", "teks untuk dibaca, json untuk alat lain.")
+def catat_forge_cmd(pr_file: Path, review_files, closed_by, repo: Path, make_commit: bool, fmt: str) -> None:
+    """Catat langkah SOP yang disaksikan GitHub untuk satu PR yang sudah ditutup.
+
+    PR.json adalah payload webhook pull_request (closed) atau objek PR dari REST API GitHub;
+    --tinjauan memberi tinjauannya. PR dibuka (langkah 7), Approve dan Request changes
+    (langkah 3, 8, 9, 10, 11), perbaikan setelah Request changes (4, 5) dan penggabungan
+    (12) menjadi peristiwa di alur.riwayat kegiatan yang diubah PR itu, dengan waktu, akun,
+    nomor PR dan commit dari GitHub (sumber: forge); PR yang ditutup tanpa digabung oleh BPS
+    atau OPD-nya mengakhiri pengajuan (ditolak, dibatalkan). Dijalankan alur kerja pencatat di
+    main; perintah ini tidak pernah menjalankan kode dari PR.
+    """
+    from ..workflow.forge import (
+        BOT_EMAIL,
+        BOT_NAME,
+        ForgeDataError,
+        PullRequest,
+        load_json,
+        record,
+        reviews_from,
+        write,
+    )
+    from ..workflow.revision import Repo
+
+    root = find_root(repo.resolve())
+    try:
+        pr = PullRequest.from_json(load_json(pr_file, "Berkas PR"), closed_by)
+        reviews = reviews_from(review_files)
+        r = Repo.of(root)
+        head = r.git("rev-parse", "HEAD").decode().strip()
+        recording = record(r, head, pr, reviews)
+    except ForgeDataError as exc:
+        echo_finding(finding("forge-data-tidak-sah", str(pr_file), f"Data GitHub tidak dapat dipakai: {exc}"))
+        raise SystemExit(1) from None
+    except GitError as exc:
+        click.secho(f"Git: {exc}", fg="red", err=True)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    paths = [a.path for a in recording.activities if a.events]
+    dirty = r.git("status", "--porcelain", "--", *paths).decode().strip() if paths else ""
+    if dirty:
+        echo_finding(
+            finding(
+                "forge-folder-kerja",
+                paths[0],
+                "Berkas kegiatan di folder kerja berbeda dengan HEAD; peristiwa forge hanya ditambahkan pada salinan bersih.",
+                "Jalankan pada checkout bersih dari main (alur kerja pencatat melakukannya).",
+            )
+        )
+        raise SystemExit(1)
+    written = write(root, recording)
+    if make_commit and written:
+        r.git("add", "--", *(str(p) for p in written))
+        identity = ["-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}"]
+        message = f"SOP: peristiwa dari GitHub untuk PR #{pr.number}\n\nDicatat oleh satudata catat-forge."
+        r.git(*identity, "commit", "-q", "--no-verify", "-m", message)
+    if fmt == "json":
+        click.echo(json.dumps(recording.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for note in recording.notes:
+        click.echo(note)
+    for entry in recording.activities:
+        for event in entry.events:
+            step = event.get("langkah", event.get("akhir"))
+            click.echo(f"{entry.path}: langkah {step} oleh {event['peran']} '{event['aktor']}' pada {event['waktu']}.")
+        for skipped in entry.skipped:
+            click.echo(f"{entry.path}: tidak dicatat: {skipped}")
+    click.secho(
+        f"PR #{pr.number}: {recording.events} peristiwa dicatat di {len(written)} kegiatan"
+        + (" (satu commit)." if make_commit and written else "."),
+        fg="green",
+        bold=True,
+    )
+
+
+@main.command(name="periksa-terbit")
+@click.argument("head", default="HEAD")
+@click.option("--sejak", help="Commit terakhir yang sudah diterbitkan (bawaan: periksa seluruh riwayat main).")
+@click.option(
+    "--forge",
+    "forge_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder data GitHub: <nomor>/pull_request.json dan <nomor>/reviews.json untuk setiap PR.",
+)
+@click.option(
+    "--keluaran",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tambahkan baris siap=true|false ke berkas ini (misalnya $GITHUB_OUTPUT).",
+)
+@catalog_option()
+@format_option(["teks", "json"], "teks", "teks untuk dibaca, json untuk alat lain (juga daftar PR yang perlu diambil).")
+def periksa_terbit_cmd(head: str, sejak, forge_dir, keluaran, repo: Path, fmt: str) -> None:
+    """Sebelum portal diterbitkan: periksa setiap commit main sejak penerbitan terakhir.
+
+    Setiap commit harus penggabungan PR yang lulus satudata check-pr (dihitung ulang), atau
+    commit alur kerja pencatat yang hanya menambah peristiwa forge yang sama persis dengan
+    data GitHub. Selain itu ditolak dengan commit dan alasannya (kode keluar 1). PR yang sudah
+    digabung tetapi peristiwanya belum dicatat membuat penerbitan menunggu (siap=false).
+    """
+    from ..workflow.forge import ForgeDataError
+    from ..workflow.forgehistory import ForgeData, check_history
+
+    try:
+        history = check_history(find_root(repo.resolve()), sejak, head, ForgeData.read(forge_dir))
+    except ForgeDataError as exc:
+        echo_finding(finding("forge-data-tidak-sah", str(forge_dir), f"Data GitHub tidak dapat dipakai: {exc}"))
+        raise SystemExit(1) from None
+    except BadRevision as exc:
+        raise click.BadParameter(str(exc), param_hint="HEAD/--sejak") from None
+    except GitError as exc:
+        click.secho(f"Git: {exc}", fg="red", err=True)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    if keluaran is not None:
+        with open(keluaran, "a", encoding="utf-8") as fh:
+            fh.write(f"siap={'true' if history.siap else 'false'}\n")
+    if fmt == "json":
+        click.echo(json.dumps(history.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for f in history.temuan:
+            echo_finding(f)
+        if history.menunggu:
+            numbers = ", ".join(f"#{n}" for n in history.menunggu)
+            click.echo(f"Menunggu alur kerja pencatat mencatat peristiwa GitHub untuk PR {numbers}; belum diterbitkan.")
+        verdict = "siap diterbitkan" if history.siap else "tidak diterbitkan"
+        click.secho(f"{history.commits} commit diperiksa: {verdict}.", fg="green" if history.siap else "red", bold=True)
+    if not history.ok:
+        raise SystemExit(1)

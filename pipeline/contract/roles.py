@@ -6,7 +6,12 @@
     akun:
       walidata-pasuruan: {peran: [walidata]}
       bps-kab-pasuruan: {peran: [bps]}
-      dinkes-pasuruan: {peran: [opd], opd: [dinkes]}
+      dinkes-pasuruan: {peran: [opd], opd: [dinkes], email: [statistik.dinkes@pasuruankab.go.id]}
+
+A commit's author is an account when its e-mail is one of the account's ``email`` or the
+account's GitHub noreply address (``ID+login@users.noreply.github.com`` or
+``login@users.noreply.github.com``), which GitHub uses for commits made in its web editor and
+for everyone who keeps their e-mail private.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from ..sop.definition import Sop
 
 ROLES_FILE = "roles.yaml"
 LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
+NOREPLY = re.compile(r"(?:\d+\+)?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))@users\.noreply\.github\.com", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class Account:
     login: str
     peran: tuple[str, ...]
     opd: tuple[str, ...]
+    email: tuple[str, ...] = ()
 
     def describe(self, sop: Sop) -> str:
         roles = ", ".join(sop.short_role(p) for p in self.peran) or "tanpa peran"
@@ -47,12 +54,12 @@ class Roles:
         for login, entry in raw.items() if isinstance(raw, Mapping) else []:
             if not isinstance(login, str) or not isinstance(entry, Mapping):
                 continue
-            peran = entry.get("peran")
-            opd = entry.get("opd")
+            peran, opd, email = entry.get("peran"), entry.get("opd"), entry.get("email")
             accounts[login.casefold()] = Account(
                 login,
                 tuple(p for p in peran if isinstance(p, str)) if isinstance(peran, list) else (),
                 tuple(o for o in opd if isinstance(o, str)) if isinstance(opd, list) else (),
+                tuple(e for e in email if isinstance(e, str)) if isinstance(email, list) else (),
             )
         teams = data.get("tim_walidata")
         teams = tuple(t for t in teams if isinstance(t, str)) if isinstance(teams, list) else ()
@@ -60,3 +67,12 @@ class Roles:
 
     def get(self, login: str) -> Account | None:
         return self.akun.get(login.casefold())
+
+    def by_email(self, email: str) -> Account | None:
+        """The account a commit author's e-mail belongs to (listed, or its GitHub noreply address)."""
+        folded = email.strip().casefold()
+        for account in self.akun.values():
+            if folded in (e.casefold() for e in account.email):
+                return account
+        match = NOREPLY.fullmatch(email.strip())
+        return self.get(match.group(1)) if match else None

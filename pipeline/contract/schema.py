@@ -88,6 +88,7 @@ class RecordSchema:
     def __init__(self, kind: str, schema: dict):
         self.kind = kind
         self.schema = schema
+        self._annotated: dict[str, list] = {}
 
     @cached_property
     def validator(self) -> Draft202012Validator:
@@ -149,35 +150,32 @@ class RecordSchema:
         node = self.subschema(path)
         return Field(keys, node) if node is not None else None
 
+    def annotated(self, key: str) -> list[tuple[tuple, Any]]:
+        """Schema paths ('*' = any list item) of the fields carrying annotation ``key``, with its value."""
+        found = self._annotated.get(key)
+        if found is None:
+            found = self._annotated[key] = []
+
+            def visit(node: dict, path: tuple) -> None:
+                if node.get(key):
+                    found.append((path, node[key]))
+                for name, sub in (node.get("properties") or {}).items():
+                    visit(sub, path + (name,))
+                if isinstance(node.get("items"), dict):
+                    visit(node["items"], path + ("*",))
+
+            visit(self.schema, ())
+        return found
+
     @cached_property
     def coded_paths(self) -> list[tuple[tuple, dict]]:
         """Schema paths ('*' = any list item) of the fields checked against a code list."""
-        out = []
-
-        def visit(node: dict, path: tuple) -> None:
-            if node.get("x-daftar-kode"):
-                out.append((path, node["x-daftar-kode"]))
-            for key, sub in (node.get("properties") or {}).items():
-                visit(sub, path + (key,))
-            if isinstance(node.get("items"), dict):
-                visit(node["items"], path + ("*",))
-
-        visit(self.schema, ())
-        return out
+        return self.annotated("x-daftar-kode")
 
     def coded_values(self, data):
         """(instance path, value, code-list reference) for every coded field present in ``data``."""
         for pattern, ref in self.coded_paths:
-            frontier = [((), data)]
-            for part in pattern:
-                nxt = []
-                for path, node in frontier:
-                    if part == "*" and isinstance(node, list):
-                        nxt.extend((path + (i,), v) for i, v in enumerate(node))
-                    elif isinstance(node, dict) and part in node:
-                        nxt.append((path + (part,), node[part]))
-                frontier = nxt
-            for path, value in frontier:
+            for path, value in values_at(data, pattern):
                 yield path, value, ref
 
     def nearest_field(self, path) -> Field | None:
@@ -221,6 +219,21 @@ class CodeList:
         return {r[column]: r for r in self.rows}
 
 
+def read_codelists(schema_root: Path) -> dict[str, CodeList]:
+    """The code lists of ``<schema_root>/kode/datapackage.json``, by resource name."""
+    package_path = Path(schema_root) / "kode" / "datapackage.json"
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    lists = {}
+    for res in package["resources"]:
+        with open(package_path.parent / res["path"], encoding="utf-8", newline="") as fh:
+            rows = tuple(csv.DictReader(fh))
+        key = (res.get("schema", {}).get("primaryKey") or [res["schema"]["fields"][0]["name"]])[0]
+        lists[res["name"]] = CodeList(
+            res["name"], res.get("title", res["name"]), f"schemas/kode/{res['path']}", rows, key
+        )
+    return lists
+
+
 class Schemas:
     """All record schemas plus the code lists of one catalog."""
 
@@ -244,17 +257,7 @@ class Schemas:
 
     @cached_property
     def codelists(self) -> dict[str, CodeList]:
-        package_path = self.root / "kode" / "datapackage.json"
-        package = json.loads(package_path.read_text(encoding="utf-8"))
-        lists = {}
-        for res in package["resources"]:
-            with open(package_path.parent / res["path"], encoding="utf-8", newline="") as fh:
-                rows = tuple(csv.DictReader(fh))
-            key = (res.get("schema", {}).get("primaryKey") or [res["schema"]["fields"][0]["name"]])[0]
-            lists[res["name"]] = CodeList(
-                res["name"], res.get("title", res["name"]), f"schemas/kode/{res['path']}", rows, key
-            )
-        return lists
+        return read_codelists(self.root)
 
     def _own_or_bundled(self, name: str) -> Path:
         own = self.root / name
@@ -282,6 +285,20 @@ class Schemas:
         """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool."""
         own = Path(catalog_root) / "schemas"
         return cls(own if (own / "kegiatan.schema.json").is_file() else BUNDLED)
+
+
+def values_at(data: Any, pattern: tuple) -> list[tuple[tuple, Any]]:
+    """(instance path, value) of every value a schema path ('*' = any list item) reaches in ``data``."""
+    frontier = [((), data)]
+    for part in pattern:
+        nxt = []
+        for path, node in frontier:
+            if part == "*" and isinstance(node, list):
+                nxt.extend((path + (i,), v) for i, v in enumerate(node))
+            elif isinstance(node, dict) and part in node:
+                nxt.append((path + (part,), node[part]))
+        frontier = nxt
+    return frontier
 
 
 def walk(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +28,20 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..read.loader import LoadError, decode, load, parse
 
-KEY_ORDER = ("langkah", "waktu", "peran", "aktor", "catatan", "nomor_surat", "tanggal_surat")
+KEY_ORDER = (
+    "langkah",
+    "akhir",
+    "waktu",
+    "peran",
+    "aktor",
+    "catatan",
+    "nomor_surat",
+    "tanggal_surat",
+    "indah",
+    "sumber",
+    "pr",
+    "commit",
+)
 
 
 def _yaml() -> YAML:
@@ -179,11 +196,64 @@ def append_event(path: str | Path, event: dict) -> int | None:
         )
     if line is None:
         line = after.line(("alur", "riwayat", len(expected["alur"]["riwayat"]) - 1))
+    mode = stat.S_IMODE(os.stat(path).st_mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kegiatan-", suffix=".yaml")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(new_text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(new_text)
+        os.chmod(tmp, mode)  # mkstemp makes 0600; the record keeps its own mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return line
+
+
+@contextmanager
+def locked(path: str | Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold an exclusive lock on the record at ``path`` while it is read, checked and rewritten,
+    so two runs on one file take turns instead of one losing the other's event.
+
+    POSIX: ``flock`` on the file itself; after waiting, the lock is taken again if the file was
+    replaced meanwhile (the other run's rename). Elsewhere: a ``.<name>.kunci`` file made with
+    ``O_EXCL`` next to the record. Raises ``TimeoutError`` if the lock is not had in ``timeout``."""
+    path = Path(path)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None
+    deadline = time.monotonic() + timeout
+    if fcntl is None:  # pragma: no cover - Windows
+        marker = path.with_name(f".{path.name}.kunci")
+        while True:
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                break
+            except FileExistsError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(str(marker)) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            marker.unlink(missing_ok=True)
+        return
+    while True:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(str(path)) from None
+                    time.sleep(0.05)
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                yield
+                return
+        finally:
+            os.close(fd)  # releases the lock
 
 
 def _with_event(data: dict, event: dict) -> dict:

@@ -8,11 +8,28 @@ DOC_START = "<!-- sop:mulai (dibuat dari schemas/sop.yaml oleh `satudata sop --p
 DOC_END = "<!-- sop:selesai -->"
 
 
+FORGE_WORDS = {
+    "dibuka": "PR dibuka",
+    "setuju": "Approve",
+    "minta-perubahan": "Request changes",
+    "perbaikan": "commit perbaikan",
+    "digabung": "PR digabung",
+    "ditutup": "PR ditutup tanpa digabung",
+}
+
+
+def _recorded(step) -> str:
+    if not step.by_forge:
+        return "diketik (`satudata langkah`)"
+    words = [FORGE_WORDS[o] for o in step.forge]
+    return "GitHub: " + ", ".join(words) + (f" (atas catatan {step.catatan_dari})" if step.catatan_dari else "")
+
+
 def markdown(sop: Sop) -> str:
     """The steps table and a flow diagram, for docs/alur-sop.md."""
     rows = [
-        "| No. | Uraian prosedur | Pelaksana | Waktu baku | Persyaratan | Output | Langkah berikutnya |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| No. | Uraian prosedur | Pelaksana | Waktu baku | Persyaratan | Output | Langkah berikutnya | Dicatat |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in sop.langkah.values():
         after = list(s.berikutnya) + (
@@ -20,8 +37,19 @@ def markdown(sop: Sop) -> str:
         )
         rows.append(
             f"| {s.nomor} | {s.nama} | {sop.roles_text(s.pelaksana)} | {s.waktu} | {s.persyaratan} | {s.output} "
-            f"| {', '.join(map(str, after)) or 'selesai'} |"
+            f"| {', '.join(map(str, after)) or 'selesai'} | {_recorded(s)} |"
         )
+    if sop.akhir:
+        rows += [
+            "",
+            "| Keadaan akhir | Oleh | Boleh setelah langkah | Dicatat | Lalu boleh |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for key, end in sop.akhir.items():
+            rows.append(
+                f"| `{key}`: {end.nama} | {sop.roles_text(end.pelaksana)} | {', '.join(map(str, end.setelah))} "
+                f"| GitHub: {', '.join(FORGE_WORDS[o] for o in end.forge)} | {', '.join(map(str, end.berikutnya))} |"
+            )
     diagram = ["```mermaid", "flowchart TD"]
     for s in sop.langkah.values():
         diagram.append(f'    L{s.nomor}["{s.nomor}. {s.ringkas}<br/>{sop.roles_text(s.pelaksana)}, {s.waktu}"]')

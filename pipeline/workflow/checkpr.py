@@ -1,61 +1,78 @@
-"""Roles and pull requests: ``roles.yaml``, ``satudata check-pr`` and ``.github/CODEOWNERS``.
+"""``satudata check-pr BASE [HEAD] --aktor AKUN``: a pull request judged by the rules of its base.
 
-``roles.yaml`` at the catalog root maps GitHub accounts to SOP roles::
+Everything is read from git objects (:mod:`pipeline.workflow.revision`), never from the working
+tree, so nothing a pull request contains decides the rules that judge it:
 
-    tim_walidata: [walidata-pasuruan]      # reviewers of everything (CODEOWNERS)
-    akun:
-      walidata-pasuruan: {peran: [walidata]}
-      bps-kab-pasuruan: {peran: [bps]}
-      dinkes-pasuruan: {peran: [opd], opd: [dinkes]}
+- **The rules are BASE's**: ``schemas/**`` (record schemas, code lists, ``sop.yaml``),
+  ``roles.yaml`` and ``katalog.yaml`` at BASE (the tool's own when BASE has none), and the tool
+  itself (the workflow installs it from BASE). **The records are HEAD's**: ``metadata/**`` is
+  materialised from HEAD's blobs (regular files only) and the whole catalog is validated with
+  the normal checks under BASE's rules.
+- **Every path of the pull request is judged** (the merge-base..HEAD range). An account that is
+  only an OPD may change only ``metadata/<its opd>/**``. Every other path (``schemas/**``,
+  ``roles.yaml``, ``katalog.yaml``, ``.github/**``, ``docs/**``, ``mkdocs.yml``, ``pipeline/**``,
+  build and lock files…) is a rule file: it needs a Walidata account and a pull request that
+  changes no activity records (``opd.yaml`` may change with it, to add an OPD). Such a pull
+  request is also validated under its NEW rules, and the report says which findings appear or
+  disappear. A symlink or submodule anywhere in the pull request is refused.
+- **Events are judged against the base SOP**: ``alur.riwayat`` only grows; each new event is
+  typed by the pull request's author for a step that is typed (not attested by the forge), in
+  a role the author holds (for its own OPD), with a time not in the future; and it was added in
+  a commit whose author is that account (``roles.yaml`` ``email`` or the GitHub noreply address).
+- Fields the schema marks ``"x-diisi-oleh": "bps"`` (R17) change only in pull requests by BPS.
+- An approved activity whose content changes needs an author whose pull request opens a new
+  review cycle on the forge (the OPD: step 7; Walidata: step 8).
+- ``.github/CODEOWNERS`` matches HEAD's ``opd.yaml`` and ``roles.yaml``.
 
-``check_pr`` compares the catalog at the merge base of BASE and HEAD with HEAD, reading files
-with ``git show REF:path`` (so it sees exactly what the pull request changes), and the roles at
-BASE (so a pull request cannot grant itself a role). It enforces:
-
-- ``alur.riwayat`` is append-only: HEAD's list starts with the base list unchanged;
-- each new event's role is one the actor holds (an OPD account only for its own OPDs), and
-  its ``aktor`` is the actor;
-- an activity approved by BPS at base (step 11, no new cycle since) whose MS-Keg, MS-Var or
-  MS-Ind content changes must get a new review cycle (a step 7 or 8 event) in the same PR;
-- an account that is only an OPD changes nothing under another OPD's folder.
+What changes is shown with the one change model of the tool (:mod:`pipeline.workflow.diff`),
+labelled by BASE's schemas.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ..codes import GALAT, Finding
+from ..check.alur import sop_file_findings, typed_event_findings
+from ..check.engine import validate_catalog
+from ..codes import GALAT, Finding, finding
+from ..contract.config import CONFIG_FILE
 from ..contract.roles import ROLES_FILE, Account, Roles
-from ..contract.schema import Schemas
-from ..layout import identify
-from ..read.git import GitError, changed_paths, git, resolve, show
-from ..read.loader import LoadError, decode, parse
-from ..sop.definition import Sop, SopError, load_sop
-from ..sop.definition import parse as parse_sop
+from ..contract.schema import BUNDLED, RecordSchema, Schemas, values_at
+from ..layout import SLUG, identify
+from ..read.git import Revision, resolve
+from ..read.loader import LoadError, decode, load, parse
+from ..sop.definition import Sop, SopError
 from ..sop.state import riwayat, status
+from .codeowners import CODEOWNERS_FILE, codeowners
+from .diff import Report as ChangeReport
+from .diff import Side, compare, md
+from .revision import MODE_WORDS, Changed, Commit, Repo
 
-# --- check-pr -------------------------------------------------------------------------------
+RULE_ROOT_FILES = ("schemas", ROLES_FILE, CONFIG_FILE)
+RULES, RECORDS, OPD_FILE_CLASS = "aturan", "rekaman", "opd"
 
 
 @dataclass
-class Change:
-    """What a pull request changes in one metadata file, for the review summary."""
+class RuleChange:
+    """What a rule-file pull request changes in how the catalog is judged."""
 
-    berkas: str
-    formulir: str
-    status: str  # baru | diubah | dihapus
-    bidang: list[tuple[str, str, str, str]] = field(default_factory=list)  # (lokasi, isian, lama, baru)
-    peristiwa: list[dict] = field(default_factory=list)  # new alur events
+    paths: list[str]
+    appeared: list[Finding] = field(default_factory=list)
+    disappeared: list[Finding] = field(default_factory=list)
+    tool_changed: bool = False
 
     def to_dict(self) -> dict:
         return {
-            "berkas": self.berkas,
-            "formulir": self.formulir,
-            "status": self.status,
-            "bidang": [dict(zip(("lokasi", "isian", "lama", "baru"), b, strict=True)) for b in self.bidang],
-            "peristiwa": self.peristiwa,
+            "berkas": self.paths,
+            "temuan_muncul": [f.to_dict() for f in self.appeared],
+            "temuan_hilang": [f.to_dict() for f in self.disappeared],
+            "kode_alat_berubah": self.tool_changed,
         }
 
 
@@ -65,335 +82,563 @@ class PrReport:
     akun: Account | None
     base: str
     head: str
-    sop: Sop
+    since: str
+    sop: Sop | None
     temuan: list[Finding] = field(default_factory=list)
-    perubahan: list[Change] = field(default_factory=list)
+    perubahan: ChangeReport | None = None
+    aturan: RuleChange | None = None
+    catatan: list[str] = field(default_factory=list)  # what the forge will record, notes for reviewers
 
     @property
     def ok(self) -> bool:
         return not any(f.is_error for f in self.temuan)
 
+    def to_dict(self) -> dict:
+        return {
+            "aktor": self.aktor,
+            "peran": list(self.akun.peran) if self.akun else [],
+            "opd": list(self.akun.opd) if self.akun else [],
+            "base": self.base,
+            "head": self.head,
+            "titik_cabang": self.since,
+            "ringkasan": {
+                "galat": sum(f.is_error for f in self.temuan),
+                "peringatan": sum(not f.is_error for f in self.temuan),
+            },
+            "temuan": [f.to_dict() for f in self.temuan],
+            "catatan": self.catatan,
+            "aturan_baru": self.aturan.to_dict() if self.aturan else None,
+            "perubahan": self.perubahan.to_dict() if self.perubahan else None,
+        }
 
-@dataclass
-class _Side:
-    """One file at one ref: its data (None if absent) and its line map."""
 
-    data: object = None
-    doc: object = None
-    error: LoadError | None = None
+def classify(path: str, prefix: str = "") -> tuple[str, str | None]:
+    """A repository path → (rekaman, opd) for ``metadata/<opd>/**``, (opd, opd) for its ``opd.yaml``,
+    (aturan, None) for every other path."""
+    if not path.startswith(prefix):
+        return RULES, None
+    parts = path[len(prefix) :].split("/")
+    if len(parts) >= 3 and parts[0] == "metadata" and SLUG.fullmatch(parts[1]):
+        return (OPD_FILE_CLASS if parts[2:] == ["opd.yaml"] else RECORDS), parts[1]
+    return RULES, None
 
-    @property
-    def exists(self) -> bool:
-        return self.doc is not None or self.error is not None
 
-
-def _read(repo: Path, ref: str, path: str) -> _Side:
-    raw = show(repo, ref, path)
-    if raw is None:
-        return _Side()
+def _load_roles(root: Path) -> tuple[Roles | None, list[Finding]]:
+    path = root / ROLES_FILE
+    if not path.is_file():
+        return None, []
     try:
-        doc = parse(decode(raw))
+        return Roles.from_data(load(path).data), []
     except LoadError as exc:
-        return _Side(error=exc)
-    return _Side(doc.data, doc)
+        return None, [Finding(exc.kode, GALAT, ROLES_FILE, exc.pesan, exc.saran, exc.baris)]
 
 
-def _kind(path: str) -> tuple[str, str, str | None] | None:
-    """metadata path → (kind, opd, activity dir) for record files, else None."""
-    found = identify(path)
-    if found is None:
-        return None
-    return found.kind, found.opd, f"metadata/{found.activity}" if found.activity else None
-
-
-def _leaves(data, path=()):
-    if isinstance(data, Mapping):
-        for k, v in data.items():
-            yield from _leaves(v, path + (k,))
-    elif isinstance(data, list) and any(isinstance(v, (Mapping, list)) for v in data):
-        for i, v in enumerate(data):
-            yield from _leaves(v, path + (i,))
-    else:
-        yield path, data
-
-
-def _short(value) -> str:
-    if value is None:
-        return "—"
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    text = " ".join(text.split())
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def _field_changes(rs, old, new) -> list[tuple[str, str, str, str]]:
-    before = dict(_leaves(rs.content(old))) if old is not None else {}
-    after = dict(_leaves(rs.content(new))) if new is not None else {}
-    rows = []
-    for path in sorted(set(before) | set(after), key=lambda p: [str(x) for x in p]):
-        if before.get(path) == after.get(path) and (path in before) == (path in after):
-            continue
-        fld = rs.nearest_field(path) if rs is not None else None
-        rows.append(
-            (
-                ".".join(map(str, path)),
-                fld.heading() if fld else ".".join(map(str, path)),
-                _short(before.get(path)),
-                _short(after.get(path)),
-            )
-        )
-    return rows
-
-
-def check_pr(repo: Path, base: str, head: str, actor: str, schemas: Schemas) -> PrReport:
-    """Check what HEAD changes relative to BASE, as done by ``actor``. Raises :class:`GitError`.
-
-    The rules themselves come from BASE too (roles.yaml and schemas/sop.yaml, else the SOP
-    shipped with the tool), so a pull request cannot relax the rules it is judged by.
-    ``schemas`` only provides the field labels for the change summary.
-    """
-    repo = Path(repo)
-    base_c, head_c = resolve(repo, base).commit, resolve(repo, head).commit
-    sop_side = _read(repo, base_c, "schemas/sop.yaml")
+def rules_at(root: Path, label: str) -> tuple[Schemas | None, list[Finding]]:
+    """The schemas at ``root/schemas`` (the tool's when there are none) and their SOP, or findings."""
     try:
-        sop = parse_sop(sop_side.data, f"{base}:schemas/sop.yaml") if sop_side.doc is not None else load_sop()
-    except SopError:
-        sop = load_sop()
-    try:
-        since = git(repo, "merge-base", base_c, head_c).decode().strip()
-    except GitError:
-        since = base_c
-    roles_side = _read(repo, base_c, ROLES_FILE)
-    roles = Roles.from_data(roles_side.data)
-    account = roles.get(actor)
-    report = PrReport(actor, account, base_c, head_c, sop)
-    add = report.temuan.append
-
-    if not roles_side.exists or roles_side.error is not None:
-        add(
-            Finding(
-                "pr-peran-tidak-ada",
-                GALAT,
-                ROLES_FILE,
-                f"roles.yaml tidak ada atau tidak terbaca di cabang dasar ({base}); peran akun tidak dapat diperiksa.",
-                "Walidata menambahkan roles.yaml di cabang utama lebih dulu (lihat docs/alur-sop.md).",
+        own = root / "schemas"
+        schemas = Schemas(own if (own / "kegiatan.schema.json").is_file() else BUNDLED)
+        schemas.codelists  # noqa: B018  (read now: a broken code list is a finding, not a crash later)
+        schemas.sop  # noqa: B018
+    except SopError as exc:
+        return None, sop_file_findings(exc, "schemas/sop.yaml")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return None, [
+            finding(
+                "pr-aturan-rusak",
+                "schemas",
+                f"Aturan di {label} tidak dapat dibaca ({type(exc).__name__}: {exc}).",
+                "Perbaiki berkas skema atau daftar kode di schemas/ (JSON dan CSV yang sah) lewat PR Walidata.",
             )
-        )
+        ]
+    return schemas, []
 
-    paths = [p for p in changed_paths(repo, since, head_c) if p.startswith("metadata/")]
-    only_opd = account is not None and set(account.peran) <= {"opd"}
-    if only_opd:
-        for slug in sorted({p.split("/")[1] for p in paths if p.count("/") >= 2}):
-            if slug not in account.opd:
-                add(
-                    Finding(
-                        "pr-opd-lain",
-                        GALAT,
-                        f"metadata/{slug}",
-                        f"Akun '{actor}' hanya berperan untuk OPD {', '.join(account.opd) or '-'}, "
-                        f"tetapi PR ini mengubah berkas OPD '{slug}'.",
-                        "Pisahkan perubahan OPD lain ke PR oleh pengelola OPD tersebut, atau minta bantuan Walidata.",
-                    )
+
+def _judged(repo: Repo, head: str, rules_root: Path, dest: Path) -> None:
+    """HEAD's metadata/ with the root files (roles.yaml, katalog.yaml) of ``rules_root``."""
+    repo.materialize(head, dest, "metadata")
+    (dest / "metadata").mkdir(parents=True, exist_ok=True)
+    for name in (ROLES_FILE, CONFIG_FILE):
+        if (rules_root / name).is_file():
+            shutil.copyfile(rules_root / name, dest / name)
+
+
+def _key(f: Finding) -> tuple:
+    return (f.kode, f.tingkat, f.berkas, f.lokasi, f.pesan)
+
+
+def check_pr(repo: Path, base: str, head: str, actor: str, now: datetime | None = None) -> PrReport:
+    """Judge what HEAD changes since its merge base with BASE, as done by ``actor``.
+
+    Raises :class:`~pipeline.read.git.GitError` (:class:`~pipeline.read.git.BadRevision` for a
+    revision that does not exist)."""
+    r = Repo.of(repo)
+    base_rev, head_rev = resolve(r.top, base), resolve(r.top, head)
+    since = r.merge_base(base_rev.commit, head_rev.commit)
+    now = now or datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="satudata-pr-") as tmp:
+        tmp = Path(tmp)
+        rules_root = tmp / "aturan-dasar"
+        rules_root.mkdir()
+        r.materialize(base_rev.commit, rules_root, *RULE_ROOT_FILES)
+        schemas, broken = rules_at(rules_root, f"cabang dasar ({base})")
+        roles, roles_problems = _load_roles(rules_root)
+        account = roles.get(actor) if roles is not None else None
+        report = PrReport(actor, account, base_rev.commit, head_rev.commit, since, schemas.sop if schemas else None)
+        if broken:
+            report.temuan += broken
+            report.temuan.sort(key=Finding.sort_key)
+            return report
+        report.temuan += roles_problems
+        if roles is None:
+            report.temuan.append(
+                finding(
+                    "pr-peran-tidak-ada",
+                    ROLES_FILE,
+                    f"roles.yaml tidak ada atau tidak terbaca di cabang dasar ({base}); peran akun tidak dapat diperiksa.",
+                    "Walidata menambahkan roles.yaml di cabang utama lebih dulu (lihat docs/panduan/admin.md).",
                 )
-
-    activities: dict[str, dict] = {}
-    for path in paths:
-        kind = _kind(path)
-        if kind is None:
-            continue
-        old, new = _read(repo, since, path), _read(repo, head_c, path)
-        state = "baru" if not old.exists else "dihapus" if not new.exists else "diubah"
-        rs = schemas[kind[0]]
-        change = Change(path, rs.form, state)
-        if new.error is not None:
-            add(Finding(new.error.kode, GALAT, path, new.error.pesan, new.error.saran, new.error.baris))
-        changed_content = rs.content(old.data) != rs.content(new.data) or (old.exists != new.exists)
-        change.bidang = _field_changes(rs, old.data, new.data) if changed_content else []
-        if kind[2] is not None:
-            info = activities.setdefault(kind[2], {"opd": kind[1], "content": False, "keg": None})
-            if changed_content:
-                info["content"] = True
-            if kind[0] == "kegiatan":
-                info["keg"] = (old, new, change)
-        report.perubahan.append(change)
-
-    for activity, info in sorted(activities.items()):
-        keg_path = f"{activity}/kegiatan.yaml"
-        old, new, change = info["keg"] or (_read(repo, since, keg_path), _read(repo, head_c, keg_path), None)
-        _check_log(report, sop, keg_path, info["opd"], old, new, change, info["content"])
-    report.perubahan = [c for c in report.perubahan if c.bidang or c.peristiwa or c.status != "diubah"]
-    report.temuan.sort(key=Finding.sort_key)
+            )
+            roles = Roles()
+        judged = tmp / "kepala"
+        _judged(r, head_rev.commit, rules_root, judged)
+        validated = validate_catalog(judged, schemas, cache=False).findings
+        report.temuan += validated
+        before = Side.load(r, since, tmp / "titik-cabang")
+        after = Side.load(r, head_rev.commit, tmp / "kepala-lengkap")
+        report.perubahan = compare(r, before, after, Revision("titik cabang", since), head_rev, schemas)
+        changes = r.changes(since, head_rev.commit)
+        _paths(report, r, changes, roles)
+        _records(report, r, schemas, roles, before, after, changes, now)
+        _codeowners(report, r, head_rev.commit, after)
+        if any(classify(c.path, r.prefix)[0] == RULES for c in changes):
+            _new_rules(report, r, head_rev.commit, tmp, validated, changes)
+    report.temuan = sorted(set(report.temuan), key=Finding.sort_key)
     return report
 
 
-def _check_log(report: PrReport, sop: Sop, path, opd, old: _Side, new: _Side, change, content_changed) -> None:
-    add = report.temuan.append
+# --- paths ------------------------------------------------------------------------------------
+
+
+def _paths(report: PrReport, repo: Repo, changes: list[Changed], roles: Roles) -> None:
+    """Who may change which path: OPD accounts their own folder, rule files Walidata alone."""
     actor, account = report.aktor, report.akun
-    before, after = riwayat(old.data), riwayat(new.data)
+    add = report.temuan.append
+    for c in changes:
+        if not c.regular:
+            mode = c.new_mode if c.new_mode != "000000" else c.old_mode
+            add(
+                finding(
+                    "pr-bukan-berkas-biasa",
+                    c.path,
+                    f"PR ini memuat {_mode_text(mode)} di {c.path}; katalog hanya menerima berkas biasa.",
+                    "Ganti tautan atau submodul dengan isi berkas yang sebenarnya, atau hapus dari PR.",
+                )
+            )
+    if not changes:
+        return
+    if account is None:
+        add(
+            finding(
+                "pr-akun-tak-dikenal",
+                ROLES_FILE,
+                f"Akun '{actor}' tidak terdaftar di roles.yaml cabang dasar, sehingga PR-nya tidak dapat diterima.",
+                "Minta Walidata mendaftarkan akun Anda di roles.yaml (peran dan OPD), lalu ajukan ulang PR ini.",
+            )
+        )
+        return
+    classes = {c.path: classify(c.path, repo.prefix) for c in changes}
+    rules = sorted(p for p, (kind, _) in classes.items() if kind == RULES)
+    records = sorted(p for p, (kind, _) in classes.items() if kind == RECORDS)
+    walidata = "walidata" in account.peran
+    if set(account.peran) <= {"opd"}:
+        for slug in sorted({opd for kind, opd in classes.values() if opd is not None and opd not in account.opd}):
+            add(
+                finding(
+                    "pr-opd-lain",
+                    f"metadata/{slug}",
+                    f"Akun '{actor}' hanya berperan untuk OPD {', '.join(account.opd) or '-'}, "
+                    f"tetapi PR ini mengubah berkas OPD '{slug}'.",
+                    "Pisahkan perubahan OPD lain ke PR oleh pengelola OPD tersebut, atau minta bantuan Walidata.",
+                )
+            )
+    if rules and not walidata:
+        for path in rules:
+            add(
+                finding(
+                    "pr-berkas-aturan",
+                    path,
+                    f"{path} adalah berkas aturan atau konfigurasi (di luar metadata/<opd>/); akun '{actor}' "
+                    f"berperan {account.describe(report.sop)} dan tidak boleh mengubahnya.",
+                    "Hapus perubahan berkas ini dari PR Anda. Perubahan aturan (skema, daftar kode, SOP, roles.yaml, "
+                    "alur kerja, dokumen portal, kode alat) diajukan Walidata dalam PR tersendiri.",
+                )
+            )
+    if rules and records and walidata:
+        add(
+            finding(
+                "pr-aturan-dan-rekaman",
+                rules[0],
+                f"PR ini mengubah berkas aturan ({', '.join(rules[:3])}{' …' if len(rules) > 3 else ''}) sekaligus "
+                f"rekaman metadata ({', '.join(records[:3])}{' …' if len(records) > 3 else ''}).",
+                "Pisahkan menjadi dua PR: aturan lebih dulu (diperiksa di bawah aturan baru), lalu rekaman "
+                "yang memakainya, yang diperiksa dengan aturan yang sudah digabung.",
+            )
+        )
+
+
+def _mode_text(mode: str) -> str:
+    return MODE_WORDS.get(mode, f"berkas ber-mode {mode}")
+
+
+# --- records: R17 fields, review cycles, the SOP log ----------------------------------------
+
+
+def filled_by(rs: RecordSchema) -> list[tuple[tuple, str]]:
+    """Schema paths ('*' = any list item) of the fields only one role fills (``x-diisi-oleh``)."""
+    return rs.annotated("x-diisi-oleh")
+
+
+def review_content(data, rs: RecordSchema) -> object:
+    """What review covers: the record without the SOP log and the fields one role fills."""
+    if not isinstance(data, Mapping):
+        return data
+    content = json.loads(json.dumps(rs.content(data), default=str))
+    for pattern, _role in filled_by(rs):
+        for path, _value in values_at(content, pattern):
+            node = content
+            for part in path[:-1]:
+                node = node[part]
+            if isinstance(node, dict):
+                node.pop(path[-1], None)
+    return content
+
+
+def _doc(raw: bytes | None):
+    if raw is None:
+        return None
+    try:
+        return parse(decode(raw))
+    except LoadError:
+        return None
+
+
+def _records(
+    report: PrReport,
+    repo: Repo,
+    schemas: Schemas,
+    roles: Roles,
+    before: Side,
+    after: Side,
+    changes: list[Changed],
+    now: datetime,
+) -> None:
+    sop, account, actor = report.sop, report.akun, report.aktor
+    paths = [c.path[len(repo.prefix) :] for c in changes if c.path.startswith(repo.prefix)]
+    activities: dict[str, dict] = {}
+    for path in paths:
+        found = identify(path)
+        if found is None:
+            continue
+        rs = schemas[found.kind]
+        old, new = before.catalog.get(found.kind, found.ident), after.catalog.get(found.kind, found.ident)
+        old_data = old.data if old is not None and old.doc is not None else None
+        new_data = new.data if new is not None and new.doc is not None else None
+        for pattern, role in filled_by(rs):
+            a, b = dict(values_at(old_data or {}, pattern)), dict(values_at(new_data or {}, pattern))
+            for field_path in sorted(set(a) | set(b), key=str):
+                if a.get(field_path) == b.get(field_path) or (account is not None and role in account.peran):
+                    continue
+                fld = rs.nearest_field(field_path)
+                report.temuan.append(
+                    finding(
+                        "pr-isian-diisi-oleh",
+                        path,
+                        f"{rs.form} {fld.heading() if fld else '.'.join(map(str, field_path))} hanya diisi oleh "
+                        f"{sop.short_role(role)}, tetapi PR oleh '{actor}' mengubahnya "
+                        f"({_short(a.get(field_path))} → {_short(b.get(field_path))}).",
+                        f"Kembalikan isian ini seperti di cabang dasar; {sop.short_role(role)} mengisinya dalam PR sendiri.",
+                        baris=new.line(field_path) if new is not None else None,
+                        lokasi=".".join(map(str, field_path)),
+                        nomor=fld.nomor if fld else None,
+                        label=fld.label if fld else None,
+                        formulir=rs.form,
+                    )
+                )
+        if found.activity is None:
+            continue
+        info = activities.setdefault(found.activity, {"opd": found.opd, "content": False})
+        if review_content(old_data, rs) != review_content(new_data, rs) or (old_data is None) != (new_data is None):
+            info["content"] = True
+    commits = repo.commits(report.since, report.head)
+    for activity, info in sorted(activities.items()):
+        keg = f"metadata/{activity}/kegiatan.yaml"
+        old, new = before.catalog.get("kegiatan", activity), after.catalog.get("kegiatan", activity)
+        _cycle(report, keg, info, old, new)
+        _log(report, repo, roles, keg, info["opd"], old, new, commits, now)
+
+
+def _short(value) -> str:
+    text = "kosong" if value is None else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _opens_cycle(sop: Sop, account: Account | None, opd: str) -> list[int]:
+    """The new-cycle steps the forge records when this account opens a PR changing the activity."""
+    if account is None:
+        return []
+    out = []
+    for n in sop.siklus_baru:
+        step = sop.langkah[n]
+        roles = [p for p in step.pelaksana if p in account.peran and (p != "opd" or opd in account.opd)]
+        if "dibuka" in step.forge and roles:
+            out.append(n)
+    return out
+
+
+def _cycle(report: PrReport, keg: str, info: dict, old, new) -> None:
+    """An approved activity whose content changes: the PR must open a new review cycle on the forge."""
+    sop = report.sop
+    if not info["content"] or old is None or not status(old.data, sop).disetujui:
+        return
+    opens = _opens_cycle(sop, report.akun, info["opd"])
+    if opens:
+        step = sop.langkah[opens[0]]
+        report.catatan.append(
+            f"{keg}: kegiatan ini sudah disetujui BPS; PR ini membuka siklus pemeriksaan baru "
+            f"(langkah {step.label()} dicatat dari GitHub), jadi kegiatan tidak tampil di portal sampai BPS "
+            "menyetujuinya lagi."
+        )
+        return
+    cycle = " atau ".join(
+        f"{n} ({sop.langkah[n].ringkas}, {sop.roles_text(sop.langkah[n].pelaksana)})" for n in sop.siklus_baru
+    )
+    report.temuan.append(
+        finding(
+            "pr-perlu-siklus-baru",
+            keg,
+            f"Kegiatan ini sudah disetujui BPS (langkah {sop.disetujui}); PR oleh '{report.aktor}' mengubah isi "
+            "MS-Keg/MS-Var/MS-Ind, tetapi PR dari akun ini tidak membuka siklus pemeriksaan baru.",
+            f"Perubahan isi kegiatan yang sudah disetujui diajukan oleh pelaksana langkah {cycle}: "
+            "GitHub mencatat langkah itu saat PR dibuka, lalu kegiatan ditinjau ulang.",
+            baris=new.line(()) if new is not None else None,
+        )
+    )
+
+
+def _canon(event) -> str:
+    return json.dumps(event, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _introduced(repo: Repo, path: str, commits: list[Commit]) -> dict[str, Commit]:
+    """Event (canonical text) → the last commit of the PR that introduced it into ``path``."""
+    logs: dict[str, list[str]] = {}
+
+    def log_at(sha: str) -> list[str]:
+        if sha not in logs:
+            doc = _doc(repo.read(sha, [path])[path])
+            logs[sha] = [_canon(e) for e in riwayat(doc.data if doc else None)]
+        return logs[sha]
+
+    out: dict[str, Commit] = {}
+    for commit in commits:
+        present = log_at(commit.sha)
+        earlier = set().union(*(log_at(p) for p in commit.parents)) if commit.parents else set()
+        for event in present:
+            if event not in earlier:
+                out[event] = commit
+    return out
+
+
+def _log(report: PrReport, repo: Repo, roles: Roles, path: str, opd: str, old, new, commits, now) -> None:
+    """alur.riwayat only grows, and every event the PR adds may be typed by its author."""
+    add = report.temuan.append
+    sop, actor, account = report.sop, report.aktor, report.akun
+    before, after = riwayat(old.data if old else None), riwayat(new.data if new else None)
 
     def line(i=None):
-        if new.doc is None:
-            return None
-        return new.doc.line(("alur", "riwayat", i) if i is not None else ("alur", "riwayat"))
+        return new.line(("alur", "riwayat", i) if i is not None else ("alur", "riwayat")) if new else None
 
-    if not new.exists:
-        if before and (account is None or "walidata" not in account.peran):
+    if new is not None and new.doc is None:  # does not parse: the loader's finding says why
+        return
+    if new is None:
+        if old is not None and before and (account is None or "walidata" not in account.peran):
             add(
-                Finding(
+                finding(
                     "pr-hapus-riwayat",
-                    GALAT,
                     path,
                     f"Kegiatan dengan {len(before)} peristiwa SOP dihapus; riwayat alur hanya boleh ditambah.",
                     "Hanya Walidata yang boleh menghapus kegiatan yang sudah memiliki riwayat.",
                 )
             )
         return
-    if new.error is not None:
+    report.temuan += _append_only(path, before, after, line)
+    added = list(enumerate(after))[len(before) :]
+    if not added:
         return
+    introduced = _introduced(repo, path, commits) if account is not None else {}
+    for i, event in added:
+        if not isinstance(event, Mapping):
+            continue
+        commit = introduced.get(_canon(event))
+        where = {"baris": line(i), "lokasi": f"alur.riwayat.{i}"}
+        report.temuan += typed_event_findings(
+            event,
+            berkas=path,
+            opd=opd,
+            actor=actor,
+            account=account,
+            sop=sop,
+            now=now,
+            committed=commit.committed if commit else None,
+            **where,
+        )
+        if account is None or commit is None:
+            continue
+        author = roles.by_email(commit.author_email)
+        if author is None:
+            add(
+                finding(
+                    "pr-commit-penulis-tak-dikenal",
+                    path,
+                    f"Peristiwa langkah {_step_of(event)} ditambahkan oleh commit {commit.sha[:10]} ('{commit.subject}') "
+                    f"dengan penulis {commit.author_email}, yang bukan e-mail akun mana pun di roles.yaml.",
+                    f"Buat commit dengan e-mail akun Anda (git config user.email), misalnya alamat noreply GitHub "
+                    f"ID+{actor}@users.noreply.github.com, atau minta Walidata menambahkan e-mail itu di roles.yaml.",
+                    **where,
+                )
+            )
+        elif author.login.casefold() != actor.casefold():
+            add(
+                finding(
+                    "pr-commit-penulis",
+                    path,
+                    f"Peristiwa langkah {_step_of(event)} atas nama '{event.get('aktor')}' ditambahkan oleh commit "
+                    f"{commit.sha[:10]} milik akun '{author.login}', bukan oleh '{actor}'.",
+                    "Setiap orang mencatat langkahnya sendiri dalam PR-nya sendiri; hapus peristiwa ini dari PR.",
+                    **where,
+                )
+            )
+
+
+def _append_only(path: str, before: list, after: list, line) -> list[Finding]:
+    """Events of the base log that the PR changed or removed."""
+    out = []
     for i, event in enumerate(before):
         if i >= len(after):
-            add(
-                Finding(
+            out.append(
+                finding(
                     "pr-riwayat-dihapus",
-                    GALAT,
                     path,
                     f"Peristiwa ke-{i + 1} sampai ke-{len(before)} di alur.riwayat dihapus.",
                     "Kembalikan peristiwa yang dihapus; riwayat hanya boleh ditambah di akhir.",
-                    line(),
+                    baris=line(),
                 )
             )
             break
         if after[i] != event:
-            add(
-                Finding(
+            out.append(
+                finding(
                     "pr-riwayat-diubah",
-                    GALAT,
                     path,
                     f"Peristiwa ke-{i + 1} di alur.riwayat (langkah {_step_of(event)}) diubah; peristiwa lama tidak boleh diubah.",
                     "Kembalikan peristiwa ini seperti di cabang dasar. Untuk koreksi, tambahkan peristiwa baru di akhir dengan catatan.",
-                    line(i),
+                    baris=line(i),
                 )
             )
-    added = list(enumerate(after))[len(before) :]
-    if change is not None:
-        change.peristiwa = [dict(e) if isinstance(e, Mapping) else {"nilai": e} for _, e in added]
-    for i, event in added:
-        if not isinstance(event, Mapping):
-            continue
-        peran, aktor, step = event.get("peran"), event.get("aktor"), _step_of(event)
-        if account is None:
-            add(
-                Finding(
-                    "pr-akun-tak-dikenal",
-                    GALAT,
-                    path,
-                    f"Akun '{actor}' tidak terdaftar di roles.yaml, sehingga tidak boleh mencatat langkah {step}.",
-                    "Minta Walidata mendaftarkan akun Anda di roles.yaml, atau minta pemegang peran mencatat langkah ini.",
-                    line(i),
-                )
-            )
-            continue
-        if isinstance(peran, str) and peran not in account.peran:
-            add(
-                Finding(
-                    "pr-peran-aktor",
-                    GALAT,
-                    path,
-                    f"Langkah {step} dicatat dengan peran '{peran}', tetapi akun '{actor}' berperan "
-                    f"{account.describe(sop)}.",
-                    f"Langkah berperan '{peran}' harus dicatat dalam PR oleh akun berperan '{peran}'. "
-                    "Hapus peristiwa ini dari PR Anda.",
-                    line(i),
-                )
-            )
-        elif peran == "opd" and opd not in account.opd:
-            add(
-                Finding(
-                    "pr-peran-opd",
-                    GALAT,
-                    path,
-                    f"Akun '{actor}' bukan pengelola OPD '{opd}', sehingga tidak boleh mencatat langkah {step} untuk kegiatannya.",
-                    f"Langkah OPD dicatat oleh akun yang di roles.yaml memegang peran opd untuk '{opd}'.",
-                    line(i),
-                )
-            )
-        if isinstance(aktor, str) and aktor.casefold() != actor.casefold():
-            add(
-                Finding(
-                    "pr-aktor",
-                    GALAT,
-                    path,
-                    f"Peristiwa langkah {step} mencatat aktor '{aktor}', tetapi PR ini dibuat oleh '{actor}'.",
-                    f"Isi aktor dengan akun Anda sendiri ({actor}); peristiwa atas nama orang lain dicatat oleh orang itu.",
-                    line(i),
-                )
-            )
-    if content_changed and old.exists and status(old.data, sop).disetujui:
-        reopened = any(isinstance(e, Mapping) and e.get("langkah") in sop.siklus_baru for _, e in added)
-        if not reopened:
-            cycle = " atau ".join(f"{n} ({sop.langkah[n].ringkas})" for n in sop.siklus_baru)
-            add(
-                Finding(
-                    "pr-perlu-siklus-baru",
-                    GALAT,
-                    path,
-                    f"Kegiatan ini sudah disetujui BPS (langkah {sop.disetujui}); PR ini mengubah isi MS-Keg/MS-Var/MS-Ind "
-                    "tanpa membuka siklus pemeriksaan baru.",
-                    f"Tambahkan langkah {cycle} di PR yang sama, misalnya: satudata langkah "
-                    f"{path.rsplit('/', 1)[0]} {sop.siklus_baru[0]} --catatan 'Perubahan …'.",
-                    line(),
-                )
-            )
+    return out
 
 
 def _step_of(event) -> str:
-    return str(event.get("langkah", "?")) if isinstance(event, Mapping) else "?"
+    if not isinstance(event, Mapping):
+        return "?"
+    return str(event.get("langkah", event.get("akhir", "?")))
 
 
-# --- outputs --------------------------------------------------------------------------------
+# --- CODEOWNERS and new rules -----------------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("<", "&lt;")
+def _codeowners(report: PrReport, repo: Repo, head: str, after: Side) -> None:
+    """HEAD's .github/CODEOWNERS (at the repository top) says what opd.yaml and roles.yaml say."""
+    top = Repo(repo.top, "")
+    current = top.read(head, [CODEOWNERS_FILE])[CODEOWNERS_FILE]
+    if current is None:
+        return
+    roles, _ = _load_roles(after.root)
+    expected = codeowners(after.catalog, roles or Roles())
+    if current.decode("utf-8", "replace") != expected:
+        report.temuan.append(
+            finding(
+                "pr-codeowners",
+                CODEOWNERS_FILE,
+                f"{CODEOWNERS_FILE} tidak sesuai dengan pengelola di opd.yaml dan tim_walidata di roles.yaml pada PR ini.",
+                "Walidata menjalankan satudata codeowners dan menyertakan hasilnya; pengelola OPD baru ditambahkan "
+                "lewat PR Walidata.",
+            )
+        )
+
+
+def _new_rules(report: PrReport, repo: Repo, head: str, tmp: Path, validated: list[Finding], changes) -> None:
+    """A rule-file PR: the catalog under its NEW rules, and which findings that changes."""
+    paths = sorted(c.path for c in changes if classify(c.path, repo.prefix)[0] == RULES)
+    change = report.aturan = RuleChange(paths, tool_changed=any(p.startswith("pipeline/") for p in paths))
+    rules_root = tmp / "aturan-baru"
+    rules_root.mkdir()
+    repo.materialize(head, rules_root, *RULE_ROOT_FILES)
+    schemas, broken = rules_at(rules_root, "PR ini")
+    if broken:
+        report.temuan += broken
+        return
+    new_judged = tmp / "kepala-aturan-baru"
+    _judged(repo, head, rules_root, new_judged)
+    new = validate_catalog(new_judged, schemas, cache=False).findings
+    old_keys, new_keys = {_key(f) for f in validated}, {_key(f) for f in new}
+    change.appeared = [f for f in new if _key(f) not in old_keys]
+    change.disappeared = [f for f in validated if _key(f) not in new_keys]
+    report.temuan += [f for f in change.appeared if f.is_error]
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def _finding_line(f: Finding) -> str:
+    item = f" {md(f.item())}" if f.item() else ""
+    return f"- **{f.tingkat.upper()}** `{md(f.where())}` [{f.kode}]{item} {md(f.pesan)} Perbaikan: {md(f.saran)}"
 
 
 def markdown(report: PrReport) -> str:
-    """The review summary for the pull request page (``$GITHUB_STEP_SUMMARY``), in Indonesian."""
+    """The check's summary for the pull request page (``$GITHUB_STEP_SUMMARY``), in Indonesian."""
     sop = report.sop
-    who = report.akun.describe(sop) if report.akun else "tidak terdaftar di roles.yaml"
+    who = report.akun.describe(sop) if report.akun and sop else "tidak terdaftar di roles.yaml"
+    errors = [f for f in report.temuan if f.is_error]
     lines = [
-        "## Ringkasan perubahan metadata",
+        "## Pemeriksaan PR",
         "",
-        f"Diajukan oleh `{_cell(report.aktor)}` ({who}); basis `{report.base[:10]}`, kepala `{report.head[:10]}`.",
+        f"Diajukan oleh `{md(report.aktor)}` ({md(who)}); aturan dari basis `{report.base[:10]}`, "
+        f"perubahan sejak `{report.since[:10]}` sampai kepala `{report.head[:10]}`.",
         "",
     ]
-    if not report.perubahan:
-        lines += ["Tidak ada perubahan rekaman metadata.", ""]
-    for change in report.perubahan:
-        lines += [f"### {change.formulir}: `{_cell(change.berkas)}` ({change.status})", ""]
-        if change.bidang:
-            lines += ["| Isian | Sebelum | Sesudah |", "| --- | --- | --- |"]
-            lines += [f"| {_cell(label)} | {_cell(old)} | {_cell(new)} |" for _, label, old, new in change.bidang]
-            lines.append("")
-        for event in change.peristiwa:
-            step = sop.step(event.get("langkah"))
-            name = step.label() if step else f"langkah {event.get('langkah')}"
-            role = sop.short_role(str(event.get("peran", "?")))
-            note = f": {_cell(_short(event['catatan']))}" if event.get("catatan") else ""
-            lines.append(
-                f"- Langkah SOP baru **{_cell(name)}** oleh {role} `{_cell(event.get('aktor', '?'))}`, "
-                f"{_cell(event.get('waktu', '?'))}{note}"
-            )
-        if change.peristiwa:
-            lines.append("")
-    errors = [f for f in report.temuan if f.is_error]
-    lines += ["## Hasil pemeriksaan PR", ""]
     if not report.temuan:
-        lines.append("Tidak ada pelanggaran aturan alur dan peran.")
+        lines.append("Tidak ada galat atau peringatan: metadata, aturan alur dan peran terpenuhi.")
     else:
-        lines.append(f"{len(errors)} galat, {len(report.temuan) - len(errors)} peringatan.")
+        lines += [f"**{len(errors)} galat, {len(report.temuan) - len(errors)} peringatan.**", ""]
+        lines += [_finding_line(f) for f in report.temuan]
+    lines.append("")
+    if report.catatan:
+        lines += ["### Catatan", ""] + [f"- {md(c)}" for c in report.catatan] + [""]
+    if report.aturan:
+        rule = report.aturan
+        lines += ["### Aturan yang diubah PR ini", ""]
+        lines += [f"- {md(p)}" for p in rule.paths]
         lines.append("")
-        for f in report.temuan:
-            lines.append(
-                f"- **{f.tingkat.upper()}** `{_cell(f.where())}` [{f.kode}] {_cell(f.pesan)} Perbaikan: {_cell(f.saran)}"
-            )
-    return "\n".join(lines) + "\n"
+        if rule.tool_changed:
+            lines += ["Kode alat (pipeline/) berubah: tidak dijalankan oleh pemeriksaan ini; diuji alur kerja Uji.", ""]
+        lines += [f"Di bawah aturan baru: {len(rule.appeared)} temuan muncul, {len(rule.disappeared)} hilang.", ""]
+        lines += [_finding_line(f).replace("- ", "- ➕ ", 1) for f in rule.appeared]
+        lines += [_finding_line(f).replace("- ", "- ➖ ", 1) for f in rule.disappeared]
+        lines.append("")
+    if report.perubahan is not None:
+        from .diff import to_markdown
+
+        lines.append(to_markdown(report.perubahan))
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,12 +1,15 @@
-"""Two git revisions → a semantic diff of the metadata, labelled with the forms' numbers and names.
+"""Two git revisions → a semantic diff of the catalog, labelled with the forms' numbers and names.
 
-Each revision's ``metadata/`` and ``schemas/`` are read from git (``git ls-tree`` and
-``git cat-file --batch``, the bytes ``git show REV:path`` prints) into a temporary folder and
-loaded with the normal catalog loader, so a record that does not parse at either revision is
-reported with the loader's message instead of stopping the diff. Records are matched by
-identity (their path); fields are compared in form order and named by the head revision's
-schema. Lists show the items added and removed; the SOP log (``alur``) is summarised as the
-events appended (and flagged if earlier events were rewritten). Output is deterministic.
+Each revision's ``metadata/``, ``schemas/`` and ``roles.yaml`` are read from git objects
+(:mod:`pipeline.workflow.revision`) into a temporary folder and loaded with the normal catalog
+loader, so a record that does not parse at either revision is reported with the loader's message
+instead of stopping the diff. Records are matched by identity (their path); fields are compared
+in form order and named by the given schemas (``check-pr``: the base's) or the head revision's.
+Lists show the items added and removed; the SOP log (``alur``) is summarised as the events
+appended (and flagged if earlier events were rewritten). Code lists (``schemas/kode/``) are
+compared row by row on their key, ``roles.yaml`` account by account, and every other file
+outside ``metadata/`` is listed. This is the one change model of the tool: ``check-pr`` shows
+the same report. Output is deterministic.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from ..codes import Finding
-from ..contract.schema import BUNDLED, Field, RecordSchema, Schemas
+from ..contract.roles import ROLES_FILE, Roles
+from ..contract.schema import BUNDLED, Field, RecordSchema, Schemas, read_codelists
 from ..edit.records import same
 from ..layout import KINDS
 from ..read.catalog import Catalog, Record, load_catalog
-from ..read.git import Revision, git, resolve
-from ..read.loader import MAX_BYTES
+from ..read.git import Revision, resolve
+from ..read.loader import LoadError, load
 from ..sop.state import riwayat
+from .revision import Entry, Repo
 
 KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 TITLE_KEY = {"opd": "nama", "kegiatan": "judul_kegiatan", "variabel": "nama", "indikator": "nama"}
@@ -38,42 +43,6 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
-
-
-def _materialize(top: Path, rev: Revision, prefix: str, dest: Path) -> dict[str, str]:
-    """Write the revision's metadata/ and schemas/ under ``dest``; return catalog path → blob id."""
-    listing = git(top, "ls-tree", "-r", "-l", "-z", rev.commit, "--", f"{prefix}metadata", f"{prefix}schemas")
-    blobs: dict[str, str] = {}
-    wanted: list[tuple[str, str]] = []
-    for entry in listing.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, raw_path = entry.partition(b"\t")
-        mode, kind, sha, size = meta.decode().split()
-        path = raw_path.decode("utf-8", "surrogateescape")
-        if kind != "blob" or mode not in ("100644", "100755") or not path.startswith(prefix):
-            continue  # symlinks and submodules are not records
-        rel = path[len(prefix) :]
-        if ".." in Path(rel).parts:
-            continue
-        blobs[rel] = sha
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if int(size) > MAX_BYTES:
-            with open(target, "wb") as fh:  # the loader reports the size; no need to read the blob
-                fh.truncate(int(size))
-        else:
-            wanted.append((rel, sha))
-    if wanted:
-        out = git(top, "cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in wanted).encode())
-        pos = 0
-        for rel, _sha in wanted:
-            header_end = out.index(b"\n", pos)
-            size = int(out[pos:header_end].split()[2])
-            start = header_end + 1
-            (dest / rel).write_bytes(out[start : start + size])
-            pos = start + size + 1
-    return blobs
 
 
 @dataclass
@@ -145,14 +114,58 @@ class RecordDiff:
 
 
 @dataclass
+class CodeListDiff:
+    """One code list (a resource of schemas/kode/datapackage.json): rows by key."""
+
+    name: str
+    title: str
+    path: str
+    added: list[str] = field(default_factory=list)  # "key — label"
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    status: str = "berubah"  # baru | dihapus | berubah | tidak-terbaca
+
+    def to_dict(self) -> dict:
+        return {
+            "nama": self.name,
+            "judul": self.title,
+            "berkas": self.path,
+            "status": self.status,
+            "ditambah": self.added,
+            "dihapus": self.removed,
+            "diubah": self.changed,
+        }
+
+
+@dataclass
+class AccountDiff:
+    """One account of roles.yaml added, removed or given other roles, OPDs or e-mails."""
+
+    login: str
+    status: str  # baru | dihapus | berubah
+    before: str
+    after: str
+
+    def to_dict(self) -> dict:
+        return {"akun": self.login, "status": self.status, "sebelum": self.before, "sesudah": self.after}
+
+
+@dataclass
 class Report:
     base: Revision
     head: Revision
     records: list[RecordDiff] = field(default_factory=list)
-    other: list[tuple[str, str]] = field(default_factory=list)  # (path, ditambah|dihapus|diubah)
+    other: list[tuple[str, str]] = field(default_factory=list)  # (path, ditambah|dihapus|diubah) in metadata/
+    codelists: list[CodeListDiff] = field(default_factory=list)
+    roles: list[AccountDiff] = field(default_factory=list)
+    rules: list[tuple[str, str]] = field(default_factory=list)  # other files outside metadata/: (path, status)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.records or self.other or self.codelists or self.roles or self.rules)
 
     def to_dict(self) -> dict:
         return {
@@ -161,6 +174,9 @@ class Report:
             "ringkasan": {s.replace("-", "_"): self.count(s) for s in ("baru", "dihapus", "berubah", "tidak-terbaca")},
             "rekaman": [r.to_dict() for r in self.records],
             "berkas_lain": [{"berkas": p, "status": s} for p, s in self.other],
+            "daftar_kode": [c.to_dict() for c in self.codelists],
+            "peran": [a.to_dict() for a in self.roles],
+            "berkas_aturan": [{"berkas": p, "status": s} for p, s in self.rules],
         }
 
 
@@ -318,54 +334,167 @@ def _events(old: dict, new: dict) -> tuple[list[dict], bool]:
 # --- the report ----------------------------------------------------------------------------
 
 
-def _load(top: Path, rev: Revision, prefix: str, tmp: Path) -> tuple[Catalog, dict[str, str], Path]:
-    dest = tmp / rev.commit
-    dest.mkdir(parents=True, exist_ok=True)
-    blobs = _materialize(top, rev, prefix, dest)
-    return load_catalog(dest), blobs, dest
+@dataclass
+class Side:
+    """One revision of the catalog, materialised from git objects into ``root``."""
+
+    root: Path
+    entries: dict[str, Entry]  # catalog path → tree entry (regular files written, others listed)
+    catalog: Catalog
+
+    @classmethod
+    def load(cls, repo: Repo, commit: str, dest: Path) -> Side:
+        dest.mkdir(parents=True, exist_ok=True)
+        entries = repo.materialize(commit, dest, "metadata", "schemas", ROLES_FILE)
+        return cls(dest, entries, load_catalog(dest))
+
+    def blob(self, path: str) -> str | None:
+        entry = self.entries.get(path)
+        return entry.sha if entry is not None else None
 
 
-def diff(repo: Path, base: str, head: str) -> Report:
-    """Compare the metadata of two revisions of the git repository holding ``repo``."""
-    repo = Path(repo).resolve()
-    top = Path(git(repo, "rev-parse", "--show-toplevel").decode().strip())
-    prefix = git(repo, "rev-parse", "--show-prefix").decode().strip()
-    base_rev, head_rev = resolve(repo, base), resolve(repo, head)
-    report = Report(base_rev, head_rev)
+def diff(repo: Path, base: str, head: str, schemas: Schemas | None = None) -> Report:
+    """Compare two revisions of the git repository holding the catalog at ``repo``.
+
+    ``schemas`` names the fields; by default the head revision's own (else the tool's)."""
+    r = Repo.of(repo)
+    base_rev, head_rev = resolve(r.top, base), resolve(r.top, head)
     with tempfile.TemporaryDirectory(prefix="satudata-diff-") as tmp:
-        before, before_blobs, _ = _load(top, base_rev, prefix, Path(tmp) / "base")
-        after, after_blobs, head_dir = _load(top, head_rev, prefix, Path(tmp) / "head")
+        before = Side.load(r, base_rev.commit, Path(tmp) / "base")
+        after = Side.load(r, head_rev.commit, Path(tmp) / "head")
+        return compare(r, before, after, base_rev, head_rev, schemas)
+
+
+def compare(repo: Repo, before: Side, after: Side, base: Revision, head: Revision, schemas: Schemas | None) -> Report:
+    """The report between two materialised revisions."""
+    if schemas is None:
         try:
-            schemas = Schemas.find(head_dir)
+            schemas = Schemas.find(after.root)
         except (OSError, ValueError, KeyError):  # the head's own schemas are broken: label with ours
             schemas = Schemas(BUNDLED)
-        problems = {"base": _problems(before), "head": _problems(after)}
-        record_paths = set()
-        for key in sorted(set(before.records) | set(after.records)):
-            old, new = before.records.get(key), after.records.get(key)
-            record = new or old
-            record_paths.add(record.path)
-            if old is not None and new is not None and before_blobs.get(old.path) == after_blobs.get(new.path):
-                continue
-            entry = _record_diff(schemas, old, new)
-            for label, rev, rec in (("BASE", "base", old), ("HEAD", "head", new)):
-                if rec is not None:
-                    entry.problems += [
-                        (f"{label} ({getattr(report, rev).name})", f) for f in problems[rev].get(rec.path, [])
-                    ]
-            if entry.status != "berubah" or entry.changes or entry.events or entry.rewritten:
-                report.records.append(entry)
-        for path in sorted(set(before_blobs) | set(after_blobs)):
-            if not path.startswith("metadata/") or path in record_paths:
-                continue
-            if path not in before_blobs:
-                report.other.append((path, "ditambah"))
-            elif path not in after_blobs:
-                report.other.append((path, "dihapus"))
-            elif before_blobs[path] != after_blobs[path]:
-                report.other.append((path, "diubah"))
+    report = Report(base, head)
+    problems = {"base": _problems(before.catalog), "head": _problems(after.catalog)}
+    record_paths = set()
+    for key in sorted(set(before.catalog.records) | set(after.catalog.records)):
+        old, new = before.catalog.records.get(key), after.catalog.records.get(key)
+        record = new or old
+        record_paths.add(record.path)
+        if old is not None and new is not None and before.blob(old.path) == after.blob(new.path):
+            continue
+        entry = _record_diff(schemas, old, new)
+        for label, rev, rec in (("BASE", "base", old), ("HEAD", "head", new)):
+            if rec is not None:
+                entry.problems += [
+                    (f"{label} ({getattr(report, rev).name})", f) for f in problems[rev].get(rec.path, [])
+                ]
+        if entry.status != "berubah" or entry.changes or entry.events or entry.rewritten:
+            report.records.append(entry)
+    for path in sorted(set(before.entries) | set(after.entries)):
+        if path.startswith("metadata/") and path not in record_paths:
+            status = _status(before.entries.get(path), after.entries.get(path))
+            if status:
+                report.other.append((path, status))
     report.records.sort(key=RecordDiff.sort_key)
+    report.codelists = _codelists(before, after)
+    report.roles = _roles(before.root, after.root)
+    covered = {ROLES_FILE} | {c.path for c in report.codelists} | {"schemas/kode/datapackage.json"}
+    for change in repo.changes(base.commit, head.commit):
+        path = change.path[len(repo.prefix) :] if change.path.startswith(repo.prefix) else change.path
+        if change.path.startswith(repo.prefix) and path.startswith("metadata/") or path in covered:
+            continue
+        report.rules.append((path, {"A": "ditambah", "D": "dihapus"}.get(change.status, "diubah")))
     return report
+
+
+def _status(old: Entry | None, new: Entry | None) -> str | None:
+    if old is None:
+        return "ditambah"
+    if new is None:
+        return "dihapus"
+    return "diubah" if (old.sha, old.mode) != (new.sha, new.mode) else None
+
+
+def _codelists(before: Side, after: Side) -> list[CodeListDiff]:
+    """Rows added, removed or changed in each code list, matched on the list's key."""
+
+    out = []
+    old, new = _read_lists(before.root), _read_lists(after.root)
+    for name in sorted(set(old) | set(new)):
+        a, b = old.get(name), new.get(name)
+        if a is not None and b is not None and a.rows == b.rows:
+            continue
+        cl = b or a
+        entry = CodeListDiff(
+            name, cl.title, cl.path, status="baru" if a is None else "dihapus" if b is None else "berubah"
+        )
+        before_rows = a.lookup() if a is not None else {}
+        after_rows = b.lookup() if b is not None else {}
+        for key in sorted(set(before_rows) | set(after_rows)):
+            x, y = before_rows.get(key), after_rows.get(key)
+            if x == y:
+                continue
+            if x is None:
+                entry.added.append(_row_text(key, y))
+            elif y is None:
+                entry.removed.append(_row_text(key, x))
+            else:
+                cells = [f"{k}: {_text(x.get(k))} → {_text(y.get(k))}" for k in y if x.get(k) != y.get(k)]
+                entry.changed.append(f"{key} ({'; '.join(cells)})")
+        out.append(entry)
+    return out
+
+
+def _read_lists(root: Path) -> dict:
+    if not (root / "schemas" / "kode" / "datapackage.json").is_file():
+        return {}
+    try:
+        return read_codelists(root / "schemas")
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _row_text(key: str, row: dict) -> str:
+    label = next((row[k] for k in ("nama", "judul", "label") if row.get(k)), None)
+    return f"{key} — {label}" if label else key
+
+
+def _roles(before: Path, after: Path) -> list[AccountDiff]:
+    old, new = _read_roles(before), _read_roles(after)
+    if old is None and new is None:
+        return []
+    old, new = old or Roles(), new or Roles()
+    out = []
+    for key in sorted(set(old.akun) | set(new.akun)):
+        a, b = old.akun.get(key), new.akun.get(key)
+        text = {k: _account_text(v) for k, v in (("a", a), ("b", b))}
+        if text["a"] == text["b"]:
+            continue
+        status = "baru" if a is None else "dihapus" if b is None else "berubah"
+        out.append(AccountDiff((b or a).login, status, text["a"], text["b"]))
+    if old.tim_walidata != new.tim_walidata:
+        out.append(AccountDiff("tim_walidata", "berubah", ", ".join(old.tim_walidata), ", ".join(new.tim_walidata)))
+    return out
+
+
+def _read_roles(root: Path) -> Roles | None:
+    path = root / ROLES_FILE
+    if not path.is_file():
+        return None
+    try:
+        return Roles.from_data(load(path).data)
+    except LoadError:
+        return Roles()
+
+
+def _account_text(account) -> str:
+    if account is None:
+        return ""
+    parts = [f"peran: {', '.join(account.peran) or '-'}"]
+    if account.opd:
+        parts.append(f"OPD: {', '.join(account.opd)}")
+    if account.email:
+        parts.append(f"e-mail: {', '.join(account.email)}")
+    return "; ".join(parts)
 
 
 def _problems(catalog: Catalog) -> dict[str, list[Finding]]:
@@ -416,11 +545,18 @@ def _cells(change: Change) -> tuple[str, str]:
     return md(_text(change.old)), md(_text(change.new))
 
 
+LIST_LIMIT = 50  # rows shown per code list and kind of change
+
+
 def to_markdown(report: Report) -> str:
     lines = [f"## Perubahan metadata `{report.base.short}` → `{report.head.short}`", ""]
-    if not report.records and not report.other:
+    if report.empty:
         lines.append("Tidak ada perubahan metadata.")
         return "\n".join(lines) + "\n"
+    if not report.records and not report.other:
+        lines += ["Tidak ada rekaman metadata yang berubah.", ""]
+        lines += _rules_markdown(report)
+        return "\n".join(lines).rstrip("\n") + "\n"
     counts = [f"{report.count(s)} {STATUS_WORDS[s]}" for s in ("baru", "berubah", "dihapus") if report.count(s)]
     if report.count("tidak-terbaca"):
         counts.append(f"**{report.count('tidak-terbaca')} berkas tidak dapat dibaca**")
@@ -475,4 +611,33 @@ def to_markdown(report: Report) -> str:
         lines += ["### Berkas lain di metadata/", ""]
         lines += [f"- {md(path)} ({status})" for path, status in report.other]
         lines.append("")
+    lines += _rules_markdown(report)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _shown(items: list[str], word: str) -> list[str]:
+    out = [f"  - {word}: {md(x)}" for x in items[:LIST_LIMIT]]
+    if len(items) > LIST_LIMIT:
+        out.append(f"  - {word}: … dan {len(items) - LIST_LIMIT} baris lainnya")
+    return out
+
+
+def _rules_markdown(report: Report) -> list[str]:
+    """Code lists, roles and the other files outside metadata/ (the rules records are judged by)."""
+    lines: list[str] = []
+    if report.codelists:
+        lines += ["### Daftar kode (schemas/kode/)", ""]
+        for c in report.codelists:
+            counts = f"{len(c.added)} ditambah, {len(c.removed)} dihapus, {len(c.changed)} diubah"
+            lines.append(f"- **{md(c.title)}** (`{md(c.path)}`, {STATUS_WORDS.get(c.status, c.status)}): {counts}")
+            lines += _shown(c.added, "ditambah") + _shown(c.removed, "dihapus") + _shown(c.changed, "diubah")
+        lines.append("")
+    if report.roles:
+        lines += ["### Peran akun (roles.yaml)", "", "| Akun | Sebelum | Sesudah |", "| --- | --- | --- |"]
+        lines += [f"| {md(a.login)} | {md(a.before) or '—'} | {md(a.after) or '—'} |" for a in report.roles]
+        lines.append("")
+    if report.rules:
+        lines += ["### Berkas aturan dan konfigurasi lain", ""]
+        lines += [f"- {md(path)} ({status})" for path, status in report.rules]
+        lines.append("")
+    return lines

@@ -83,7 +83,8 @@ def changed_files(diff: dict | None, checkpr: dict | None) -> set[str]:
     for item in (diff or {}).get("rekaman") or []:
         if isinstance(item, dict) and (path := safe_path(item.get("berkas"))):
             out.add(path)
-    for item in (checkpr or {}).get("perubahan") or []:
+    changes = (checkpr or {}).get("perubahan")
+    for item in changes.get("rekaman") or [] if isinstance(changes, dict) else changes or []:
         if isinstance(item, dict) and (path := safe_path(item.get("berkas"))):
             out.add(path)
     return out
@@ -115,6 +116,8 @@ def _check_section(validate: dict | None, checkpr: dict | None, changed: set[str
         scope = " pada berkas yang diubah" if name.endswith("validate") and changed else ""
         lines.append(f"- {mark} {name}: {errors} galat, {len(found) - errors} peringatan{scope}.")
         shown += found
+    same = {(f.get("kode"), f.get("berkas"), f.get("baris"), f.get("lokasi"), f.get("pesan")): f for f in shown}
+    shown = list(same.values())  # check-pr validates too: a finding both report is listed once
     shown.sort(key=lambda f: (f["tingkat"] != "galat", str(f.get("berkas")), _int(f.get("baris")) or 0))
     if shown:
         lines += ["", "### Temuan", ""]

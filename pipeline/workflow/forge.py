@@ -1,0 +1,475 @@
+"""The forge attests what it sees: a GitHub pull request → SOP events (``satudata catat-forge``).
+
+Reviews, approvals and merges happen on GitHub; GitHub, not the person, says when and by whom.
+From a pull request (the ``pull_request`` webhook payload, or the object ``GET /repos/{o}/{r}/
+pulls/{n}`` returns) and its reviews (``GET …/pulls/{n}/reviews``, or ``pull_request_review``
+payloads), this module derives *observations* — the PR opened by its author, each review that
+approves or requests changes, the first commit after a change request, the merge, a close
+without merge — and turns each into the SOP step that ``schemas/sop.yaml`` says it is
+(``dicatat: forge`` with ``forge: [...]``), given the activity's state at that moment:
+
+- an observation becomes the allowed next step whose ``forge`` lists it and whose performer is
+  a role the account holds (an OPD account only for its own OPD); when several match, the
+  highest-numbered one, and the same observation may go on (BPS's Approve after step 8 is step
+  9, BPS reviewed, then 11, BPS approved). ``perbaikan`` answers the pending change request of
+  the role in ``catatan_dari``.
+- BPS's approval is step 11 only for the commit that was merged (``review.commit_id`` equals
+  the PR's head); an approval of an older commit is a review (9), not an approval.
+- An observation earlier than the log's last event (for example a review before an event the
+  PR typed later) is left out and reported, so the log stays in time order.
+- A PR closed without merge ends an activity that is not approved (``akhir``: ``ditutup`` by
+  BPS is ``ditolak``, by its OPD ``dibatalkan``); an approved activity keeps its approval.
+
+Events carry the forge's time (in the SOP's time zone), the GitHub login, ``sumber: forge``, the
+PR number, the commit and, from a review's text ``/indah 123456``, the Indah record id. The
+result depends only on the forge data and the repository at one commit (read from git objects),
+so the publication check can compute it again and compare (:mod:`pipeline.workflow.forgehistory`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..contract.roles import ROLES_FILE, Account, Roles
+from ..contract.schema import Schemas
+from ..layout import activity_of, identify
+from ..read.loader import LoadError, decode, load, parse
+from ..sop.definition import Sop
+from ..sop.state import allowed_ends, allowed_next, events, marks, needs_recommendation, parse_time, riwayat, status
+from .checkpr import RULE_ROOT_FILES, review_content, rules_at
+from .revision import Repo
+
+INDAH = re.compile(r"^[ \t]*/indah[ \t]+([0-9A-Za-z-]{1,40})[ \t]*$", re.MULTILINE)
+NOTE_LIMIT = 2000
+BOT_NAME = "github-actions[bot]"
+BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
+ORDER = {"dibuka": 0, "perbaikan": 1, "setuju": 2, "minta-perubahan": 2, "digabung": 3, "ditutup": 3}
+TRUSTED_KEYS = ("langkah", "akhir", "waktu", "peran", "aktor", "sumber", "pr", "commit")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class ForgeDataError(ValueError):
+    """The JSON given is not a pull request or its reviews; the message says what is missing."""
+
+
+def _time(value, what: str) -> datetime:
+    moment = parse_time(value)
+    if moment is None:
+        raise ForgeDataError(
+            f"{what}: waktu {value!r} bukan waktu ISO 8601 dengan zona (seperti 2025-02-03T02:00:00Z)."
+        )
+    return moment
+
+
+def _login(user, what: str) -> str:
+    if not isinstance(user, Mapping) or not isinstance(user.get("login"), str):
+        raise ForgeDataError(f"{what}: akun (login) tidak ada.")
+    return user["login"]
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    title: str
+    author: str
+    created: datetime
+    head_sha: str
+    base_sha: str
+    merged: bool
+    merged_at: datetime | None
+    merged_by: str | None
+    merge_commit_sha: str | None
+    closed_at: datetime | None
+    closed_by: str | None
+
+    @classmethod
+    def from_json(cls, data: Any, closed_by: str | None = None) -> PullRequest:
+        """A ``pull_request`` webhook payload or the REST API's pull request object."""
+        if not isinstance(data, Mapping):
+            raise ForgeDataError("data PR bukan objek JSON.")
+        pr = data.get("pull_request") if isinstance(data.get("pull_request"), Mapping) else data
+        if data is not pr and data.get("action") == "closed" and closed_by is None:
+            closed_by = _login(data.get("sender"), "pengirim peristiwa")
+        try:
+            merged = bool(pr.get("merged")) or pr.get("merged_at") is not None
+            return cls(
+                number=int(pr["number"]),
+                title=str(pr.get("title") or ""),
+                author=_login(pr.get("user"), "pembuat PR"),
+                created=_time(pr["created_at"], "PR dibuat"),
+                head_sha=str(pr["head"]["sha"]),
+                base_sha=str(pr["base"]["sha"]),
+                merged=merged,
+                merged_at=_time(pr["merged_at"], "PR digabung") if merged else None,
+                merged_by=_login(pr.get("merged_by"), "penggabung PR") if merged and pr.get("merged_by") else None,
+                merge_commit_sha=pr.get("merge_commit_sha") if merged else None,
+                closed_at=_time(pr["closed_at"], "PR ditutup") if pr.get("closed_at") else None,
+                closed_by=closed_by if pr.get("closed_at") else None,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, ForgeDataError):
+                raise
+            raise ForgeDataError(f"data PR tidak lengkap: {exc!r} tidak ada atau salah.") from None
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    login: str
+    state: str  # approved | changes_requested | commented | dismissed | pending
+    body: str
+    submitted: datetime | None
+    commit: str | None
+
+    @classmethod
+    def many(cls, data: Any) -> list[Review]:
+        """Reviews from the REST API's list, one ``pull_request_review`` payload, or a list of them."""
+        items = data if isinstance(data, list) else [data]
+        out = []
+        for item in items:
+            review = item.get("review", item) if isinstance(item, Mapping) else None
+            if not isinstance(review, Mapping) or "state" not in review:
+                raise ForgeDataError("data tinjauan bukan daftar tinjauan PR dari GitHub.")
+            submitted = review.get("submitted_at")
+            out.append(
+                cls(
+                    id=int(review.get("id") or 0),
+                    login=_login(review.get("user"), "peninjau"),
+                    state=str(review["state"]).lower(),
+                    body=str(review.get("body") or ""),
+                    submitted=_time(submitted, "tinjauan dikirim") if submitted else None,
+                    commit=review.get("commit_id"),
+                )
+            )
+        return _unique(out)
+
+
+def _unique(reviews: list[Review]) -> list[Review]:
+    """Each review once (by id), oldest first."""
+    by_id = {r.id or -i: r for i, r in enumerate(reviews, 1)}
+    return sorted(by_id.values(), key=lambda r: (r.submitted is None, r.submitted or EPOCH, r.id))
+
+
+@dataclass(frozen=True)
+class Observation:
+    kind: str  # dibuka | setuju | minta-perubahan | perbaikan | digabung | ditutup
+    login: str
+    time: datetime
+    commit: str | None = None
+    note: str = ""
+    indah: str | None = None
+    answers: str | None = None  # perbaikan: the login whose change request it answers
+
+    def sort_key(self):
+        return (self.time, ORDER[self.kind])
+
+
+@dataclass
+class Recorded:
+    """The events for one activity, and what was seen but not recorded (for people)."""
+
+    path: str
+    events: list[dict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Recording:
+    pr: PullRequest
+    activities: list[Recorded] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def events(self) -> int:
+        return sum(len(a.events) for a in self.activities)
+
+    def to_dict(self) -> dict:
+        return {
+            "pr": self.pr.number,
+            "catatan": self.notes,
+            "kegiatan": [{"berkas": a.path, "peristiwa": a.events, "dilewati": a.skipped} for a in self.activities],
+        }
+
+
+def _review_text(body: str) -> tuple[str, str | None]:
+    match = INDAH.search(body)
+    text = INDAH.sub("", body).strip()
+    return " ".join(text.split())[:NOTE_LIMIT], (match.group(1) if match else None)
+
+
+def observations(pr: PullRequest, reviews: list[Review], repo: Repo, roles: Roles, content: bool) -> list[Observation]:
+    """What GitHub saw, in time order. ``content``: the PR changes the activity's metadata."""
+    end = pr.merged_at or pr.closed_at
+    out: list[Observation] = []
+    if content:
+        out.append(
+            Observation("dibuka", pr.author, pr.created, note=f"PR #{pr.number} dibuka: {pr.title}"[:NOTE_LIMIT])
+        )
+    since = repo.merge_base(pr.base_sha, pr.head_sha)
+    commits = repo.commits(since, pr.head_sha)
+    shas = [c.sha for c in commits]
+    counted = [r for r in reviews if r.state in ("approved", "changes_requested") and r.submitted is not None]
+    counted = [r for r in counted if end is None or r.submitted <= end]
+    for i, review in enumerate(counted):
+        text, indah = _review_text(review.body)
+        kind = "setuju" if review.state == "approved" else "minta-perubahan"
+        default = "Disetujui di GitHub" if kind == "setuju" else "Perubahan diminta di GitHub"
+        out.append(
+            Observation(
+                kind, review.login, review.submitted, review.commit, text or f"{default} (PR #{pr.number}).", indah
+            )
+        )
+        if kind != "minta-perubahan" or review.commit not in shas:
+            continue
+        after = shas.index(review.commit) + 1
+        if after >= len(shas):
+            continue
+        fix = commits[after]
+        later = [r.submitted for r in counted[i + 1 :] if r.submitted >= review.submitted]
+        upper = min([*later, *([end] if end else [])], default=None)
+        moment = max(fix.committed, review.submitted)
+        moment = min(moment, upper) if upper is not None else moment
+        author = roles.by_email(fix.author_email)
+        if author is not None:
+            out.append(
+                Observation(
+                    "perbaikan",
+                    author.login,
+                    moment,
+                    fix.sha,
+                    f"Perbaikan: {fix.subject}"[:NOTE_LIMIT],
+                    answers=review.login,
+                )
+            )
+    if pr.merged and pr.merged_by and pr.merged_at:
+        out.append(_merge(pr, counted, roles))
+    elif pr.closed_at and pr.closed_by:
+        out.append(Observation("ditutup", pr.closed_by, pr.closed_at, note=f"PR #{pr.number} ditutup tanpa digabung."))
+    return sorted(out, key=Observation.sort_key)
+
+
+def _merge(pr: PullRequest, reviews: list[Review], roles: Roles) -> Observation:
+    """The merge publishes, and Walidata performs publication. Merged by someone else, it is the
+    publication that the Walidata account which last approved authorised (code-owner review)."""
+    note = f"PR #{pr.number} digabung ke main."
+    merger = roles.get(pr.merged_by)
+    if merger is None or "walidata" not in merger.peran:
+        walidata = [r.login for r in reviews if r.state == "approved" and _holds(roles, r.login, "walidata")]
+        if walidata:
+            note += f" Digabung oleh {pr.merged_by} atas persetujuan Walidata {walidata[-1]}."
+            return Observation("digabung", walidata[-1], pr.merged_at, pr.merge_commit_sha, note)
+    return Observation("digabung", pr.merged_by, pr.merged_at, pr.merge_commit_sha, note)
+
+
+def _holds(roles: Roles, login: str, role: str) -> bool:
+    account = roles.get(login)
+    return account is not None and role in account.peran
+
+
+def _roles_of(account: Account, opd: str) -> list[str]:
+    return [p for p in account.peran if p != "opd" or opd in account.opd]
+
+
+def translate(
+    obs: Observation,
+    account: Account,
+    opd: str,
+    previous: list,
+    survei: bool,
+    sop: Sop,
+    pending: list[str],
+    head_sha: str,
+) -> list[tuple[int | str, str]]:
+    """The steps (or end state) ``obs`` is in this state: [(step or end key, role)], in order."""
+    roles = _roles_of(account, opd)
+    produced: list[tuple[int | str, str]] = []
+    used: set[int] = set()
+    while True:
+        candidates = []
+        for n in allowed_next(sop, previous, survei):
+            step = sop.langkah[n]
+            if not step.by_forge or obs.kind not in step.forge or n in used:
+                continue
+            if obs.kind == "perbaikan" and step.catatan_dari not in pending:
+                continue
+            if n == sop.disetujui and obs.kind == "setuju" and obs.commit != head_sha:
+                continue  # an approval of a commit that was not merged approves nothing that is published
+            fit = [r for r in roles if r in step.pelaksana]
+            if fit:
+                candidates.append((n, fit[0]))
+        if not candidates:
+            break
+        n, role = max(candidates)
+        produced.append((n, role))
+        used.add(n)
+        previous.append(n)
+        if obs.kind == "perbaikan":
+            pending.remove(sop.langkah[n].catatan_dari)
+    if obs.kind == "ditutup":
+        for key in allowed_ends(sop, previous):
+            end = sop.akhir[key]
+            fit = [r for r in roles if r in end.pelaksana]
+            if "ditutup" in end.forge and fit:
+                produced.append((key, fit[0]))
+                previous.append(key)
+                break
+    return produced
+
+
+def _event(obs: Observation, mark, role: str, pr: PullRequest, sop: Sop) -> dict:
+    event: dict[str, Any] = {"akhir": mark} if isinstance(mark, str) else {"langkah": mark}
+    event |= {
+        "waktu": obs.time.astimezone(sop.jam_kerja.zone).isoformat(),
+        "peran": role,
+        "aktor": obs.login,
+        "catatan": obs.note,
+    }
+    if obs.indah:
+        event["indah"] = obs.indah
+    event |= {"sumber": "forge", "pr": pr.number}
+    if obs.commit:
+        event["commit"] = obs.commit
+    return event
+
+
+def _activities(repo: Repo, pr: PullRequest, schemas: Schemas) -> dict[str, bool]:
+    """Activities the PR touches → whether it changes their metadata (not only their SOP log)."""
+    since = repo.merge_base(pr.base_sha, pr.head_sha)
+    touched: dict[str, set[str]] = {}
+    for change in repo.changes(since, pr.head_sha):
+        if change.path.startswith(repo.prefix):
+            path = change.path[len(repo.prefix) :]
+            if activity_of(path):
+                touched.setdefault(activity_of(path), set()).add(path)
+    out = {}
+    for activity, paths in sorted(touched.items()):
+        old, new = repo.read(since, paths), repo.read(pr.head_sha, paths)
+        out[activity] = any(_changes_content(p, old[p], new[p], schemas) for p in paths)
+    return out
+
+
+def _changes_content(path: str, old: bytes | None, new: bytes | None, schemas: Schemas) -> bool:
+    found = identify(path)
+    if found is None:  # a data file of the activity
+        return old != new
+    rs = schemas[found.kind]
+    return review_content(_data(old), rs) != review_content(_data(new), rs)
+
+
+def _data(raw: bytes | None):
+    if raw is None:
+        return None
+    try:
+        return parse(decode(raw)).data
+    except LoadError:
+        return None
+
+
+def record(repo: Repo, commit: str, pr: PullRequest, reviews: list[Review]) -> Recording:
+    """The forge events PR ``pr`` adds to the catalog as it is at ``commit`` (read from git objects)."""
+    recording = Recording(pr)
+    with tempfile.TemporaryDirectory(prefix="satudata-forge-") as tmp:
+        rules = Path(tmp)
+        repo.materialize(commit, rules, *RULE_ROOT_FILES)
+        schemas, broken = rules_at(rules, f"commit {commit[:10]}")
+        if broken:
+            raise ForgeDataError(f"aturan di {commit[:10]} tidak dapat dibaca: {broken[0].pesan}")
+        roles_path = rules / ROLES_FILE
+        roles = Roles.from_data(load(roles_path).data) if roles_path.is_file() else Roles()
+    sop = schemas.sop
+    if not pr.merged and pr.closed_at is None:
+        recording.notes.append(f"PR #{pr.number} belum ditutup: belum ada yang dicatat.")
+        return recording
+    for activity, content in _activities(repo, pr, schemas).items():
+        path = f"metadata/{activity}/kegiatan.yaml"
+        entry = Recorded(path)
+        data = _data(repo.read(commit, [path])[path])
+        if not isinstance(data, dict):
+            recording.notes.append(f"{path}: tidak ada (atau tidak terbaca) di {commit[:10]}; tidak ada yang dicatat.")
+            continue
+        if any(e.by_forge and e.raw.get("pr") == pr.number for e in events(data)):
+            recording.notes.append(f"{path}: peristiwa PR #{pr.number} sudah tercatat.")
+            continue
+        if not pr.merged and status(data, sop).disetujui:
+            recording.notes.append(
+                f"{path}: PR #{pr.number} ditutup tanpa digabung; kegiatan tetap disetujui, tidak ada yang dicatat."
+            )
+            continue
+        _replay(entry, data, identify(path).opd, pr, observations(pr, reviews, repo, roles, content), roles, sop)
+        recording.activities.append(entry)
+    return recording
+
+
+def _replay(entry: Recorded, data: dict, opd: str, pr: PullRequest, seen: list[Observation], roles: Roles, sop: Sop):
+    evs = events(data)
+    previous = marks(sop, evs)
+    times = [e.waktu for e in evs if e.waktu is not None]
+    last = times[-1] if times else None
+    survei = needs_recommendation(data, sop)
+    pending: list[str] = []
+    for obs in seen:
+        what = f"{obs.kind} oleh {obs.login} pada {obs.time.astimezone(sop.jam_kerja.zone).isoformat()}"
+        account = roles.get(obs.login)
+        if account is None:
+            entry.skipped.append(f"{what}: akun tidak ada di roles.yaml.")
+            continue
+        if last is not None and obs.time < last:
+            entry.skipped.append(f"{what}: lebih awal daripada peristiwa terakhir riwayat.")
+            continue
+        produced = translate(obs, account, opd, previous, survei, sop, pending, pr.head_sha)
+        if not produced:
+            entry.skipped.append(f"{what}: bukan langkah SOP yang boleh berikutnya.")
+        if obs.kind == "minta-perubahan" and produced:
+            pending += [r for _, r in produced if r not in pending]
+        for mark, role in produced:
+            entry.events.append(_event(obs, mark, role, pr, sop))
+            last = obs.time
+
+
+def write(root: Path, recording: Recording) -> list[Path]:
+    """Append the recorded events to the working tree's kegiatan.yaml files (under their locks)."""
+    from ..edit.events import append_event, locked
+
+    written = []
+    for entry in recording.activities:
+        if not entry.events:
+            continue
+        file = root / entry.path
+        with locked(file):
+            for event in entry.events:
+                append_event(file, event)
+        written.append(file)
+    return written
+
+
+def trusted(event: Mapping) -> dict:
+    """The fields of a forge event that the publication check compares (not the free text)."""
+    return {k: event[k] for k in TRUSTED_KEYS if k in event}
+
+
+def load_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ForgeDataError(f"{what} {path} tidak dapat dibaca sebagai JSON: {exc}") from None
+
+
+def reviews_from(paths: Iterable[Path]) -> list[Review]:
+    out: list[Review] = []
+    for path in paths:
+        out += Review.many(load_json(path, "Berkas tinjauan"))
+    return _unique(out)
+
+
+def logs_equal_before(old: dict, new: dict) -> bool:
+    """Whether ``new`` is ``old`` with events appended to its log and nothing else changed."""
+    a, b = riwayat(old), riwayat(new)
+    rest = {k: v for k, v in old.items() if k != "alur"} == {k: v for k, v in new.items() if k != "alur"}
+    return rest and len(b) >= len(a) and b[: len(a)] == a
