@@ -16,14 +16,8 @@ from xlsxtools import cells, edit, export, import_, run, snapshot
 
 from pipeline.contract.schema import BUNDLED, Schemas
 from pipeline.edit.records import same
-from pipeline.excel.workbook import (
-    build_layout,
-    decode_list,
-    encode_list,
-    escape_text,
-    read_content,
-    unescape_text,
-)
+from pipeline.excel.cells import decode_list, encode_list, escape_text, read_content, unescape_text
+from pipeline.excel.layout import build_layout
 from pipeline.read.catalog import load_catalog
 
 SCHEMAS = Schemas(BUNDLED)
@@ -173,12 +167,12 @@ def test_template_needs_an_xlsx_name(tmp_path):
 
 
 def _through_xlsx(tmp_path, texts):
-    from pipeline.excel.workbook import _put
+    from pipeline.excel.cells import put
 
     wb = openpyxl.Workbook()
     ws = wb.active
     for i, text in enumerate(texts, start=1):
-        _put(ws, i, 1, text, True)
+        put(ws, i, 1, text, True)
     path = tmp_path / "sel.xlsx"
     wb.save(path)
     back = openpyxl.load_workbook(path).active

@@ -40,7 +40,8 @@ def template(path: Path, out: Path, isi: bool) -> None:
     if isi:
         _export(path, out)
         return
-    from ..excel.workbook import build_layout, write_workbook
+    from ..excel.layout import build_layout
+    from ..excel.writer import write_workbook
 
     root = find_root(path.resolve())
     out = _xlsx_out(out)
@@ -71,7 +72,8 @@ def export_xlsx(path: Path, out: Path) -> None:
 def _export(path: Path, out: Path) -> None:
     import time
 
-    from ..excel.workbook import build_layout, write_workbook
+    from ..excel.layout import build_layout
+    from ..excel.writer import write_workbook
 
     start = time.perf_counter()
     target = path.resolve()

@@ -29,23 +29,10 @@ from ..edit.records import WriteError, new_text, same, updated_text
 from ..layout import record_path
 from ..read.catalog import Catalog, Record, data_at, load_catalog
 from ..read.loader import Document, LoadError, decode
-from .workbook import (
-    RECORD_IDS,
-    CellError,
-    CellRef,
-    Column,
-    Layout,
-    RecordRows,
-    Sheet,
-    Unrepresentable,
-    WorkbookData,
-    build_layout,
-    cell_finding,
-    convert,
-    export_content,
-    item_rows,
-    read_workbook,
-)
+from .cells import CellError, Unrepresentable, convert, export_content
+from .layout import RECORD_IDS, Column, Layout, Sheet, build_layout
+from .reader import CellRef, RecordRows, WorkbookData, cell_finding, read_workbook
+from .writer import item_rows
 
 BLOCKING = {"kode-tidak-dikenal", "kode-daftar-tak-dikenal", "kode-klasifikasi"}
 NOT_BLOCKING = {"skema-wajib", "skema-isian-tak-dikenal"}  # whole-record rules: reported after writing
