@@ -306,6 +306,20 @@ _(
     "Kode klasifikasi isian (MS-Var kolom 9) tidak ada di daftar yang dirujuk.",
     "Periksa kodenya; kode berawalan nol ditulis dalam tanda kutip.",
 )
+_(
+    "kode-lokal-beda",
+    PERINGATAN,
+    "Kode",
+    "Baris daftar kode lokal menimpa baris daftar nasional dengan isi berbeda.",
+    "Hapus baris lokal bila daftar nasional benar; biarkan bila wilayahnya memang berubah.",
+)
+_(
+    "kode-lokal-induk",
+    GALAT,
+    "Kode",
+    "Baris daftar kode lokal merujuk kode induk yang tidak ada.",
+    "Tambahkan baris induknya atau perbaiki kode induk.",
+)
 
 # One activity (pipeline.check.records)
 _(
@@ -330,6 +344,65 @@ _(
     "Perbaiki tanggal awal dan akhir.",
 )
 _("jadwal-urutan", PERINGATAN, "Kegiatan", "Jadwal 3.3 tidak mengikuti urutan proses bisnis.", "Susun fase berurutan.")
+_(
+    "versi-pilihan",
+    PERINGATAN,
+    "Kegiatan",
+    "Pilihan tidak ada pada versi formulir yang disebut versi_formulir.",
+    "Periksa kode pada formulir aslinya atau perbaiki versi_formulir.",
+)
+_(
+    "lainnya-sama",
+    PERINGATAN,
+    "Kegiatan",
+    "Uraian 'Lainnya' adalah salah satu pilihan isian itu sendiri.",
+    "Pilih pilihan tersebut dan hapus 'Lainnya'.",
+)
+_(
+    "wilayah-jumlah",
+    PERINGATAN,
+    "Kegiatan",
+    "Jumlah kabupaten/kota 4.5 melebihi jumlah di provinsi itu.",
+    "Periksa jumlahnya atau tambahkan wilayah baru ke daftar lokal.",
+)
+
+# Names and concepts, as BPS reviews Indah entries (pipeline.check.naming)
+_(
+    "judul-cara",
+    PERINGATAN,
+    "Penamaan",
+    "Judul kegiatan tidak menyebut cara pengumpulan datanya, atau menyebut cara lain.",
+    "Awali judul dengan cara pengumpulan data (Survei, Kompilasi Produk Administrasi …).",
+)
+_(
+    "judul-tahun",
+    PERINGATAN,
+    "Penamaan",
+    "Judul kegiatan berulang memuat tahun.",
+    "Hapus tahun dari judul; tahun dicatat di isian Tahun.",
+)
+_("nama-singkatan", PERINGATAN, "Penamaan", "Nama variabel/indikator berupa singkatan.", "Tulis kepanjangannya.")
+_(
+    "indikator-bukan-ukuran",
+    PERINGATAN,
+    "Penamaan",
+    "Nama indikator tampak seperti variabel atau klasifikasi, bukan nilai hasil penghitungan.",
+    "Laporkan sebagai MS-Var, atau beri nama nilai yang dihitung.",
+)
+_(
+    "konsep-tidak-tepat",
+    PERINGATAN,
+    "Penamaan",
+    "Konsep bukan frasa singkat (kosong, sama dengan definisi, atau terlalu panjang).",
+    "Tulis konsep SDSN atau samakan dengan nama.",
+)
+_(
+    "rumus-word",
+    PERINGATAN,
+    "Penamaan",
+    "Metode/rumus memuat huruf rumus Word Equation yang tidak terbaca di Indah.",
+    "Tulis rumus dalam LaTeX di isian rumus.",
+)
 
 # Across records (pipeline.check.groups)
 _(
@@ -383,6 +456,13 @@ _(
 )
 _("rujukan-diri", GALAT, "Antarrekaman", "Indikator komposit tersusun dari dirinya sendiri.", "Hapus rujukan itu.")
 _("rujukan-siklus", GALAT, "Antarrekaman", "Indikator komposit saling menyusun melingkar.", "Putus lingkarannya.")
+_(
+    "kalimat-pertanyaan-survei",
+    GALAT,
+    "Antarrekaman",
+    "Variabel kegiatan survei tanpa Kalimat Pertanyaan (Kolom 11).",
+    "Tulis kalimat pertanyaan kuesionernya.",
+)
 
 # Data files (pipeline.check.datafiles)
 _(

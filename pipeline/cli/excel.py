@@ -40,12 +40,12 @@ def template(path: Path, out: Path, isi: bool) -> None:
     if isi:
         _export(path, out)
         return
-    from ..excel.layout import build_layout
+    from ..excel.layout import build_layout, catalog_region
     from ..excel.writer import write_workbook
 
     root = find_root(path.resolve())
     out = _xlsx_out(out)
-    write_workbook(out, build_layout(Schemas.find(root)))
+    write_workbook(out, build_layout(Schemas.find(root), catalog_region(root)))
     click.secho(f"Templat ditulis ke {out}.", fg="green", bold=True)
 
 
@@ -72,7 +72,7 @@ def export_xlsx(path: Path, out: Path) -> None:
 def _export(path: Path, out: Path) -> None:
     import time
 
-    from ..excel.layout import build_layout
+    from ..excel.layout import build_layout, catalog_region
     from ..excel.writer import write_workbook
 
     start = time.perf_counter()
@@ -87,7 +87,7 @@ def _export(path: Path, out: Path) -> None:
             return record.opd in opds
         return (root / record.path).resolve().is_relative_to(target)
 
-    result = write_workbook(out, build_layout(Schemas.find(root)), catalog, keep)
+    result = write_workbook(out, build_layout(Schemas.find(root), catalog_region(root)), catalog, keep)
     for f in result.findings:
         echo_finding(f)
     counts = ", ".join(f"{n} baris {name}" for name, n in result.rows.items() if n)

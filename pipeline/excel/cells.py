@@ -24,6 +24,7 @@ from typing import Any
 from openpyxl.cell import Cell, WriteOnlyCell
 
 from ..codes import SatudataError
+from ..contract.dates import form_date
 from .layout import KIND_WORDS, Column
 
 MAX_CELL = 32767  # Excel's limit on the characters in one cell
@@ -160,6 +161,7 @@ def read_content(cell, libreoffice: bool = False) -> Any:
     return value
 
 
+ISO_DATE = re.compile(r"\d{4}-\d\d(-\d\d)?")
 _INT_TEXT = re.compile(r"[-+]?\d+")
 _NUM_TEXT = re.compile(r"[-+]?(\d+([.,]\d+)?|[.,]\d+)([eE][-+]?\d+)?")
 
@@ -187,7 +189,22 @@ def convert(column: Column, content: Any) -> Any:
         content = content.strip()
         if not content:
             return None
-    return _CONVERTERS.get(column.kind, _to_text)(column, content)
+    value = _CONVERTERS.get(column.kind, _to_text)(column, content)
+    if column.synonyms and column.kind == "choice":
+        return column.synonyms.get(value.casefold(), value)
+    if column.synonyms and column.kind == "multi" and value:
+        return [column.synonyms.get(v.casefold(), v) for v in value]
+    if column.kind == "dates" and value:
+        return [_typed_date(v) for v in value]
+    return value
+
+
+def _typed_date(text: str) -> str:
+    """A date typed as on the paper form ('Desember 2022') → its ISO text; anything else unchanged
+    (the field's pattern then says what is wrong)."""
+    if ISO_DATE.fullmatch(text):
+        return text
+    return form_date(text) or text
 
 
 def _to_list(column: Column, content: Any) -> list[str] | None:
@@ -241,6 +258,15 @@ def _to_number(column: Column, content: Any) -> int | float:
     return content
 
 
+def _to_number_or_text(column: Column, content: Any) -> int | float | str:
+    """A number, or text as written on the form ('5%', '0,05 pada α 5%'); text that is a plain number is that number."""
+    if isinstance(content, (bool, ExcelDate)):
+        raise _wrong(column, content)
+    if isinstance(content, str) and _NUM_TEXT.fullmatch(content):
+        return _to_number(column, content)
+    return content
+
+
 def _to_mixed(column: Column, content: Any) -> str | int:
     if isinstance(content, (bool, ExcelDate)):
         raise _wrong(column, content)
@@ -258,7 +284,7 @@ def _to_date(column: Column, content: Any) -> str:
             f"Tanggal tertulis sebagai angka ({content}).",
             "Tulis tanggal sebagai teks TTTT-BB atau TTTT-BB-HH, misalnya 2025-03 atau 2025-03-15.",
         )
-    return content
+    return _typed_date(content)
 
 
 def _to_text(column: Column, content: Any) -> str:
@@ -287,6 +313,7 @@ _CONVERTERS: dict[str, Callable[[Column, Any], Any]] = {
     "integer": _to_integer,
     "number": _to_number,
     "mixed": _to_mixed,
+    "numtext": _to_number_or_text,
     "date": _to_date,
 }
 """How each kind of column (:attr:`Column.kind`) reads its cells; text, choices and codes use :func:`_to_text`."""

@@ -14,9 +14,12 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
+from ..contract.config import config_path
 from ..contract.schema import Field, RecordSchema, Schemas
 from ..layout import ACTIVITY_DIR, KINDS, SLUG
+from ..read.loader import LoadError, load
 
 HELP_SHEET = "Petunjuk"
 LISTS_SHEET = "Daftar"
@@ -55,6 +58,7 @@ KIND_WORDS = {
     "integer": "bilangan bulat",
     "number": "angka (desimal dengan titik)",
     "mixed": "teks atau bilangan bulat",
+    "numtext": "angka, atau teks seperti pada formulir",
 }
 
 
@@ -113,6 +117,8 @@ class Column:
             return "dates" if any(_date_shape(self.items.get("pattern"))) else "list"
         if types == {"string", "integer"}:
             return "mixed"
+        if types == {"string", "number"}:
+            return "numtext"
         if types == {"integer"}:
             return "integer"
         if types == {"number"}:
@@ -124,6 +130,11 @@ class Column:
         if any(_date_shape(self.schema.get("pattern"))):
             return "date"
         return "text"
+
+    @cached_property
+    def synonyms(self) -> dict[str, str]:
+        """Option names of other form versions (``x-sinonim``, case ignored) → the option they are."""
+        return {k.casefold(): v for k, v in (self.schema.get("x-sinonim") or {}).items()}
 
     @property
     def is_list(self) -> bool:
@@ -159,7 +170,7 @@ class Column:
             return list(self.choices)
         return self.field.options
 
-    def help(self, schemas: Schemas) -> str:
+    def help(self, schemas: Schemas, region: str | None = None) -> str:
         """The help text of this column, in Indonesian, from the schema."""
         if self.identity:
             text = ID_INFO[self.key][1]
@@ -176,7 +187,7 @@ class Column:
             parts.append("Pilih salah satu: " + "; ".join(self.options) + ".")
         elif kind in ("list", "dates"):
             parts.append("Beberapa butir dipisah titik koma (;).")
-        values = code_values(self, schemas)
+        values = code_values(self, schemas, region)
         if kind == "code" and values is not None and len(values[1]) <= 60:
             parts.append("Pilihan: " + "; ".join(values[1]) + ".")
         elif kind == "code" and values is not None:
@@ -222,6 +233,7 @@ class Sheet:
 class Layout:
     schemas: Schemas
     sheets: list[Sheet]
+    region: str | None = None  # the catalog's own kode_wilayah: its kecamatan are the ones offered
 
     def main(self, kind: str) -> Sheet:
         return next(s for s in self.sheets if s.kind == kind and s.is_main)
@@ -293,7 +305,7 @@ def _columns(node: dict, record_prefix: tuple, rel_prefix: tuple, required: bool
     return out
 
 
-def build_layout(schemas: Schemas) -> Layout:
+def build_layout(schemas: Schemas, region: str | None = None) -> Layout:
     sheets: list[Sheet] = []
     for kind in KINDS:
         rs: RecordSchema = schemas[kind]
@@ -305,11 +317,23 @@ def build_layout(schemas: Schemas) -> Layout:
     names = [s.name for s in sheets] + [HELP_SHEET, LISTS_SHEET]
     if len(set(names)) != len(names):  # pragma: no cover - guarded by tests
         raise ValueError(f"nama lembar ganda: {names}")
-    return Layout(schemas, sheets)
+    return Layout(schemas, sheets, region)
 
 
-def code_values(column: Column, schemas: Schemas) -> tuple[str, list[str], bool] | None:
-    """(list name, allowed values, strict) for a column with a dropdown, else None."""
+def catalog_region(root: Path) -> str | None:
+    """``kode_wilayah`` of the catalog's katalog.yaml (None without one)."""
+    try:
+        data = load(config_path(root)).data
+    except LoadError:
+        return None
+    code = data.get("kode_wilayah") if isinstance(data, dict) else None
+    return code if isinstance(code, str) and code.isdigit() else None
+
+
+def code_values(column: Column, schemas: Schemas, region: str | None = None) -> tuple[str, list[str], bool] | None:
+    """(list name, allowed values, strict) for a column with a dropdown, else None. Of a list of
+    regions only the kecamatan of the catalog's own ``region`` are offered (6,857 would not fit
+    a dropdown, and a regency's data are about its own kecamatan)."""
     if column.identity:
         return ("fase", list(column.choices), True) if column.choices else None
     if column.kind in ("choice", "multi"):
@@ -321,4 +345,11 @@ def code_values(column: Column, schemas: Schemas) -> tuple[str, list[str], bool]
         return ("daftar kode", sorted(schemas.codelists), True)
     cl = schemas.codelists[ref["daftar"]]
     name = cl.title + (f" ({ref['tingkat']})" if ref.get("tingkat") else "")
-    return (name, cl.values(ref.get("kolom"), ref.get("tingkat")), not ref.get("peringatan"))
+    column_key, level = ref.get("kolom") or cl.key, ref.get("tingkat")
+    values = [
+        r[column_key]
+        for r in cl.rows
+        if (level is None or r.get("tingkat") == level)
+        and (r.get("tingkat") != "kecamatan" or (region is not None and r[cl.key].startswith(region)))
+    ]
+    return (name, values, not ref.get("peringatan"))

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..codes import PERINGATAN, Finding
-from ..contract.schema import RecordSchema, Schemas
+from ..contract.schema import RecordSchema
 from ..layout import KINDS
 from ..read.catalog import Catalog, Record, data_at
 from .cells import Unrepresentable, export_content, put, streamed_cell
@@ -149,6 +149,8 @@ def _width(column: Column) -> float:
         return 30 if column.key == "kegiatan" else 34 if column.key == "fase" else 18
     if kind in ("integer", "number"):
         return 12
+    if kind == "numtext":
+        return 24
     if kind in ("date",):
         return 14
     if kind in ("choice", "code", "multi"):
@@ -158,11 +160,11 @@ def _width(column: Column) -> float:
 
 
 def _text_column(column: Column) -> bool:
-    return column.kind not in ("integer", "number", "mixed")
+    return column.kind not in ("integer", "number", "mixed", "numtext")
 
 
-def _help_comment(column: Column, schemas: Schemas) -> Comment:
-    text = column.heading + "\n\n" + column.help(schemas)
+def _help_comment(column: Column, layout: Layout) -> Comment:
+    text = column.heading + "\n\n" + column.help(layout.schemas, layout.region)
     if len(text) > 1500:
         text = text[:1497] + "…"
     comment = Comment(text, "satudata")
@@ -190,8 +192,8 @@ class _Lists:
         return self.refs[key]
 
 
-def _validation(column: Column, schemas: Schemas, lists: _Lists) -> DataValidation | None:
-    spec = code_values(column, schemas)
+def _validation(column: Column, layout: Layout, lists: _Lists) -> DataValidation | None:
+    spec = code_values(column, layout.schemas, layout.region)
     if spec is None or not spec[1]:
         return None
     name, values, strict = spec
@@ -212,7 +214,7 @@ def _validation(column: Column, schemas: Schemas, lists: _Lists) -> DataValidati
     return dv
 
 
-def _write_head(ws, sheet: Sheet, schemas: Schemas) -> None:
+def _write_head(ws, sheet: Sheet, layout: Layout) -> None:
     """The two header rows (label with its help comment, machine key), column widths and formats, frozen panes."""
     fill = _FILL_MAIN if sheet.is_main else _FILL_CHILD
     for i, column in enumerate(sheet.columns, start=1):
@@ -222,7 +224,7 @@ def _write_head(ws, sheet: Sheet, schemas: Schemas) -> None:
         head.font = _HEAD_FONT
         head.fill = _FILL_ID if column.identity else fill
         head.alignment = _WRAP_TOP
-        head.comment = _help_comment(column, schemas)
+        head.comment = _help_comment(column, layout)
         put(ws, 2, i, column.key, True)
         key = ws.cell(row=2, column=i)
         key.font = _KEY_FONT
@@ -233,14 +235,14 @@ def _write_head(ws, sheet: Sheet, schemas: Schemas) -> None:
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=len(sheet.ids) + 1)
 
 
-def _write_sheet(ws, sheet: Sheet, schemas: Schemas, lists: _Lists, rows: list[list]) -> None:
-    _write_head(ws, sheet, schemas)
+def _write_sheet(ws, sheet: Sheet, layout: Layout, lists: _Lists, rows: list[list]) -> None:
+    _write_head(ws, sheet, layout)
     for r, values in enumerate(rows, start=FIRST_ROW):
         for c, (column, content) in enumerate(zip(sheet.columns, values, strict=True), start=1):
             put(ws, r, c, content, _text_column(column))  # one line per record: long text shows in the formula bar
     last = max(FIRST_ROW + TEMPLATE_ROWS - 1, FIRST_ROW + len(rows) + 199)
     for i, column in enumerate(sheet.columns, start=1):
-        dv = _validation(column, schemas, lists)
+        dv = _validation(column, layout, lists)
         if dv is not None:
             letter = get_column_letter(i)
             ws.add_data_validation(dv)
@@ -281,7 +283,7 @@ def _write_help(ws, layout: Layout) -> None:
     r = top + 1
     for sheet in layout.sheets:
         for i, column in enumerate(sheet.columns, start=1):
-            spec = code_values(column, layout.schemas)
+            spec = code_values(column, layout.schemas, layout.region)
             options = "; ".join(spec[1]) if spec and len(spec[1]) <= 60 else (spec[0] if spec else "")
             values = (
                 sheet.name,
@@ -292,7 +294,7 @@ def _write_help(ws, layout: Layout) -> None:
                 "Ya" if column.required or column.identity else "",
                 KIND_WORDS[column.kind],
                 options,
-                column.help(layout.schemas),
+                column.help(layout.schemas, layout.region),
                 (column.field.contoh or "") if column.field else "",
             )
             for c, value in enumerate(values, start=1):
@@ -358,7 +360,7 @@ def write_workbook(
     lists = _Lists(lists_ws)
     for sheet in layout.sheets:
         ws = wb.create_sheet(sheet.name, index=len(wb.sheetnames) - 1)
-        _write_sheet(ws, sheet, layout.schemas, lists, rows[sheet.name])
+        _write_sheet(ws, sheet, layout, lists, rows[sheet.name])
         result.rows[sheet.name] = len(rows[sheet.name])
     _write_help(help_ws, layout)
     lists_ws.sheet_state = "hidden"
@@ -413,7 +415,7 @@ def write_public_workbook(out: Path, layout: Layout, catalog: Catalog) -> Export
     sheets = {}
     for sheet in layout.sheets:
         ws = _Placed(wb.create_sheet(sheet.name))
-        _write_head(ws, sheet, layout.schemas)
+        _write_head(ws, sheet, layout)
         ws.flush()
         sheets[sheet.name] = (ws.ws, [_text_column(c) for c in sheet.columns])
         result.rows[sheet.name] = 0
