@@ -911,6 +911,13 @@ _(
 )
 _("excel-jenis", GALAT, "Excel", "Jenis isian sel salah.", "Tulis jenis nilai yang diminta.")
 _(
+    "excel-telepon",
+    GALAT,
+    "Excel",
+    "Nomor telepon/faksimile tertulis sebagai angka (angka 0 di depan hilang).",
+    "Format sel sebagai Teks lalu ketik ulang nomornya.",
+)
+_(
     "excel-tak-terwakili",
     PERINGATAN,
     "Excel",

@@ -300,6 +300,13 @@ def _to_text(column: Column, content: Any) -> str:
             f"Excel mengubah isian ini menjadi tanggal ({content.value.isoformat()}).",
             "Format sel sebagai Teks (Format Cells → Text), lalu ketik ulang isiannya.",
         )
+    if isinstance(content, (int, float)) and column.schema.get("x-jenis") == "telepon":
+        raise CellError(
+            "excel-telepon",
+            f"Nomor telepon/faksimile tertulis sebagai angka ({_number_text(content)}): angka 0 di depan, "
+            "tanda kurung dan spasinya hilang.",
+            "Format sel sebagai Teks (Format Cells → Text), lalu ketik ulang nomornya, misalnya (0343) 429064.",
+        )
     if isinstance(content, (int, float)):
         return _number_text(content)
     return content

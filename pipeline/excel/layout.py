@@ -68,7 +68,8 @@ def _types(schema: dict) -> set[str]:
 
 
 def _date_shape(pattern: str | None) -> tuple[bool, bool]:
-    """Does a text pattern accept a month ('2025-03') and/or a day ('2025-03-15')?"""
+    """Does a text pattern accept a month ('2025-03') and/or a day ('2025-03-15')? Only a pattern
+    that also refuses a month 13 and a day 32 is one for dates (a phone pattern accepts '2025-13')."""
     if not pattern:
         return False, False
     try:
@@ -79,7 +80,7 @@ def _date_shape(pattern: str | None) -> tuple[bool, bool]:
     def accepts(text: str) -> bool:
         return rx.search(text) is not None
 
-    if accepts("teks"):
+    if accepts("teks") or accepts("2025-13") or accepts("2025-03-32"):
         return False, False
     return accepts("2025-03") and not accepts("2025-03x"), accepts("2025-03-15") and not accepts("2025-03-15x")
 

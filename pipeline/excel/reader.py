@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..codes import GALAT, Finding
+from ..layout import suggest_name
 from .cells import CellError, convert, read_content, short
 from .layout import FIRST_ROW, HELP_SHEET, ID_INFO, ID_PATTERNS, LISTS_SHEET, RECORD_IDS, Column, Layout, Sheet
 
@@ -392,14 +393,14 @@ def _identity_ok(row: Row, data: WorkbookData) -> bool:
             else:
                 row.cells[key] = (phase.key, ref)
         elif not ID_PATTERNS[key].fullmatch(value):
-            suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+            suggestion = suggest_name(value, key == "kegiatan")
             data.findings.append(
                 cell_finding(
                     data.name,
                     ref,
                     "excel-identitas",
                     f"'{short(value)}' bukan {ID_INFO[key][0].lower()} yang sah.",
-                    ID_INFO[key][1] + (f" Misalnya '{suggestion}'." if suggestion else ""),
+                    ID_INFO[key][1] + f" Misalnya '{suggestion}'.",
                     None,
                     sheet.form,
                 )
