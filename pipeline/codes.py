@@ -867,6 +867,13 @@ _(
 )
 _("excel-kolom-ganda", GALAT, "Excel", "Satu kolom muncul dua kali.", "Hapus salah satu kolom.")
 _(
+    "excel-sel-gabung",
+    GALAT,
+    "Excel",
+    "Sel digabung (merge): sel selain kiri atas terbaca kosong.",
+    "Pisahkan sel (Unmerge) dan isi setiap sel.",
+)
+_(
     "excel-identitas-tidak-ada",
     GALAT,
     "Excel",
@@ -1035,4 +1042,30 @@ _(
     "Galat internal satudata (kesalahan program, bukan kesalahan isian).",
     "Laporkan ke pengelola satudata beserta perintahnya; SATUDATA_JEJAK=1 menampilkan jejak galatnya.",
 )
+
+# The machine (pipeline.oserrors): exit code 3
+_(
+    "disk-penuh",
+    GALAT,
+    "Lingkungan",
+    "Ruang disk habis (atau batas ukuran berkas tercapai) saat menulis.",
+    "Kosongkan ruang disk atau pilih disk lain, lalu ulangi.",
+)
+_("izin-ditolak", GALAT, "Lingkungan", "Izin membaca atau menulis ditolak.", "Periksa izin folder, lalu ulangi.")
+_("port-dipakai", GALAT, "Lingkungan", "Port jaringan sudah dipakai program lain.", "Pilih port lain (--port).")
+_(
+    "impor-terputus",
+    GALAT,
+    "Katalog",
+    "Impor Excel terakhir terhenti di tengah penulisan; sebagian berkas mungkin sudah berubah.",
+    "Jalankan satudata import --pulihkan untuk mengembalikan katalog seperti sebelum impor.",
+)
+_(
+    "impor-dipulihkan",
+    PERINGATAN,
+    "Excel",
+    "Impor yang terhenti sebelumnya dibatalkan; berkasnya dikembalikan seperti sebelum impor itu.",
+    "Periksa berkas yang disebut, lalu impor ulang bila perlu.",
+)
+_("impor-sibuk", GALAT, "Excel", "Impor lain sedang menulis katalog ini.", "Tunggu sampai selesai, lalu ulangi.")
 del _

@@ -41,6 +41,9 @@ METADATA = "metadata"
 OPD_FILE = "opd.yaml"
 ACTIVITY_FILE = "kegiatan.yaml"
 DATA_DIR = "data"
+TRANSACTION_DIR = ".satudata-transaksi"
+"""At the catalog root: the journal of a multi-file write in progress (pipeline.edit.transaction)."""
+TRANSACTION_JOURNAL = f"{TRANSACTION_DIR}/jurnal.json"
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ACTIVITY_DIR = re.compile(r"((?:19|20)\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)")

@@ -9,7 +9,7 @@ import shutil
 
 import openpyxl
 import pytest
-from conftest import ACTIVITY, REPO, SURVEI, VARIABEL
+from conftest import ACTIVITY, REPO, SURVEI, VARIABEL, CatalogBuilder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsxtools import add_row, clear_rows, column, edit, export, find_row, import_, run, snapshot
@@ -71,25 +71,57 @@ def test_new_value_goes_to_its_form_position_and_codes_stay_text(sample, tmp_pat
     assert data(sample)["kode_kegiatan"] == "0123"
 
 
-def test_clearing_cells_and_rows_removes_fields_but_not_the_comments_around_them(sample, tmp_path):
-    before = (sample / SAMPLE_KEG).read_text()
+def test_clearing_cells_removes_fields_but_not_the_comments_around_them(sample, tmp_path):
+    path = sample / SAMPLE_KEG
+    text = path.read_text()
+    path.write_text(text.replace("    telepon: 0812", "    # telepon genggam, boleh dikosongkan\n    telepon: 0812"))
+    before = path.read_text()
     xlsx = export(sample, tmp_path / "dinkes.xlsx")
     edit(xlsx, "MS-Keg", KEG, "pengolahan_analisis.tingkat_penyajian", "Kabupaten/Kota; Kecamatan")
     edit(xlsx, "MS-Keg", KEG, "pengolahan_analisis.tingkat_penyajian_lainnya", None)
-    clear_rows(xlsx, "MS-Keg 3.4 Variabel", **KEG)
+    edit(xlsx, "MS-Keg", KEG, "penanggung_jawab.teknis.telepon", None)
     result = import_(xlsx, sample)
-    assert result.exit_code == 1  # written, then check() reports that 3.4 is required
-    assert "GALAT [skema-wajib] MS-Keg 3.4 Variabel (Karakteristik) yang Dikumpulkan" in result.output
-    after = (sample / SAMPLE_KEG).read_text()
+    assert result.exit_code == 0, result.output
+    after = path.read_text()
     stored = data(sample)
     assert stored["pengolahan_analisis"]["tingkat_penyajian"] == ["Kabupaten/Kota", "Kecamatan"]
     assert "tingkat_penyajian_lainnya" not in stored["pengolahan_analisis"]
-    assert "variabel_dikumpulkan" not in stored["perencanaan"]
+    assert "telepon" not in stored["penanggung_jawab"]["teknis"]
     comments = [line.strip() for line in before.splitlines() if line.strip().startswith("#")]
     gone = [c for c in comments if c not in after]
-    assert gone == ["# 3.4 Variabel yang dikumpulkan — setiap nama juga ada sebagai berkas di folder variabel/"]
+    assert gone == ["# telepon genggam, boleh dikosongkan"]
     assert after.index("# Blok IV. Desain Kegiatan") < after.index("desain_kegiatan:")
     assert after.index("# Blok VIII. Diseminasi Hasil") < after.index("diseminasi:")
+
+
+def test_clearing_a_required_list_is_refused_before_anything_is_written(sample, tmp_path):
+    """The issue's case: emptied cells would delete mandatory fields; now the import says so and stops."""
+    xlsx = export(sample, tmp_path / "dinkes.xlsx")
+    edit(xlsx, "MS-Keg", KEG, "desain_kegiatan.frekuensi", "Semesteran")  # a valid change in the same import
+    clear_rows(xlsx, "MS-Keg 3.4 Variabel", **KEG)
+    before = snapshot(sample)
+    result = import_(xlsx, sample)
+    assert result.exit_code == 1
+    assert "GALAT [skema-wajib] MS-Keg 3.4 Variabel (Karakteristik) yang Dikumpulkan" in result.output
+    assert "Di Excel: lembar MS-Keg" in result.output
+    assert "Tidak ada berkas yang ditulis: 1 galat pada rekaman yang akan ditulis." in result.output
+    assert snapshot(sample) == before
+
+
+def test_merged_cells_that_empty_mandatory_fields_write_nothing(sample, tmp_path):
+    """Merging cells in Excel keeps only the top-left value: the other rows' nama/alias/konsep vanish."""
+    xlsx = export(sample, tmp_path / "dinkes.xlsx")
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["MS-Var"]
+    for key in ("nama", "alias", "konsep"):
+        letter = openpyxl.utils.get_column_letter(column(ws, key))
+        ws.merge_cells(f"{letter}3:{letter}5")
+    wb.save(xlsx)
+    before = snapshot(sample)
+    result = import_(xlsx, sample)
+    assert result.exit_code == 1
+    assert "[excel-sel-gabung]" in result.output and "MS-Var" in result.output
+    assert snapshot(sample) == before
 
 
 def test_a_missing_column_leaves_its_field_alone(catalog, tmp_path):
@@ -248,7 +280,7 @@ def test_last_years_activity_copied_in_excel_becomes_a_new_folder(catalog, tmp_p
     assert "Pemeriksaan rekaman yang ditulis: 0 galat" in result.output
 
 
-def test_a_template_row_creates_a_record_and_check_reports_what_is_missing(catalog, tmp_path):
+def test_an_incomplete_template_row_is_refused_with_every_missing_field(catalog, tmp_path):
     xlsx = tmp_path / "templat.xlsx"
     assert run("template", catalog.root, "--keluar", xlsx).exit_code == 0
     add_row(
@@ -261,18 +293,15 @@ def test_a_template_row_creates_a_record_and_check_reports_what_is_missing(catal
         "MS-Keg 3.3 Jadwal",
         {"opd": "dinkes", "kegiatan": "2026-survei-baru", "fase": "Desain", "awal": "2026-01"},
     )
+    before = snapshot(catalog.root)
     result = import_(xlsx, catalog.root)
-    assert result.exit_code == 1  # written, but incomplete
-    assert "dibuat   metadata/dinkes/2026-survei-baru/kegiatan.yaml" in result.output
-    assert "GALAT [skema-wajib] MS-Keg Jenis Statistik" in result.output
-    assert "Di Excel: lembar MS-Keg, sel" in result.output
-    assert "Berkas sudah ditulis; perbaiki galat di atas" in result.output
-    stored = data(catalog.root, ident="dinkes/2026-survei-baru")
-    assert stored == {
-        "judul_kegiatan": "Survei Baru",
-        "tahun": 2026,
-        "perencanaan": {"jadwal": {"desain": [{"awal": "2026-01"}]}},
-    }
+    assert result.exit_code == 1
+    assert "GALAT [skema-wajib] MS-Keg Cara Pengumpulan Data" in result.output
+    block = result.output.index("GALAT [skema-wajib] MS-Keg I Blok I. Penyelenggara")
+    assert result.output[block:].split("\n")[3].strip().startswith("Di Excel: lembar MS-Keg, sel ")
+    assert "Tidak ada berkas yang ditulis" in result.output
+    assert snapshot(catalog.root) == before
+    assert not (catalog.root / "metadata/dinkes/2026-survei-baru").exists()
 
 
 def test_an_empty_template_imports_nothing(catalog, tmp_path):
@@ -402,15 +431,14 @@ TEXT_FIELDS = ("alias", "konsep", "definisi", "referensi_pemilihan", "aturan_val
 @given(st.fixed_dictionaries({k: st.text(min_size=1, max_size=80) for k in TEXT_FIELDS}))
 def test_any_text_in_a_record_survives_export_and_import(tmp_path_factory, values):
     root = tmp_path_factory.mktemp("asal")
+    CatalogBuilder(root)
     path = root / ACTIVITY / "variabel/jumlah-kelahiran-hidup.yaml"
-    path.parent.mkdir(parents=True)
-    (root / "metadata/dinkes/opd.yaml").write_text("nama: Dinkes\n")
-    (root / ACTIVITY / "kegiatan.yaml").write_text("judul_kegiatan: Kompilasi\ntahun: 2025\n")
     record = VARIABEL | values
     path.write_text(new_text(record), encoding="utf-8")
     xlsx = export(root, root.parent / f"{root.name}.xlsx")
     target = tmp_path_factory.mktemp("tujuan")
-    import_(xlsx, target)
+    result = import_(xlsx, target)
+    assert result.exit_code == 0, result.output
     assert data(target, "variabel", "/".join(VAR.values())) == record
     assert import_(xlsx, root).exit_code == 0
     assert path.read_text(encoding="utf-8") == new_text(record)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..codes import GALAT, Finding, finding
 from ..contract.config import CONFIG_FILE
 from ..contract.roles import ROLES_FILE, Roles
+from ..layout import TRANSACTION_JOURNAL
 from ..read.catalog import Record
 from ..read.loader import LoadError, load
 from .messages import schema_findings
@@ -31,6 +32,15 @@ def root_findings(lookup: Lookup, schemas: Schemas) -> list[Finding]:
                 CONFIG_FILE,
                 "Katalog ini belum memiliki katalog.yaml (pemda, Walidata, alamat portal, lisensi).",
                 "Buat katalog.yaml di akar katalog; contoh dan penjelasan isian ada di schemas/katalog.schema.json.",
+            )
+        )
+    if (Path(lookup.root) / TRANSACTION_JOURNAL).is_file():
+        out.append(
+            finding(
+                "impor-terputus",
+                TRANSACTION_JOURNAL,
+                "Impor Excel terakhir terhenti di tengah penulisan; sebagian berkas di metadata/ mungkin sudah berubah.",
+                "Jalankan: satudata import --pulihkan — katalog kembali persis seperti sebelum impor itu.",
             )
         )
     return out + problems + local_code_findings(schemas)

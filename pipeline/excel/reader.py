@@ -238,6 +238,26 @@ class _Header:
     seen: dict[str, int] = field(default_factory=dict)  # key → column number
 
 
+def _merged(ws, sheet: Sheet, data: WorkbookData) -> bool:
+    """Merged cells below the labels: Excel keeps only the top-left value, the others read as empty
+    and would delete their fields, so the sheet is refused with the ranges to unmerge."""
+    ranges = [r for r in ws.merged_cells.ranges if r.max_row >= 2]
+    for cells in ranges:
+        data.findings.append(
+            cell_finding(
+                data.name,
+                CellRef(sheet.name, max(cells.min_row, 2), cells.min_col),
+                "excel-sel-gabung",
+                f"Sel {cells.coord} digabung (merge): hanya sel kiri atas yang berisi nilai; sel lainnya terbaca "
+                "kosong, sehingga isian rekaman di baris itu akan terhapus.",
+                "Pisahkan sel (Home → Merge & Center → Unmerge Cells), isi setiap sel, lalu impor ulang.",
+                None,
+                sheet.form,
+            )
+        )
+    return bool(ranges)
+
+
 def _read_header(ws, sheet: Sheet, data: WorkbookData) -> _Header:
     known = {c.key: c for c in sheet.columns}
     header = _Header()
@@ -305,6 +325,8 @@ def _read_sheet(ws, sheet: Sheet, data: WorkbookData) -> list[Row] | None:
                 f"Satu lembar paling banyak {MAX_ROWS:,} baris; hapus baris kosong di bagian bawah.".replace(",", "."),
             )
         )
+        return None
+    if _merged(ws, sheet, data):
         return None
     header = _read_header(ws, sheet, data)
     if not _header_usable(header, sheet, data):

@@ -573,7 +573,9 @@ def _wide_encoding(raw: bytes) -> str | None:
     if not candidates and len(raw) >= 4 and raw[:4096].count(0) * 3 >= len(raw[:4096]):
         candidates = ["UTF-32", "UTF-16"]  # ASCII text in a wide encoding: every other (or 3 in 4) byte is 0
     for name in candidates:
-        for codec in {"UTF-16": ("utf-16", "utf-16-le", "utf-16-be"), "UTF-32": ("utf-32", "utf-32-le", "utf-32-be")}[name]:
+        for codec in {"UTF-16": ("utf-16", "utf-16-le", "utf-16-be"), "UTF-32": ("utf-32", "utf-32-le", "utf-32-be")}[
+            name
+        ]:
             try:
                 text = raw.decode(codec)
             except UnicodeDecodeError:

@@ -95,5 +95,5 @@ def init_catalog(target: Path, code: str) -> list[Path]:
                 f"diskominfo-{short}": {"peran": ["opd"], "opd": ["diskominfo"]},
             },
         }, fh)  # fmt: skip
-    (target / ".gitignore").write_text("/site/\n.satudata-cache/\n", encoding="utf-8")
+    (target / ".gitignore").write_text("/site/\n.satudata-cache/\n.satudata-transaksi/\n", encoding="utf-8")
     return sorted(p for p in target.rglob("*") if p.is_file())
