@@ -6,6 +6,7 @@ import datetime
 import difflib
 import json
 import shutil
+import zipfile
 
 import openpyxl
 import pytest
@@ -442,3 +443,40 @@ def test_any_text_in_a_record_survives_export_and_import(tmp_path_factory, value
     assert data(target, "variabel", "/".join(VAR.values())) == record
     assert import_(xlsx, root).exit_code == 0
     assert path.read_text(encoding="utf-8") == new_text(record)
+
+
+# --- sizes are checked while streaming, before the workbook is loaded ---------------------------------
+
+
+def test_a_sheet_with_too_many_rows_is_refused_before_it_is_loaded(catalog, tmp_path):
+    """The rows are counted in the sheet's XML as it streams: this sheet breaks off after 100,050
+    rows, so loading it first (as the import did) fails with 'unreadable' instead."""
+    from xlsxtools import raw_workbook
+
+    def rows():
+        yield ["Nama"]
+        yield ["opd", "kegiatan", "slug", "nama"]
+        for i in range(100_050):
+            yield ["dinkes", "2025-profil-kesehatan", f"v{i}", f"Variabel {i}"]
+
+    xlsx = raw_workbook(tmp_path / "besar.xlsx", {"MS-Var": rows()}, cut_short=True)
+    with pytest.raises(Exception):  # noqa: B017 - whatever openpyxl raises for broken XML
+        openpyxl.load_workbook(xlsx)
+    before = snapshot(catalog.root)
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert "[excel-terlalu-banyak-baris]" in result.output
+    assert "Lembar MS-Var memiliki lebih dari 100.000 baris (dihitung sebelum buku kerja dibuka)." in result.output
+    assert snapshot(catalog.root) == before
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused_unread(catalog, tmp_path):
+    xlsx = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(xlsx, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            for _ in range(520):
+                fh.write(b" " * (1 << 20))
+    assert xlsx.stat().st_size < 5 * 1024 * 1024  # small on disk
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert "[excel-terlalu-besar]" in result.output and "setelah diurai" in result.output

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -21,7 +22,12 @@ from .cells import CellError, convert, read_content, short
 from .layout import FIRST_ROW, HELP_SHEET, ID_INFO, ID_PATTERNS, LISTS_SHEET, RECORD_IDS, Column, Layout, Sheet
 
 MAX_ROWS = 100_000
-MAX_BYTES = 50 * 1024 * 1024
+MAX_CELLS = 5_000_000  # in one sheet: a catalog of 10,000 activities is about 1.5 million
+MAX_BYTES = 50 * 1024 * 1024  # the .xlsx file
+MAX_UNPACKED = 512 * 1024 * 1024  # its parts unpacked (an .xlsx is a zip: 50 MB can hold gigabytes)
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,8 @@ def _open(path: Path, data: WorkbookData):
                 )
             )
             return None
+        if not _prescan(path, data):
+            return None
         wb = load_workbook(path, data_only=False)
         data.libreoffice = _application(path).startswith("LibreOffice")
     except Exception as exc:  # openpyxl raises many kinds of errors for damaged or foreign files
@@ -167,6 +175,90 @@ def _open(path: Path, data: WorkbookData):
         )
         return None
     return wb
+
+
+def _sheet_titles(z: zipfile.ZipFile) -> dict[str, str]:
+    """Part name of each worksheet (``xl/worksheets/sheet1.xml``) → its title, from the workbook's index."""
+    try:
+        names = {i.filename: i for i in z.infolist()}
+        parts = [names.get("xl/workbook.xml"), names.get("xl/_rels/workbook.xml.rels")]
+        if None in parts or any(p.file_size > 10 * 1024 * 1024 for p in parts):
+            return {}
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (ElementTree.ParseError, KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    target = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            part = target.get(rid, "").lstrip("/")
+            out[part if part.startswith("xl/") else f"xl/{part}"] = sheet.get("name", "?")
+    return out
+
+
+def _n(number: int) -> str:
+    """12345 → '12.345' (Indonesian thousands separator)."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _count(stream, limit_rows: int, limit_cells: int) -> tuple[int, int]:
+    """Rows and cells of a worksheet's XML, read in chunks; stops as soon as either limit is passed."""
+    rows = cells = 0
+    carry = b""
+    while rows <= limit_rows and cells <= limit_cells:
+        chunk = stream.read(_CHUNK)
+        buf = carry + chunk
+        end = len(buf) if not chunk else max(0, len(buf) - 64)  # a tag may straddle two chunks
+        rows += sum(1 for m in _ROW_TAG.finditer(buf) if m.start() < end)
+        cells += sum(1 for m in _CELL_TAG.finditer(buf) if m.start() < end)
+        if not chunk:
+            break
+        carry = buf[end:]
+    return rows, cells
+
+
+def _prescan(path: Path, data: WorkbookData) -> bool:
+    """Sizes checked while streaming, before openpyxl loads anything: the unpacked size of every
+    part, then rows and cells of each worksheet, counted in its XML and stopped at the limit, so a
+    workbook of 1.5 million rows is refused in seconds instead of after minutes and gigabytes."""
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return True  # not a zip: openpyxl says so in its own words
+    with z:
+        unpacked = sum(i.file_size for i in z.infolist())
+        if unpacked > MAX_UNPACKED:
+            data.findings.append(
+                _book_finding(
+                    data.name,
+                    "excel-terlalu-besar",
+                    f"Isi buku kerja berukuran {_n(unpacked)} byte setelah diurai, melebihi batas {_n(MAX_UNPACKED)} byte.",
+                    "Periksa isinya; templat metadata satu kabupaten jauh lebih kecil.",
+                )
+            )
+            return False
+        titles = _sheet_titles(z)
+        for info in z.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            with z.open(info) as stream:
+                rows, cells = _count(stream, MAX_ROWS + FIRST_ROW, MAX_CELLS)
+            title = titles.get(info.filename, info.filename)
+            if rows > MAX_ROWS + FIRST_ROW or cells > MAX_CELLS:
+                what = f"{_n(MAX_ROWS)} baris" if rows > MAX_ROWS + FIRST_ROW else f"{_n(MAX_CELLS)} sel"
+                data.findings.append(
+                    _book_finding(
+                        data.name,
+                        "excel-terlalu-banyak-baris",
+                        f"Lembar {title} memiliki lebih dari {what} (dihitung sebelum buku kerja dibuka).",
+                        f"Satu lembar paling banyak {_n(MAX_ROWS)} baris dan {_n(MAX_CELLS)} sel; hapus baris kosong di "
+                        "bagian bawah, atau pecah impornya per OPD.",
+                    )
+                )
+                return False
+    return True
 
 
 def _unknown_sheet(ws, layout: Layout, data: WorkbookData) -> None:
