@@ -7,6 +7,8 @@ environment), so a person reads what happened to which file and what to do, neve
 from __future__ import annotations
 
 import errno
+import os
+import shutil
 
 from .codes import Finding, finding
 
@@ -14,33 +16,42 @@ _DISK = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _PERMISSION = {errno.EACCES, errno.EPERM}
 
 
+def _errno(exc: OSError) -> int | None:
+    """The error number, also of shutil.Error (copytree), which lists the failures as text."""
+    if exc.errno is not None or not isinstance(exc, shutil.Error) or not exc.args:
+        return exc.errno
+    texts = " ".join(str(item) for item in exc.args[0]) if isinstance(exc.args[0], list) else str(exc.args[0])
+    return next((n for n in (*_DISK, *_PERMISSION, errno.EROFS) if os.strerror(n) in texts), None)
+
+
 def explain(exc: OSError, what: str | None = None) -> tuple[str, str, str]:
     """(finding code, what happened, what to do) for an error of the operating system."""
     where = what or exc.filename or "berkas"
-    if exc.errno in _DISK:
+    number = _errno(exc)
+    if number in _DISK:
         return (
             "disk-penuh",
             f"Ruang disk habis (atau batas ukuran berkas tercapai) saat menulis {where}.",
             "Kosongkan ruang disk atau pilih folder di disk lain, lalu ulangi perintahnya. Tidak ada berkas yang "
             "setengah tertulis.",
         )
-    if exc.errno in _PERMISSION:
+    if number in _PERMISSION:
         return (
             "izin-ditolak",
             f"Izin ditolak untuk {where}: akun ini tidak boleh menulis atau membaca di sana.",
             "Periksa izin folder (misalnya chmod/chown, atau Properties → Security di Windows), atau jalankan "
             "dari folder milik Anda.",
         )
-    if exc.errno == errno.EROFS:
+    if number == errno.EROFS:
         return (
             "izin-ditolak",
             f"{where} berada di disk yang hanya dapat dibaca.",
             "Salin katalog ke disk yang dapat ditulis, lalu ulangi perintahnya.",
         )
-    if exc.errno == errno.EADDRINUSE:
+    if number == errno.EADDRINUSE:
         return (
             "port-dipakai",
-            f"Port {what or ''} sudah dipakai program lain.".replace("Port  ", "Port "),
+            f"{where} sudah dipakai program lain.",
             "Tutup program itu (atau satudata serve yang masih berjalan), atau pilih port lain, misalnya --port 8001.",
         )
     detail = exc.strerror or type(exc).__name__

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import gc
+import io
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..codes import PERINGATAN, Finding
 from ..contract.schema import RecordSchema
+from ..edit.writer import replace_file
 from ..layout import KINDS
 from ..read.catalog import Catalog, Record, data_at
 from .cells import Unrepresentable, export_content, put, streamed_cell
@@ -334,11 +338,32 @@ def _catalog_rows(
             findings.extend(warnings)
 
 
+def _collect_quietly() -> None:
+    """openpyxl writes each sheet through a temporary file; when that write failed (disk full), the
+    abandoned writers fail again as they are garbage-collected and Python prints their tracebacks at
+    exit. Collect them now, without that noise: the error itself is reported by the caller."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
 def _save(wb: Workbook, out: Path) -> None:
+    """Build the file in memory, then put it at ``out`` in one rename: a full disk never leaves
+    half a workbook there (nor a half-written zip that fails again when Python exits)."""
     wb.properties.creator = "satudata"
     wb.properties.title = "Metadata Statistik Sektoral"
+    buffer = io.BytesIO()
+    try:
+        wb.save(buffer)
+    except OSError as exc:
+        error = exc.with_traceback(None)  # its frames hold openpyxl's abandoned sheet writers
+        _collect_quietly()
+        raise error from None
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    replace_file(out, buffer.getvalue())
 
 
 def write_workbook(
