@@ -480,3 +480,42 @@ def test_a_workbook_that_unpacks_to_gigabytes_is_refused_unread(catalog, tmp_pat
     result = import_(xlsx, catalog.root)
     assert result.exit_code == 1
     assert "[excel-terlalu-besar]" in result.output and "setelah diurai" in result.output
+
+
+# --- cells as people type them from a paper form --------------------------------------------------
+
+
+def test_cells_typed_from_a_paper_form_become_the_stored_values(catalog, tmp_path):
+    catalog.write(f"{ACTIVITY}/kegiatan.yaml", SURVEI)
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    edit(xlsx, "MS-Keg", KEG, "diseminasi.rilis.digital", "Desember 2025; 15 Juni 2025")  # 8.2 as on the form
+    edit(xlsx, "MS-Keg", KEG, "desain_sampel.sampling_error", "5%")
+    edit(xlsx, "MS-Keg", KEG, "desain_sampel.fraksi_sampel", "0,05", text=True)
+    edit(xlsx, "MS-Keg", KEG, "desain_kegiatan.sarana_pengumpulan_data", "Pencil-and-Paper Interviewing (PAPI)")
+    edit(xlsx, "MS-Keg", KEG, "penyelenggara.telepon", "(0343) 744000")
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 0, result.output
+    stored = data(catalog.root)
+    assert stored["diseminasi"]["rilis"]["digital"] == ["2025-12", "2025-06-15"]
+    assert stored["desain_sampel"]["sampling_error"] == "5%"
+    assert stored["desain_sampel"]["fraksi_sampel"] == 0.05
+    assert stored["desain_kegiatan"]["sarana_pengumpulan_data"] == ["Paper-assisted Personal Interviewing (PAPI)"]
+
+
+def test_a_phone_number_typed_as_a_number_is_refused_not_taken_for_a_date(catalog, tmp_path):
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    ref = edit(xlsx, "MS-Keg", KEG, "penyelenggara.faksimile", 343744001)  # typed into a General cell
+    before = snapshot(catalog.root)
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert f"[excel-telepon] MS-Keg 1.2 Faksimile ({ref})" in result.output
+    assert "angka 0 di depan" in result.output and "Tanggal" not in result.output
+    assert snapshot(catalog.root) == before
+
+
+def test_an_activity_folder_suggestion_in_excel_is_a_valid_name(catalog, tmp_path):
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    row = add_row(xlsx, "MS-Keg", {"opd": "dinkes", "kegiatan": "Survei PHBS 2026", "tahun": 2026})
+    result = import_(xlsx, catalog.root)
+    assert f"ekspor.xlsx › MS-Keg:{row}: GALAT [excel-identitas]" in result.output
+    assert "Misalnya '2026-survei-phbs'." in result.output

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, SURVEI, VARIABEL
+from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, REPO, SURVEI, VARIABEL
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -311,3 +311,29 @@ def test_every_example_in_the_schemas_is_valid_for_its_field():
 )
 def test_dates_as_forms_write_them(text, iso):
     assert form_date(text) == iso
+
+
+# --- a real, filled MS-Keg ----------------------------------------------------------------------------
+
+DISBUN = REPO / "tests/data/disbun-riau-2022"
+
+
+def test_the_filled_disbun_riau_form_validates_with_only_the_omissions_it_really_has(tmp_path):
+    import json
+    import shutil
+
+    from xlsxtools import run
+
+    root = tmp_path / "riau"
+    shutil.copytree(DISBUN, root)
+    result = run("validate", root, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    found = {(f["kode"], f["tingkat"], f["lokasi"]) for f in report["temuan"]}
+    assert found == {
+        ("msvar-kosong", "peringatan", None),
+        ("judul-cara", "peringatan", "judul_kegiatan"),
+        ("judul-tahun", "peringatan", "judul_kegiatan"),
+        ("jadwal-urutan", "peringatan", "perencanaan.jadwal.pengumpulan_data"),
+        ("lainnya-sama", "peringatan", "pengolahan_analisis.tingkat_penyajian_lainnya"),
+    }
