@@ -337,3 +337,14 @@ def test_the_filled_disbun_riau_form_validates_with_only_the_omissions_it_really
         ("jadwal-urutan", "peringatan", "perencanaan.jadwal.pengumpulan_data"),
         ("lainnya-sama", "peringatan", "pengolahan_analisis.tingkat_penyajian_lainnya"),
     }
+
+
+def test_the_portal_shows_the_default_jenis_statistik_of_a_2020_form(portal):
+    import json
+
+    from conftest import PUBLIC_ALUR
+
+    portal.write(KEG, edit(KOMPROMIN, jenis_statistik=None) | {"alur": PUBLIC_ALUR})
+    site = portal.build()
+    record = json.loads((site / "api/kegiatan/dinkes/2025-profil-kesehatan.json").read_text())
+    assert record["ms_keg"]["jenis_statistik"] == "Statistik Sektoral"

@@ -133,6 +133,13 @@ class RecordSchema:
             return {k: v for k, v in data.items() if k not in self.workflow_keys}
         return data
 
+    def with_defaults(self, data: dict) -> dict:
+        """``data`` with the top-level fields it leaves out that the schema gives a ``default``
+        (Jenis Statistik of a 2020 form: Statistik Sektoral), for outputs that show every field."""
+        props = self.schema.get("properties") or {}
+        missing = {k: sub["default"] for k, sub in props.items() if "default" in sub and k not in data}
+        return {**data, **missing} if missing else data
+
     def subschema(self, path) -> dict | None:
         """Schema of the value at an instance path (list indices step into ``items``)."""
         node = self.schema

@@ -32,9 +32,10 @@ def region(code: str) -> dict:
     row = rows.get(code)
     if row is None or row["tingkat"] == "kecamatan":
         raise InitError(
-            f"Kode wilayah '{code}' tidak ada di daftar kode wilayah (schemas/kode/wilayah.csv) sebagai provinsi "
-            "atau kabupaten/kota. Tambahkan barisnya (kode BPS, nama, tingkat, induk, kode Kemendagri) ke daftar "
-            "tersebut, lalu ulangi."
+            f"Kode wilayah '{code}' tidak ada di daftar kode wilayah nasional (schemas/kode/wilayah.csv, kode BPS "
+            "2020) sebagai provinsi atau kabupaten/kota. Wilayah yang lebih baru (misalnya provinsi Papua hasil "
+            "pemekaran 2022) ditambahkan di schemas/kode/wilayah-lokal.csv (kode BPS, nama, tingkat, induk, kode "
+            "Kemendagri), lalu ulangi."
         )
     return row
 
