@@ -7,9 +7,6 @@ disk, a port in use and a folder without permission are said in Indonesian with 
 from __future__ import annotations
 
 import os
-import resource
-import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from machine import file_size_limit, fill, tiny_disk
 from xlsxtools import run
 
 from pipeline.publish.site import SITE_MARKER, BuildError, _swap
@@ -98,50 +96,23 @@ def test_a_port_in_use_is_a_message_not_a_traceback(tmp_path):
     assert "--port" in proc.stderr and "Traceback" not in proc.stdout + proc.stderr
 
 
-def _tiny_disk(path: Path, size: str) -> bool:
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        return False
-    path.mkdir()
-    return (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
-        ).returncode
-        == 0
-    )
-
-
-def _full(disk: Path, leave: int) -> None:
-    free = shutil.disk_usage(disk).free
-    (disk / "pengisi").write_bytes(b"\0" * max(0, free - leave))
-
-
 @pytest.mark.parametrize("command", ["build", "template"])
 def test_a_full_disk_is_a_message_and_the_earlier_output_stays(portal, tmp_path, command):
-    disk = tmp_path / "disk"
-    mounted = _tiny_disk(disk, "16m")
-    where = disk if mounted else tmp_path / "keluar"
-    where.mkdir(exist_ok=True)
-    out = where / ("site" if command == "build" else "templat.xlsx")
-    args = [str(portal.root), "--keluar", str(out), *(PADA if command == "build" else ())]
-    assert run(command, *args).exit_code == 0  # an earlier output, while there was room
-    before = files(out) if out.is_dir() else {"": out.read_bytes()}
-    cmd = [sys.executable, "-m", "pipeline", command, *args]
-    try:
+    with tiny_disk(tmp_path / "disk", "16m") as mounted:
+        where = tmp_path / "disk"
+        out = where / ("site" if command == "build" else "templat.xlsx")
+        args = [str(portal.root), "--keluar", str(out), *(PADA if command == "build" else ())]
+        assert run(command, *args).exit_code == 0  # an earlier output, while there was room
+        before = files(out) if out.is_dir() else {"": out.read_bytes()}
+        cmd = [sys.executable, "-m", "pipeline", command, *args]
         if mounted:
-            _full(disk, 40_000)
+            fill(where, 40_000)
             proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=300)
         else:
-
-            def limit():
-                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-                resource.setrlimit(resource.RLIMIT_FSIZE, (30_000, 30_000))
-
+            limit = file_size_limit(30_000)
             proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=300, preexec_fn=limit)
         assert proc.returncode == 3, proc.stdout + proc.stderr
         assert "GALAT [disk-penuh]" in proc.stderr and "Traceback" not in proc.stdout + proc.stderr
         after = files(out) if out.is_dir() else {"": out.read_bytes()}
         assert after == before
-        assert not [p for p in where.iterdir() if p.name.startswith(".") and p.name != SITE_MARKER]  # no leftovers
-    finally:
-        if mounted:
-            subprocess.run(["umount", str(disk)], check=False)
+        assert not [p for p in where.iterdir() if p.name.startswith(".")]  # no temporary files left

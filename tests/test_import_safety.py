@@ -1,15 +1,14 @@
 """Nothing lost: an import writes all files or none, also when it is killed or the disk is full.
 
 The kills are real: the import runs in a child process that SIGKILLs itself at a chosen moment of
-the write (tests/killpoint.py). The disk is real too: a tiny tmpfs when this runs as root, else a
-child process whose file-size limit (RLIMIT_FSIZE) is smaller than the files it must write.
+the write (tests/killpoint.py). The disk is real too (tests/machine.py): a tiny tmpfs when this
+runs as root, else a child process whose file-size limit is smaller than the files it must write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import resource
 import shutil
 import signal
 import stat
@@ -23,6 +22,7 @@ import pytest
 from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from machine import file_size_limit, fill, tiny_disk, without_root_powers
 from xlsxtools import column, export, find_row, import_, run
 
 KILLPOINT = Path(__file__).with_name("killpoint.py")
@@ -159,62 +159,27 @@ def test_after_any_failed_or_killed_import_the_catalog_is_what_it_was(
 # --- the machine refuses ------------------------------------------------------------------------
 
 
-def _tiny_disk(path: Path, size: str) -> bool:
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        return False
-    path.mkdir()
-    return (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
-        ).returncode
-        == 0
-    )
-
-
 def test_a_full_disk_is_reported_and_nothing_changes(tmp_path):
-    disk = tmp_path / "disk"
-    mounted = _tiny_disk(disk, "600k")
-    root = (disk if mounted else tmp_path) / "katalog"
-    try:
+    with tiny_disk(tmp_path / "disk", "600k") as mounted:
+        root = (tmp_path / "disk" if mounted else tmp_path) / "katalog"
         shutil.copytree(REPO / "metadata/dinkes/2025-profil-kesehatan", root / "metadata/dinkes/2025-profil-kesehatan")
         shutil.copy(REPO / "metadata/dinkes/opd.yaml", root / "metadata/dinkes/opd.yaml")
         xlsx = tmp_path / "ubah.xlsx"
         shutil.copy(workbook(root, tmp_path / "ubah0.xlsx", EDITS[2:5:2], new_activity=False), xlsx)
-        (root / "metadata/dinkes/2025-profil-kesehatan/indikator/angka-kematian-ibu.yaml").write_text(
-            (root / "metadata/dinkes/2025-profil-kesehatan/indikator/angka-kematian-ibu.yaml").read_text()
-            + "# "
-            + "catatan panjang " * 2000
-            + "\n"
-        )  # the file rewritten last is large: the disk fills while staging it
+        big = root / "metadata/dinkes/2025-profil-kesehatan/indikator/angka-kematian-ibu.yaml"
+        big.write_text(big.read_text() + "# " + "catatan panjang " * 2000 + "\n")  # filled while staging it
         before = tree(root)
         cmd = [sys.executable, "-m", "pipeline", "import", str(xlsx), "--katalog", str(root)]
         if mounted:
-            free = shutil.disk_usage(disk).free
-            (disk / "pengisi").write_bytes(b"\0" * max(0, free - 30_000))  # leave less than the files need
+            fill(tmp_path / "disk", 30_000)  # leave less than the files need
             proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=300)
         else:
-
-            def limit():
-                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-                resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
-
+            limit = file_size_limit(20_000)
             proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=300, preexec_fn=limit)
         assert proc.returncode == 3, proc.stdout + proc.stderr
         assert "GALAT [disk-penuh]" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
         assert "Ruang disk habis" in proc.stdout
         assert tree(root) == before
-    finally:
-        if mounted:
-            subprocess.run(["umount", str(disk)], check=False)
-
-
-def _without_root_powers(cmd: list[str]) -> list[str]:
-    """As root, permissions do not stop a write: drop the capabilities that bypass them."""
-    if os.geteuid() != 0:
-        return cmd
-    if shutil.which("setpriv") is None:
-        pytest.skip("setpriv (util-linux) is needed to test permissions as root")
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--", *cmd]
 
 
 def test_a_folder_without_write_permission_is_reported(tmp_path):
@@ -226,7 +191,7 @@ def test_a_folder_without_write_permission_is_reported(tmp_path):
     for path in folders:
         path.chmod(0o555)
     before = tree(root)
-    cmd = _without_root_powers([sys.executable, "-m", "pipeline", "import", str(xlsx), "--katalog", str(root)])
+    cmd = without_root_powers([sys.executable, "-m", "pipeline", "import", str(xlsx), "--katalog", str(root)])
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=300)
         after = tree(root)

@@ -7,12 +7,11 @@ Perban 5/2020 worked example SKJHI 2018) or from BPS's own list of mistakes in I
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, REPO, SURVEI, VARIABEL
 from hypothesis import given
 from hypothesis import strategies as st
+from test_rules import DELETE, edit
 
 from pipeline.check.messages import choices, closest
 from pipeline.contract.dates import form_date
@@ -23,20 +22,6 @@ KEG = f"{ACTIVITY}/kegiatan.yaml"
 VAR = f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml"
 IND = f"{ACTIVITY}/indikator/angka-kematian-bayi.yaml"
 SCHEMAS = Schemas(BUNDLED)
-
-
-def edit(base: dict, **changes) -> dict:
-    data = copy.deepcopy(base)
-    for dotted, value in changes.items():
-        *parents, last = dotted.split(".")
-        node = data
-        for p in parents:
-            node = node.setdefault(p, {})
-        if value is None:
-            node.pop(last, None)
-        else:
-            node[last] = value
-    return data
 
 
 def findings(catalog, rel, data):
@@ -76,7 +61,7 @@ ACCEPTED = [
         KEG,
         edit(KOMPROMIN, **{"desain_kegiatan.wilayah_kegiatan": [{"provinsi": "14", "jumlah_kabupaten_kota": 12}]}),
     ),
-    ("no jenis_statistik (2020 form)", KEG, edit(KOMPROMIN, jenis_statistik=None)),
+    ("no jenis_statistik (2020 form)", KEG, edit(KOMPROMIN, jenis_statistik=DELETE)),
     ("form version recorded", KEG, edit(KOMPROMIN, versi_formulir="Peraturan BPS 5/2020")),
     (
         "4.5 a region of another province",
@@ -143,7 +128,7 @@ def test_an_option_of_another_form_version_is_warned(catalog):
 
 
 def test_a_survey_variable_needs_its_question(catalog):
-    catalog.write(VAR, edit(VARIABEL, kalimat_pertanyaan=None))
+    catalog.write(VAR, edit(VARIABEL, kalimat_pertanyaan=DELETE))
     assert findings(catalog, KEG, KOMPROMIN) == []  # a compilation has no questionnaire
     (f,) = findings(catalog, KEG, SURVEI)
     assert (f.kode, f.berkas, f.nomor, f.tingkat) == ("kalimat-pertanyaan-survei", VAR, "Kolom 11", "galat")
@@ -344,7 +329,7 @@ def test_the_portal_shows_the_default_jenis_statistik_of_a_2020_form(portal):
 
     from conftest import PUBLIC_ALUR
 
-    portal.write(KEG, edit(KOMPROMIN, jenis_statistik=None) | {"alur": PUBLIC_ALUR})
+    portal.write(KEG, edit(KOMPROMIN, jenis_statistik=DELETE) | {"alur": PUBLIC_ALUR})
     site = portal.build()
     record = json.loads((site / "api/kegiatan/dinkes/2025-profil-kesehatan.json").read_text())
     assert record["ms_keg"]["jenis_statistik"] == "Statistik Sektoral"

@@ -41,12 +41,15 @@ METHOD_WORDS = {
 }
 NOT_INDICATORS = ("jenis", "kelompok", "nama", "alamat", "kode", "tanggal", "nomor")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_BRACKETS = re.compile(r"\([^)]*\)")
+_WORDLIKE = re.compile(r"\w")
 _WORD_EQUATION = re.compile("[\U0001d400-\U0001d7ff\u2061-\u2064]")  # math letters, invisible operators
 _KONSEP_MAX = 150
 
 
 def _words(text: str) -> str:
-    return " " + " ".join(re.findall(r"[a-z0-9]+", text.casefold())) + " "
+    return " " + " ".join(_TOKEN.findall(text.casefold())) + " "
 
 
 def _names(text: str, phrases) -> list[str]:
@@ -102,9 +105,10 @@ def title_findings(record: Record, rs: RecordSchema) -> list[Finding]:
 
 def _abbreviation(name: str) -> bool:
     """'PDRB', 'ASB', 'IPM 2024': only capitals and digits, once expansions in brackets are left out."""
-    bare = re.sub(r"\([^)]*\)", "", name).strip()
-    letters = re.sub(r"[^A-Za-z]", "", bare)
-    return bool(letters) and letters.isupper() and len(bare) <= 12
+    bare = _BRACKETS.sub("", name).strip() if "(" in name else name.strip()
+    if len(bare) > 12 or any(c.islower() for c in bare):
+        return False
+    return any(c.isalpha() for c in bare)
 
 
 def name_findings(record: Record, rs: RecordSchema) -> list[Finding]:
@@ -138,9 +142,9 @@ def concept_findings(record: Record, rs: RecordSchema) -> list[Finding]:
     konsep, definisi = data.get("konsep"), data.get("definisi")
     if isinstance(konsep, str) and konsep.strip():
         problem = None
-        if not re.search(r"\w", konsep):
+        if not _WORDLIKE.search(konsep):
             problem = f"Konsep hanya berisi '{konsep.strip()}'."
-        elif isinstance(definisi, str) and _words(konsep) == _words(definisi):
+        elif isinstance(definisi, str) and abs(len(konsep) - len(definisi)) <= 8 and _words(konsep) == _words(definisi):
             problem = "Konsep sama persis dengan definisi."
         elif len(konsep) > _KONSEP_MAX:
             problem = f"Konsep terlalu panjang ({len(konsep)} karakter) untuk sebuah frasa."

@@ -6,6 +6,7 @@ in the folder name) is written here in Python; everything else comes from ``sche
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..codes import GALAT, PERINGATAN, Finding
@@ -41,15 +42,26 @@ def _chosen(value) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
+@functools.cache
+def _option_fields(rs: RecordSchema) -> tuple:
+    """The fields :func:`option_findings` looks at: options tied to a form version, or a 'Lainnya' text."""
+    paths = {f.path for f in rs.fields()}
+    return tuple(
+        f
+        for f in rs.fields()
+        if f.options and (f.schema.get("x-versi-pilihan") or f.path[:-1] + (f.key + "_lainnya",) in paths)
+    )
+
+
 def option_findings(record: Record, rs: RecordSchema) -> list[Finding]:
     """An option that is not on the form version the record says it copies (``x-versi-pilihan``),
     and a 'Lainnya (sebutkan)' text that names one of the field's own options."""
     data = record.data
     version = data.get("versi_formulir")
     out = []
-    for fld in rs.fields():
+    for fld in _option_fields(rs):
         value = data_at(data, fld.path)
-        if value is None or not fld.options:
+        if value is None:
             continue
         versions = fld.schema.get("x-versi-pilihan") or {}
         for option in _chosen(value):
