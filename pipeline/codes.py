@@ -309,14 +309,14 @@ _(
 _(
     "kode-lokal-beda",
     PERINGATAN,
-    "Kode",
+    "Daftar kode",
     "Baris daftar kode lokal menimpa baris daftar nasional dengan isi berbeda.",
     "Hapus baris lokal bila daftar nasional benar; biarkan bila wilayahnya memang berubah.",
 )
 _(
     "kode-lokal-induk",
     GALAT,
-    "Kode",
+    "Daftar kode",
     "Baris daftar kode lokal merujuk kode induk yang tidak ada.",
     "Tambahkan baris induknya atau perbaiki kode induk.",
 )
@@ -366,40 +366,40 @@ _(
     "Periksa jumlahnya atau tambahkan wilayah baru ke daftar lokal.",
 )
 
-# Names and concepts, as BPS reviews Indah entries (pipeline.check.naming)
+# Names and concepts of an activity's records, as BPS reviews Indah entries (pipeline.check.naming)
 _(
     "judul-cara",
     PERINGATAN,
-    "Penamaan",
+    "Kegiatan",
     "Judul kegiatan tidak menyebut cara pengumpulan datanya, atau menyebut cara lain.",
     "Awali judul dengan cara pengumpulan data (Survei, Kompilasi Produk Administrasi …).",
 )
 _(
     "judul-tahun",
     PERINGATAN,
-    "Penamaan",
+    "Kegiatan",
     "Judul kegiatan berulang memuat tahun.",
     "Hapus tahun dari judul; tahun dicatat di isian Tahun.",
 )
-_("nama-singkatan", PERINGATAN, "Penamaan", "Nama variabel/indikator berupa singkatan.", "Tulis kepanjangannya.")
+_("nama-singkatan", PERINGATAN, "Kegiatan", "Nama variabel/indikator berupa singkatan.", "Tulis kepanjangannya.")
 _(
     "indikator-bukan-ukuran",
     PERINGATAN,
-    "Penamaan",
+    "Kegiatan",
     "Nama indikator tampak seperti variabel atau klasifikasi, bukan nilai hasil penghitungan.",
     "Laporkan sebagai MS-Var, atau beri nama nilai yang dihitung.",
 )
 _(
     "konsep-tidak-tepat",
     PERINGATAN,
-    "Penamaan",
+    "Kegiatan",
     "Konsep bukan frasa singkat (kosong, sama dengan definisi, atau terlalu panjang).",
     "Tulis konsep SDSN atau samakan dengan nama.",
 )
 _(
     "rumus-word",
     PERINGATAN,
-    "Penamaan",
+    "Kegiatan",
     "Metode/rumus memuat huruf rumus Word Equation yang tidak terbaca di Indah.",
     "Tulis rumus dalam LaTeX di isian rumus.",
 )

@@ -90,7 +90,7 @@ def test_sources_are_kept_unmodified():
 
 
 def test_committed_lists_are_what_their_sources_give():
-    from pipeline.contract.reference import built
+    from pipeline.contract.sources import built
 
     for name, text in built().items():
         assert (BUNDLED / "kode" / name).read_text(encoding="utf-8") == text, name

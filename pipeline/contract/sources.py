@@ -9,7 +9,7 @@
   golongan, subgolongan and kelompok with its parent (``sumber/kbli2020/``: a complete transcription
   and the rows it lacks, taken from BPS's Web API).
 
-The lists are committed; ``python -m pipeline.contract.reference`` writes them again from the
+The lists are committed; ``python -m pipeline.contract.sources`` writes them again from the
 sources, and a test checks that the committed files are exactly what the sources give.
 """
 
