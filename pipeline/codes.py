@@ -1043,7 +1043,7 @@ _(
     "Laporkan ke pengelola satudata beserta perintahnya; SATUDATA_JEJAK=1 menampilkan jejak galatnya.",
 )
 
-# The machine (pipeline.oserrors): exit code 3
+# The machine (pipeline.edit.oserrors): exit code 3
 _(
     "disk-penuh",
     GALAT,

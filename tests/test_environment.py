@@ -6,6 +6,7 @@ disk, a port in use and a folder without permission are said in Indonesian with 
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from conftest import REPO
 from machine import file_size_limit, fill, tiny_disk
 from xlsxtools import run
 
+from pipeline.edit.oserrors import os_finding
 from pipeline.publish.site import SITE_MARKER, BuildError, _swap
 
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(REPO)}
@@ -116,3 +118,33 @@ def test_a_full_disk_is_a_message_and_the_earlier_output_stays(portal, tmp_path,
         after = files(out) if out.is_dir() else {"": out.read_bytes()}
         assert after == before
         assert not [p for p in where.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+@pytest.mark.parametrize(
+    "number,kode,words",
+    [
+        (errno.ENOSPC, "disk-penuh", "Ruang disk habis"),
+        (errno.EFBIG, "disk-penuh", "batas ukuran berkas"),
+        (errno.EACCES, "izin-ditolak", "Izin ditolak"),
+        (errno.EROFS, "izin-ditolak", "hanya dapat dibaca"),
+        (errno.EADDRINUSE, "port-dipakai", "sudah dipakai program lain"),
+        (errno.ENOENT, "sistem-gagal", "tidak ditemukan"),
+    ],
+)
+def test_every_refusal_of_the_machine_has_its_own_words(number, kode, words):
+    f = os_finding(OSError(number, os.strerror(number), "metadata/dinkes/opd.yaml"), "metadata/dinkes/opd.yaml")
+    assert (f.kode, f.tingkat) == (kode, "galat")
+    assert words in f.pesan and f.saran
+
+
+def test_an_import_while_another_one_writes_is_refused(catalog, tmp_path):
+    from xlsxtools import export, import_, snapshot
+
+    from pipeline.edit.transaction import Lock
+
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    before = snapshot(catalog.root)
+    with Lock(catalog.root):  # another process's import, as far as this one can tell
+        result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1 and "[impor-sibuk]" in result.output
+    assert snapshot(catalog.root) == before

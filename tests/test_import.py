@@ -519,3 +519,20 @@ def test_an_activity_folder_suggestion_in_excel_is_a_valid_name(catalog, tmp_pat
     result = import_(xlsx, catalog.root)
     assert f"ekspor.xlsx › MS-Keg:{row}: GALAT [excel-identitas]" in result.output
     assert "Misalnya '2026-survei-phbs'." in result.output
+
+
+def test_a_number_column_of_a_catalogs_own_schema_refuses_text(catalog, tmp_path):
+    """The bundled forms take 5.5/5.6 as a number or as text; a catalog's own schema may keep a number."""
+    shutil.copytree(REPO / "schemas", catalog.root / "schemas")
+    path = catalog.root / "schemas/kegiatan.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    fraksi = schema["properties"]["desain_sampel"]["properties"]["fraksi_sampel"]
+    fraksi["type"] = "number"
+    del fraksi["minLength"]
+    path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    catalog.write(f"{ACTIVITY}/kegiatan.yaml", SURVEI)
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    ref = edit(xlsx, "MS-Keg", KEG, "desain_sampel.fraksi_sampel", "lima persen", text=True)
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert f"[excel-angka] MS-Keg 5.5 Fraksi Sampel Keseluruhan ({ref})" in result.output

@@ -24,16 +24,17 @@ from ..read.catalog import Record, data_at
 from .messages import at
 
 TITLE_PREFIXES = (
-    "jumlah",
-    "kunjungan",
-    "laporan",
-    "database",
-    "verifikasi data",
-    "informasi",
-    "belanja",
-    "peningkatan",
-    "data",
+    "jumlah ",
+    "kunjungan ",
+    "laporan ",
+    "database ",
+    "verifikasi data ",
+    "informasi ",
+    "belanja ",
+    "peningkatan ",
+    "data ",
 )
+"""Title openings BPS found wrong, as lower-case prefixes (the web editor checks the same list)."""
 METHOD_WORDS = {
     "Survei": ("survei", "survey"),
     "Pencacahan Lengkap": ("pencacahan lengkap", "sensus", "pendataan"),
@@ -72,11 +73,10 @@ def title_findings(record: Record, rs: RecordSchema) -> list[Finding]:
         return []
     out = []
     where = ("judul_kegiatan",)
-    first = _words(title)
-    opening = next((p for p in TITLE_PREFIXES if first.startswith(f" {p} ")), None)
+    opening = next((p for p in TITLE_PREFIXES if title.lower().startswith(p)), None)
     if opening:
         out.append(at(record, rs, where, "judul-awalan",
-                      f"Judul kegiatan diawali '{opening.capitalize()}', awalan yang oleh BPS dinilai keliru "
+                      f"Judul kegiatan diawali '{opening.strip().capitalize()}', awalan yang oleh BPS dinilai keliru "
                       "(Jumlah, Kunjungan, Laporan, Database, Verifikasi Data, Informasi, Belanja Bahan, Peningkatan, Data).",
                       "Awali judul dengan cara pengumpulan data, misalnya 'Kompilasi Produk Administrasi …' atau 'Survei …'.",
                       PERINGATAN))  # fmt: skip

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..codes import EMITTED, EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Finding, SatudataError, lookup
-from ..oserrors import explain
+from ..edit.oserrors import explain
 from ..sop.definition import SopError
 from ..sop.state import parse_time
 from . import i18n

@@ -9,7 +9,7 @@ import click
 
 from ..check.catalog import check
 from ..contract.schema import Schemas
-from ..oserrors import explain
+from ..edit.oserrors import explain
 from ..read.catalog import find_root, load_catalog
 from . import EXIT_ENVIRONMENT, EXIT_FINDINGS, echo_failure, echo_finding, main, now, parse_moment
 

@@ -27,10 +27,10 @@ from ..check.messages import schema_findings
 from ..check.records import codelist_findings
 from ..codes import GALAT, Finding, finding
 from ..contract.schema import Schemas
+from ..edit.oserrors import os_finding
 from ..edit.records import WriteError, new_text, same, updated_text
 from ..edit.transaction import FOLDER, Busy, Lock, recover, write_all
 from ..layout import record_path
-from ..oserrors import os_finding
 from ..read.catalog import Catalog, Record, data_at, load_catalog
 from ..read.loader import Document, LoadError, decode, parse
 from .cells import CellError, Unrepresentable, convert, export_content

@@ -1,7 +1,8 @@
-"""Errors of the machine, in words: a full disk, a permission, a port in use, a read-only folder.
+"""Errors of the machine, in words: a full disk, a permission, a read-only folder, a port in use.
 
-Every command that writes or listens turns an :class:`OSError` into one of these (exit code 3,
-environment), so a person reads what happened to which file and what to do, never a traceback.
+What writing a file (this package's work) and serving the portal can meet. Every command turns an
+:class:`OSError` into one of these (exit code 3, environment), so a person reads what happened to
+which file and what to do, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,9 +11,15 @@ import errno
 import os
 import shutil
 
-from .codes import Finding, finding
+from ..codes import Finding, finding
 
 _DISK = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_WORDS = {
+    errno.ENOENT: "tidak ditemukan",
+    errno.EEXIST: "sudah ada",
+    errno.ENOTDIR: "bukan folder",
+    errno.EISDIR: "sebuah folder, bukan berkas",
+}
 _PERMISSION = {errno.EACCES, errno.EPERM}
 
 
@@ -54,10 +61,10 @@ def explain(exc: OSError, what: str | None = None) -> tuple[str, str, str]:
             f"{where} sudah dipakai program lain.",
             "Tutup program itu (atau satudata serve yang masih berjalan), atau pilih port lain, misalnya --port 8001.",
         )
-    detail = exc.strerror or type(exc).__name__
+    detail = _WORDS.get(number, exc.strerror or type(exc).__name__)
     return (
         "sistem-gagal",
-        f"Sistem operasi menolak operasi pada {where}: {detail}.",
+        f"Sistem operasi menolak ({detail}): {where}.",
         "Periksa ruang disk, izin folder dan port, lalu ulangi perintahnya.",
     )
 
