@@ -306,6 +306,20 @@ _(
     "Kode klasifikasi isian (MS-Var kolom 9) tidak ada di daftar yang dirujuk.",
     "Periksa kodenya; kode berawalan nol ditulis dalam tanda kutip.",
 )
+_(
+    "kode-lokal-beda",
+    PERINGATAN,
+    "Daftar kode",
+    "Baris daftar kode lokal menimpa baris daftar nasional dengan isi berbeda.",
+    "Hapus baris lokal bila daftar nasional benar; biarkan bila wilayahnya memang berubah.",
+)
+_(
+    "kode-lokal-induk",
+    GALAT,
+    "Daftar kode",
+    "Baris daftar kode lokal merujuk kode induk yang tidak ada.",
+    "Tambahkan baris induknya atau perbaiki kode induk.",
+)
 
 # One activity (pipeline.check.records)
 _(
@@ -330,6 +344,65 @@ _(
     "Perbaiki tanggal awal dan akhir.",
 )
 _("jadwal-urutan", PERINGATAN, "Kegiatan", "Jadwal 3.3 tidak mengikuti urutan proses bisnis.", "Susun fase berurutan.")
+_(
+    "versi-pilihan",
+    PERINGATAN,
+    "Kegiatan",
+    "Pilihan tidak ada pada versi formulir yang disebut versi_formulir.",
+    "Periksa kode pada formulir aslinya atau perbaiki versi_formulir.",
+)
+_(
+    "lainnya-sama",
+    PERINGATAN,
+    "Kegiatan",
+    "Uraian 'Lainnya' adalah salah satu pilihan isian itu sendiri.",
+    "Pilih pilihan tersebut dan hapus 'Lainnya'.",
+)
+_(
+    "wilayah-jumlah",
+    PERINGATAN,
+    "Kegiatan",
+    "Jumlah kabupaten/kota 4.5 melebihi jumlah di provinsi itu.",
+    "Periksa jumlahnya atau tambahkan wilayah baru ke daftar lokal.",
+)
+
+# Names and concepts of an activity's records, as BPS reviews Indah entries (pipeline.check.naming)
+_(
+    "judul-cara",
+    PERINGATAN,
+    "Kegiatan",
+    "Judul kegiatan tidak menyebut cara pengumpulan datanya, atau menyebut cara lain.",
+    "Awali judul dengan cara pengumpulan data (Survei, Kompilasi Produk Administrasi …).",
+)
+_(
+    "judul-tahun",
+    PERINGATAN,
+    "Kegiatan",
+    "Judul kegiatan berulang memuat tahun.",
+    "Hapus tahun dari judul; tahun dicatat di isian Tahun.",
+)
+_("nama-singkatan", PERINGATAN, "Kegiatan", "Nama variabel/indikator berupa singkatan.", "Tulis kepanjangannya.")
+_(
+    "indikator-bukan-ukuran",
+    PERINGATAN,
+    "Kegiatan",
+    "Nama indikator tampak seperti variabel atau klasifikasi, bukan nilai hasil penghitungan.",
+    "Laporkan sebagai MS-Var, atau beri nama nilai yang dihitung.",
+)
+_(
+    "konsep-tidak-tepat",
+    PERINGATAN,
+    "Kegiatan",
+    "Konsep bukan frasa singkat (kosong, sama dengan definisi, atau terlalu panjang).",
+    "Tulis konsep SDSN atau samakan dengan nama.",
+)
+_(
+    "rumus-word",
+    PERINGATAN,
+    "Kegiatan",
+    "Metode/rumus memuat huruf rumus Word Equation yang tidak terbaca di Indah.",
+    "Tulis rumus dalam LaTeX di isian rumus.",
+)
 
 # Across records (pipeline.check.groups)
 _(
@@ -383,6 +456,13 @@ _(
 )
 _("rujukan-diri", GALAT, "Antarrekaman", "Indikator komposit tersusun dari dirinya sendiri.", "Hapus rujukan itu.")
 _("rujukan-siklus", GALAT, "Antarrekaman", "Indikator komposit saling menyusun melingkar.", "Putus lingkarannya.")
+_(
+    "kalimat-pertanyaan-survei",
+    GALAT,
+    "Antarrekaman",
+    "Variabel kegiatan survei tanpa Kalimat Pertanyaan (Kolom 11).",
+    "Tulis kalimat pertanyaan kuesionernya.",
+)
 
 # Data files (pipeline.check.datafiles)
 _(
@@ -787,6 +867,13 @@ _(
 )
 _("excel-kolom-ganda", GALAT, "Excel", "Satu kolom muncul dua kali.", "Hapus salah satu kolom.")
 _(
+    "excel-sel-gabung",
+    GALAT,
+    "Excel",
+    "Sel digabung (merge): sel selain kiri atas terbaca kosong.",
+    "Pisahkan sel (Unmerge) dan isi setiap sel.",
+)
+_(
     "excel-identitas-tidak-ada",
     GALAT,
     "Excel",
@@ -830,6 +917,13 @@ _(
     "Format sel sebagai Teks, lalu ketik ulang.",
 )
 _("excel-jenis", GALAT, "Excel", "Jenis isian sel salah.", "Tulis jenis nilai yang diminta.")
+_(
+    "excel-telepon",
+    GALAT,
+    "Excel",
+    "Nomor telepon/faksimile tertulis sebagai angka (angka 0 di depan hilang).",
+    "Format sel sebagai Teks lalu ketik ulang nomornya.",
+)
 _(
     "excel-tak-terwakili",
     PERINGATAN,
@@ -948,4 +1042,30 @@ _(
     "Galat internal satudata (kesalahan program, bukan kesalahan isian).",
     "Laporkan ke pengelola satudata beserta perintahnya; SATUDATA_JEJAK=1 menampilkan jejak galatnya.",
 )
+
+# The machine (pipeline.edit.oserrors): exit code 3
+_(
+    "disk-penuh",
+    GALAT,
+    "Lingkungan",
+    "Ruang disk habis (atau batas ukuran berkas tercapai) saat menulis.",
+    "Kosongkan ruang disk atau pilih disk lain, lalu ulangi.",
+)
+_("izin-ditolak", GALAT, "Lingkungan", "Izin membaca atau menulis ditolak.", "Periksa izin folder, lalu ulangi.")
+_("port-dipakai", GALAT, "Lingkungan", "Port jaringan sudah dipakai program lain.", "Pilih port lain (--port).")
+_(
+    "impor-terputus",
+    GALAT,
+    "Katalog",
+    "Impor Excel terakhir terhenti di tengah penulisan; sebagian berkas mungkin sudah berubah.",
+    "Jalankan satudata import --pulihkan untuk mengembalikan katalog seperti sebelum impor.",
+)
+_(
+    "impor-dipulihkan",
+    PERINGATAN,
+    "Excel",
+    "Impor yang terhenti sebelumnya dibatalkan; berkasnya dikembalikan seperti sebelum impor itu.",
+    "Periksa berkas yang disebut, lalu impor ulang bila perlu.",
+)
+_("impor-sibuk", GALAT, "Excel", "Impor lain sedang menulis katalog ini.", "Tunggu sampai selesai, lalu ulangi.")
 del _

@@ -13,7 +13,9 @@ the tool's own bundled contract (:data:`BUNDLED_SCHEMAS`).
 
 from __future__ import annotations
 
+import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +41,26 @@ METADATA = "metadata"
 OPD_FILE = "opd.yaml"
 ACTIVITY_FILE = "kegiatan.yaml"
 DATA_DIR = "data"
+TRANSACTION_DIR = ".satudata-transaksi"
+"""At the catalog root: the journal of a multi-file write in progress (pipeline.edit.transaction)."""
+TRANSACTION_JOURNAL = f"{TRANSACTION_DIR}/jurnal.json"
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ACTIVITY_DIR = re.compile(r"((?:19|20)\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)")
+
+
+def suggest_name(name: str, activity: bool = False, year: int | None = None) -> str:
+    """A valid name close to ``name``: a slug (``jumlah-bidan``), or for an activity folder
+    ``TAHUN-slug`` with the year taken from the name ('Survei PHBS 2026' → '2026-survei-phbs'),
+    else ``year`` or the current year."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.split(r"[^a-z0-9]+", folded) if w]
+    if not activity:
+        return "-".join(words) or "nama-baru"
+    years = [w for w in words if re.fullmatch(r"(19|20)\d\d", w)]
+    first = years[0] if years else str(year or datetime.date.today().year)
+    rest = [w for w in words if w != first] or ["kegiatan"]
+    return f"{first}-{'-'.join(rest)}"
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,7 @@ VARIABEL = {
     "referensi_pemilihan": "Peraturan Menteri Kesehatan",
     "referensi_waktu": "Tahun lalu",
     "tipe_data": "Integer",
+    "kalimat_pertanyaan": "Rincian 'Jumlah lahir hidup' pada laporan bulanan puskesmas.",
     "akses_umum": "Ya",
     "satuan": "jiwa",
 }

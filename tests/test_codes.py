@@ -293,7 +293,6 @@ def _long(xlsx):
 
 
 WORKBOOKS = [
-    ("excel-angka", _set("MS-Keg", "desain_sampel.fraksi_sampel", "lima persen", data_type="s")),
     ("excel-daftar", _set("MS-Ind", "variabel_pembangun", "[tidak ditutup", row=3, data_type="s")),
     ("excel-galat-sel", _set("MS-Keg", "judul_kegiatan", "#N/A", data_type="e")),
     ("excel-jenis", _set("MS-Keg", "tahun", True)),

@@ -16,14 +16,8 @@ from xlsxtools import cells, edit, export, import_, run, snapshot
 
 from pipeline.contract.schema import BUNDLED, Schemas
 from pipeline.edit.records import same
-from pipeline.excel.workbook import (
-    build_layout,
-    decode_list,
-    encode_list,
-    escape_text,
-    read_content,
-    unescape_text,
-)
+from pipeline.excel.cells import decode_list, encode_list, escape_text, read_content, unescape_text
+from pipeline.excel.layout import build_layout
 from pipeline.read.catalog import load_catalog
 
 SCHEMAS = Schemas(BUNDLED)
@@ -143,7 +137,19 @@ def test_template_dropdowns_come_from_enums_and_code_lists(template):
     assert template["Daftar"].sheet_state == "hidden"
     wilayah = template["MS-Keg 4.5 Wilayah"]
     prov = _validation(wilayah, {c.value: c.column_letter for c in wilayah[2]}["provinsi"])
-    assert _list_values(template, prov.formula1) == ["35"]
+    provinces = _list_values(template, prov.formula1)
+    assert provinces == SCHEMAS.codelists["wilayah"].values(tingkat="provinsi") and len(provinces) == 34
+
+
+def test_region_dropdowns_offer_only_the_catalogs_own_kecamatan(catalog, tmp_path):
+    out = tmp_path / "templat.xlsx"
+    assert run("template", catalog.root, "--keluar", out).exit_code == 0  # katalog.yaml: kode_wilayah 3514
+    wb = openpyxl.load_workbook(out)
+    ws = wb["OPD"]
+    values = _list_values(wb, _validation(ws, {c.value: c.column_letter for c in ws[2]}["kode_wilayah"]).formula1)
+    kecamatan = [v for v in values if len(v) == 7]
+    assert len(kecamatan) == 24 and all(v.startswith("3514") for v in kecamatan)
+    assert {"35", "3514", "3515", "94"} <= set(values) and len(values) == 34 + 514 + 24
 
 
 def test_template_isi_is_the_export(catalog, tmp_path):
@@ -173,12 +179,12 @@ def test_template_needs_an_xlsx_name(tmp_path):
 
 
 def _through_xlsx(tmp_path, texts):
-    from pipeline.excel.workbook import _put
+    from pipeline.excel.cells import put
 
     wb = openpyxl.Workbook()
     ws = wb.active
     for i, text in enumerate(texts, start=1):
-        _put(ws, i, 1, text, True)
+        put(ws, i, 1, text, True)
     path = tmp_path / "sel.xlsx"
     wb.save(path)
     back = openpyxl.load_workbook(path).active

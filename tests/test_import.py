@@ -6,10 +6,11 @@ import datetime
 import difflib
 import json
 import shutil
+import zipfile
 
 import openpyxl
 import pytest
-from conftest import ACTIVITY, REPO, SURVEI, VARIABEL
+from conftest import ACTIVITY, REPO, SURVEI, VARIABEL, CatalogBuilder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsxtools import add_row, clear_rows, column, edit, export, find_row, import_, run, snapshot
@@ -71,25 +72,57 @@ def test_new_value_goes_to_its_form_position_and_codes_stay_text(sample, tmp_pat
     assert data(sample)["kode_kegiatan"] == "0123"
 
 
-def test_clearing_cells_and_rows_removes_fields_but_not_the_comments_around_them(sample, tmp_path):
-    before = (sample / SAMPLE_KEG).read_text()
+def test_clearing_cells_removes_fields_but_not_the_comments_around_them(sample, tmp_path):
+    path = sample / SAMPLE_KEG
+    text = path.read_text()
+    path.write_text(text.replace("    telepon: 0812", "    # telepon genggam, boleh dikosongkan\n    telepon: 0812"))
+    before = path.read_text()
     xlsx = export(sample, tmp_path / "dinkes.xlsx")
     edit(xlsx, "MS-Keg", KEG, "pengolahan_analisis.tingkat_penyajian", "Kabupaten/Kota; Kecamatan")
     edit(xlsx, "MS-Keg", KEG, "pengolahan_analisis.tingkat_penyajian_lainnya", None)
-    clear_rows(xlsx, "MS-Keg 3.4 Variabel", **KEG)
+    edit(xlsx, "MS-Keg", KEG, "penanggung_jawab.teknis.telepon", None)
     result = import_(xlsx, sample)
-    assert result.exit_code == 1  # written, then check() reports that 3.4 is required
-    assert "GALAT [skema-wajib] MS-Keg 3.4 Variabel (Karakteristik) yang Dikumpulkan" in result.output
-    after = (sample / SAMPLE_KEG).read_text()
+    assert result.exit_code == 0, result.output
+    after = path.read_text()
     stored = data(sample)
     assert stored["pengolahan_analisis"]["tingkat_penyajian"] == ["Kabupaten/Kota", "Kecamatan"]
     assert "tingkat_penyajian_lainnya" not in stored["pengolahan_analisis"]
-    assert "variabel_dikumpulkan" not in stored["perencanaan"]
+    assert "telepon" not in stored["penanggung_jawab"]["teknis"]
     comments = [line.strip() for line in before.splitlines() if line.strip().startswith("#")]
     gone = [c for c in comments if c not in after]
-    assert gone == ["# 3.4 Variabel yang dikumpulkan — setiap nama juga ada sebagai berkas di folder variabel/"]
+    assert gone == ["# telepon genggam, boleh dikosongkan"]
     assert after.index("# Blok IV. Desain Kegiatan") < after.index("desain_kegiatan:")
     assert after.index("# Blok VIII. Diseminasi Hasil") < after.index("diseminasi:")
+
+
+def test_clearing_a_required_list_is_refused_before_anything_is_written(sample, tmp_path):
+    """The issue's case: emptied cells would delete mandatory fields; now the import says so and stops."""
+    xlsx = export(sample, tmp_path / "dinkes.xlsx")
+    edit(xlsx, "MS-Keg", KEG, "desain_kegiatan.frekuensi", "Semesteran")  # a valid change in the same import
+    clear_rows(xlsx, "MS-Keg 3.4 Variabel", **KEG)
+    before = snapshot(sample)
+    result = import_(xlsx, sample)
+    assert result.exit_code == 1
+    assert "GALAT [skema-wajib] MS-Keg 3.4 Variabel (Karakteristik) yang Dikumpulkan" in result.output
+    assert "Di Excel: lembar MS-Keg" in result.output
+    assert "Tidak ada berkas yang ditulis: 1 galat pada rekaman yang akan ditulis." in result.output
+    assert snapshot(sample) == before
+
+
+def test_merged_cells_that_empty_mandatory_fields_write_nothing(sample, tmp_path):
+    """Merging cells in Excel keeps only the top-left value: the other rows' nama/alias/konsep vanish."""
+    xlsx = export(sample, tmp_path / "dinkes.xlsx")
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["MS-Var"]
+    for key in ("nama", "alias", "konsep"):
+        letter = openpyxl.utils.get_column_letter(column(ws, key))
+        ws.merge_cells(f"{letter}3:{letter}5")
+    wb.save(xlsx)
+    before = snapshot(sample)
+    result = import_(xlsx, sample)
+    assert result.exit_code == 1
+    assert "[excel-sel-gabung]" in result.output and "MS-Var" in result.output
+    assert snapshot(sample) == before
 
 
 def test_a_missing_column_leaves_its_field_alone(catalog, tmp_path):
@@ -248,7 +281,7 @@ def test_last_years_activity_copied_in_excel_becomes_a_new_folder(catalog, tmp_p
     assert "Pemeriksaan rekaman yang ditulis: 0 galat" in result.output
 
 
-def test_a_template_row_creates_a_record_and_check_reports_what_is_missing(catalog, tmp_path):
+def test_an_incomplete_template_row_is_refused_with_every_missing_field(catalog, tmp_path):
     xlsx = tmp_path / "templat.xlsx"
     assert run("template", catalog.root, "--keluar", xlsx).exit_code == 0
     add_row(
@@ -261,18 +294,15 @@ def test_a_template_row_creates_a_record_and_check_reports_what_is_missing(catal
         "MS-Keg 3.3 Jadwal",
         {"opd": "dinkes", "kegiatan": "2026-survei-baru", "fase": "Desain", "awal": "2026-01"},
     )
+    before = snapshot(catalog.root)
     result = import_(xlsx, catalog.root)
-    assert result.exit_code == 1  # written, but incomplete
-    assert "dibuat   metadata/dinkes/2026-survei-baru/kegiatan.yaml" in result.output
-    assert "GALAT [skema-wajib] MS-Keg Jenis Statistik" in result.output
-    assert "Di Excel: lembar MS-Keg, sel" in result.output
-    assert "Berkas sudah ditulis; perbaiki galat di atas" in result.output
-    stored = data(catalog.root, ident="dinkes/2026-survei-baru")
-    assert stored == {
-        "judul_kegiatan": "Survei Baru",
-        "tahun": 2026,
-        "perencanaan": {"jadwal": {"desain": [{"awal": "2026-01"}]}},
-    }
+    assert result.exit_code == 1
+    assert "GALAT [skema-wajib] MS-Keg Cara Pengumpulan Data" in result.output
+    block = result.output.index("GALAT [skema-wajib] MS-Keg I Blok I. Penyelenggara")
+    assert result.output[block:].split("\n")[3].strip().startswith("Di Excel: lembar MS-Keg, sel ")
+    assert "Tidak ada berkas yang ditulis" in result.output
+    assert snapshot(catalog.root) == before
+    assert not (catalog.root / "metadata/dinkes/2026-survei-baru").exists()
 
 
 def test_an_empty_template_imports_nothing(catalog, tmp_path):
@@ -402,15 +432,107 @@ TEXT_FIELDS = ("alias", "konsep", "definisi", "referensi_pemilihan", "aturan_val
 @given(st.fixed_dictionaries({k: st.text(min_size=1, max_size=80) for k in TEXT_FIELDS}))
 def test_any_text_in_a_record_survives_export_and_import(tmp_path_factory, values):
     root = tmp_path_factory.mktemp("asal")
+    CatalogBuilder(root)
     path = root / ACTIVITY / "variabel/jumlah-kelahiran-hidup.yaml"
-    path.parent.mkdir(parents=True)
-    (root / "metadata/dinkes/opd.yaml").write_text("nama: Dinkes\n")
-    (root / ACTIVITY / "kegiatan.yaml").write_text("judul_kegiatan: Kompilasi\ntahun: 2025\n")
     record = VARIABEL | values
     path.write_text(new_text(record), encoding="utf-8")
     xlsx = export(root, root.parent / f"{root.name}.xlsx")
     target = tmp_path_factory.mktemp("tujuan")
-    import_(xlsx, target)
+    result = import_(xlsx, target)
+    assert result.exit_code == 0, result.output
     assert data(target, "variabel", "/".join(VAR.values())) == record
     assert import_(xlsx, root).exit_code == 0
     assert path.read_text(encoding="utf-8") == new_text(record)
+
+
+# --- sizes are checked while streaming, before the workbook is loaded ---------------------------------
+
+
+def test_a_sheet_with_too_many_rows_is_refused_before_it_is_loaded(catalog, tmp_path):
+    """The rows are counted in the sheet's XML as it streams: this sheet breaks off after 100,050
+    rows, so loading it first (as the import did) fails with 'unreadable' instead."""
+    from xlsxtools import raw_workbook
+
+    def rows():
+        yield ["Nama"]
+        yield ["opd", "kegiatan", "slug", "nama"]
+        for i in range(100_050):
+            yield ["dinkes", "2025-profil-kesehatan", f"v{i}", f"Variabel {i}"]
+
+    xlsx = raw_workbook(tmp_path / "besar.xlsx", {"MS-Var": rows()}, cut_short=True)
+    with pytest.raises(Exception):  # noqa: B017 - whatever openpyxl raises for broken XML
+        openpyxl.load_workbook(xlsx)
+    before = snapshot(catalog.root)
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert "[excel-terlalu-banyak-baris]" in result.output
+    assert "Lembar MS-Var memiliki lebih dari 100.000 baris (dihitung sebelum buku kerja dibuka)." in result.output
+    assert snapshot(catalog.root) == before
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused_unread(catalog, tmp_path):
+    xlsx = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(xlsx, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            for _ in range(520):
+                fh.write(b" " * (1 << 20))
+    assert xlsx.stat().st_size < 5 * 1024 * 1024  # small on disk
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert "[excel-terlalu-besar]" in result.output and "setelah diurai" in result.output
+
+
+# --- cells as people type them from a paper form --------------------------------------------------
+
+
+def test_cells_typed_from_a_paper_form_become_the_stored_values(catalog, tmp_path):
+    catalog.write(f"{ACTIVITY}/kegiatan.yaml", SURVEI)
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    edit(xlsx, "MS-Keg", KEG, "diseminasi.rilis.digital", "Desember 2025; 15 Juni 2025")  # 8.2 as on the form
+    edit(xlsx, "MS-Keg", KEG, "desain_sampel.sampling_error", "5%")
+    edit(xlsx, "MS-Keg", KEG, "desain_sampel.fraksi_sampel", "0,05", text=True)
+    edit(xlsx, "MS-Keg", KEG, "desain_kegiatan.sarana_pengumpulan_data", "Pencil-and-Paper Interviewing (PAPI)")
+    edit(xlsx, "MS-Keg", KEG, "penyelenggara.telepon", "(0343) 744000")
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 0, result.output
+    stored = data(catalog.root)
+    assert stored["diseminasi"]["rilis"]["digital"] == ["2025-12", "2025-06-15"]
+    assert stored["desain_sampel"]["sampling_error"] == "5%"
+    assert stored["desain_sampel"]["fraksi_sampel"] == 0.05
+    assert stored["desain_kegiatan"]["sarana_pengumpulan_data"] == ["Paper-assisted Personal Interviewing (PAPI)"]
+
+
+def test_a_phone_number_typed_as_a_number_is_refused_not_taken_for_a_date(catalog, tmp_path):
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    ref = edit(xlsx, "MS-Keg", KEG, "penyelenggara.faksimile", 343744001)  # typed into a General cell
+    before = snapshot(catalog.root)
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert f"[excel-telepon] MS-Keg 1.2 Faksimile ({ref})" in result.output
+    assert "angka 0 di depan" in result.output and "Tanggal" not in result.output
+    assert snapshot(catalog.root) == before
+
+
+def test_an_activity_folder_suggestion_in_excel_is_a_valid_name(catalog, tmp_path):
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    row = add_row(xlsx, "MS-Keg", {"opd": "dinkes", "kegiatan": "Survei PHBS 2026", "tahun": 2026})
+    result = import_(xlsx, catalog.root)
+    assert f"ekspor.xlsx › MS-Keg:{row}: GALAT [excel-identitas]" in result.output
+    assert "Misalnya '2026-survei-phbs'." in result.output
+
+
+def test_a_number_column_of_a_catalogs_own_schema_refuses_text(catalog, tmp_path):
+    """The bundled forms take 5.5/5.6 as a number or as text; a catalog's own schema may keep a number."""
+    shutil.copytree(REPO / "schemas", catalog.root / "schemas")
+    path = catalog.root / "schemas/kegiatan.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    fraksi = schema["properties"]["desain_sampel"]["properties"]["fraksi_sampel"]
+    fraksi["type"] = "number"
+    del fraksi["minLength"]
+    path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    catalog.write(f"{ACTIVITY}/kegiatan.yaml", SURVEI)
+    xlsx = export(catalog.root, tmp_path / "ekspor.xlsx")
+    ref = edit(xlsx, "MS-Keg", KEG, "desain_sampel.fraksi_sampel", "lima persen", text=True)
+    result = import_(xlsx, catalog.root)
+    assert result.exit_code == 1
+    assert f"[excel-angka] MS-Keg 5.5 Fraksi Sampel Keseluruhan ({ref})" in result.output

@@ -365,3 +365,14 @@ def test_line_reader_reads_what_our_writer_writes():
 def test_deep_nesting_is_judged_by_the_event_reader():
     assert error("[" * 40 + "]" * 40).kode == "yaml-terlalu-dalam"  # the fast reader hands it over
     assert error("- " * 5000 + "x").kode == "yaml-terlalu-dalam"  # too deep to compose in C at all
+
+
+@pytest.mark.parametrize("encoding,name", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-32", "UTF-32")])
+def test_a_file_saved_as_unicode_is_named_and_the_fix_says_utf8(tmp_path, encoding, name):
+    path = tmp_path / "opd.yaml"
+    path.write_bytes("nama: Dinas Kesehatan\nalamat: Jl. Raya Raci\n".encode(encoding))
+    with pytest.raises(LoadError) as caught:
+        load(path)
+    assert caught.value.kode == "berkas-bukan-utf8"
+    assert name in caught.value.pesan and "biner" not in caught.value.pesan
+    assert "Simpan sebagai UTF-8" in caught.value.saran

@@ -167,7 +167,9 @@ VARIABLES = [
 
 def new_activity() -> dict:
     data = copy.deepcopy(KOMPROMIN)
-    data["judul_kegiatan"] = f"Kompilasi Produk Administrasi Pemantauan Gizi Balita Kabupaten Pasuruan {YEAR}"
+    data["judul_kegiatan"] = (
+        "Kompilasi Produk Administrasi Pemantauan Gizi Balita Kabupaten Pasuruan"  # recurring: no year
+    )
     data["tahun"] = YEAR
     data["perencanaan"]["latar_belakang"] = "Pemantauan status gizi balita setiap bulan di posyandu."
     data["perencanaan"]["tujuan"] = "1. Menyediakan data status gizi balita.\n2. Menjadi dasar intervensi gizi."

@@ -25,8 +25,15 @@ from .rootfiles import root_findings
 # parts; tests compare cached and full validation to keep this list true.
 CROSS_FIELDS = {
     "opd": [("pengelola",)],
-    "kegiatan": [("judul_kegiatan",), ("tahun",), ("perencanaan", "variabel_dikumpulkan")],
-    "variabel": [("nama",), ("definisi",), ("tipe_data",), ("klasifikasi_isian",), ("klasifikasi_referensi",)],
+    "kegiatan": [("judul_kegiatan",), ("tahun",), ("cara_pengumpulan_data",), ("perencanaan", "variabel_dikumpulkan")],
+    "variabel": [
+        ("nama",),
+        ("definisi",),
+        ("tipe_data",),
+        ("klasifikasi_isian",),
+        ("klasifikasi_referensi",),
+        ("kalimat_pertanyaan",),
+    ],
     "indikator": [("nama",), ("definisi",), ("kegiatan_penghasil",), ("variabel_pembangun",), ("indikator_pembangun",)],
 }
 
@@ -236,6 +243,8 @@ def activity_group_findings(members: list[Record], lookup: Lookup, schemas: Sche
     out = []
     if activity is not None and activity.data:
         out.extend(reported_variable_findings(activity, schemas["kegiatan"], variables))
+        if activity.data.get("cara_pengumpulan_data") == "Survei":
+            out.extend(question_findings(variables, schemas["variabel"]))
     for kind in ("variabel", "indikator"):
         seen: dict[str, Record] = {}
         for rec in members:
@@ -292,6 +301,17 @@ def reported_variable_findings(record: Record, rs: RecordSchema, variables: list
                     )
                 )
     return out
+
+
+def question_findings(variables: list[Record], rs: RecordSchema) -> list[Finding]:
+    """A survey asks every variable with a question: MS-Var column 11 is required there."""
+    return [
+        at(rec, rs, ("kalimat_pertanyaan",), "kalimat-pertanyaan-survei",
+           "Variabel kegiatan survei wajib menuliskan Kalimat Pertanyaan (Kolom 11) seperti pada kuesioner.",
+           "Salin kalimat pertanyaan dari kuesioner, misalnya 'Berapa jumlah anggota rumah tangga?'.")
+        for rec in variables
+        if rec.data and not (isinstance(rec.data.get("kalimat_pertanyaan"), str) and rec.data["kalimat_pertanyaan"].strip())
+    ]  # fmt: skip
 
 
 def reference_findings(

@@ -6,13 +6,15 @@ in the folder name) is written here in Python; everything else comes from ``sche
 
 from __future__ import annotations
 
+import functools
+import re
+
 from ..codes import GALAT, PERINGATAN, Finding
 from ..contract.schema import RecordSchema, Schemas
 from ..read.catalog import Record, data_at
 from .alur import alur_findings
 from .messages import at, choices, fmt, schema_findings
-
-TITLE_PREFIXES = ("jumlah", "laporan", "database", "data ", "belanja")
+from .naming import naming_findings
 
 
 def record_findings(record: Record, schemas: Schemas) -> list[Finding]:
@@ -22,9 +24,111 @@ def record_findings(record: Record, schemas: Schemas) -> list[Finding]:
     rs = schemas[record.kind]
     out = schema_findings(record, rs)
     out.extend(codelist_findings(record, rs, schemas))
+    out.extend(naming_findings(record, rs))
+    out.extend(option_findings(record, rs))
     if record.kind == "kegiatan":
         out.extend(activity_findings(record, rs))
+        out.extend(coverage_findings(record, rs, schemas))
         out.extend(alur_findings(record, rs, schemas.sop))
+    return out
+
+
+# --- options: form versions and 'Lainnya' ---------------------------------------------------
+
+
+def _chosen(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+@functools.cache
+def _option_fields(rs: RecordSchema) -> tuple:
+    """The fields :func:`option_findings` looks at: options tied to a form version, or a 'Lainnya' text."""
+    paths = {f.path for f in rs.fields()}
+    return tuple(
+        f
+        for f in rs.fields()
+        if f.options and (f.schema.get("x-versi-pilihan") or f.path[:-1] + (f.key + "_lainnya",) in paths)
+    )
+
+
+def option_findings(record: Record, rs: RecordSchema) -> list[Finding]:
+    """An option that is not on the form version the record says it copies (``x-versi-pilihan``),
+    and a 'Lainnya (sebutkan)' text that names one of the field's own options."""
+    data = record.data
+    version = data.get("versi_formulir")
+    out = []
+    for fld in _option_fields(rs):
+        value = data_at(data, fld.path)
+        if value is None:
+            continue
+        versions = fld.schema.get("x-versi-pilihan") or {}
+        for option in _chosen(value):
+            if isinstance(version, str) and option in versions and version not in versions[option]:
+                out.append(_version_finding(record, rs, fld, option, version))
+        other = data_at(data, fld.path[:-1] + (fld.key + "_lainnya",))
+        if isinstance(other, str) and "Lainnya" in _chosen(value):
+            named = _named_option(other, [o for o in fld.options if o != "Lainnya"])
+            if named:
+                out.append(
+                    at(record, rs, fld.path[:-1] + (fld.key + "_lainnya",), "lainnya-sama",
+                       f"Uraian 'Lainnya' ({fmt(other)}) adalah pilihan '{named}' yang tersedia pada isian ini.",
+                       f"Pilih '{named}' dan hapus 'Lainnya' beserta uraiannya, kecuali ada cara lain yang belum tercakup.",
+                       PERINGATAN)
+                )  # fmt: skip
+    return out
+
+
+def _version_finding(record: Record, rs: RecordSchema, fld, option: str, version: str) -> Finding:
+    code = fld.codes.get(option)
+    there = [
+        o for o, vs in (fld.schema.get("x-versi-pilihan") or {}).items() if version in vs and fld.codes.get(o) == code
+    ]
+    meaning = f"; di sana kode {code} berarti '{there[0]}'" if there and code is not None else ""
+    return at(
+        record,
+        rs,
+        fld.path,
+        "versi-pilihan",
+        f"Pilihan '{option}' tidak ada pada formulir {version} (versi_formulir){meaning}.",
+        "Periksa kode yang ditulis pada formulir aslinya, atau perbaiki versi_formulir.",
+        PERINGATAN,
+    )
+
+
+def _named_option(text: str, options: list[str]) -> str | None:
+    """The option a free text is: the same words, or the abbreviation in its brackets (PAPI …)."""
+    words = set(re.findall(r"[a-z0-9]+", text.casefold()))
+    folded = " ".join(re.findall(r"[a-z0-9]+", text.casefold()))
+    for option in options:
+        plain = " ".join(re.findall(r"[a-z0-9]+", option.casefold()))
+        short = re.findall(r"\(([^)]+)\)", option)
+        if folded == plain or any(s.casefold() in words for s in short):
+            return option
+    return None
+
+
+def coverage_findings(record: Record, rs: RecordSchema, schemas: Schemas) -> list[Finding]:
+    """4.5 written as a count ('Riau, 12 Kabupaten/Kota'): not more than the province has."""
+    rows = data_at(record.data, ("desain_kegiatan", "wilayah_kegiatan"))
+    if not isinstance(rows, list) or "wilayah" not in schemas.codelists:
+        return []
+    out = []
+    regions = schemas.codelists["wilayah"]
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict) or not isinstance(row.get("jumlah_kabupaten_kota"), int):
+            continue
+        province = row.get("provinsi")
+        count = sum(1 for r in regions.rows if r.get("tingkat") == "kabupaten" and r.get("induk") == province)
+        if count and row["jumlah_kabupaten_kota"] > count:
+            name = regions.lookup().get(province, {}).get("nama", province)
+            out.append(
+                at(record, rs, ("desain_kegiatan", "wilayah_kegiatan", i, "jumlah_kabupaten_kota"), "wilayah-jumlah",
+                   f"Provinsi {name} memiliki {count} kabupaten/kota menurut {regions.path}, bukan {row['jumlah_kabupaten_kota']}.",
+                   f"Periksa jumlahnya, atau tambahkan kabupaten/kota baru ke {regions.local_path or 'daftar kode lokal'}.",
+                   PERINGATAN)
+            )  # fmt: skip
     return out
 
 
@@ -132,19 +236,6 @@ def activity_findings(record: Record, rs: RecordSchema) -> list[Finding]:
                 "tahun-folder",
                 f"Tahun {data['tahun']} tidak sama dengan tahun pada nama folder ({dir_year}).",
                 f"Samakan isian tahun dengan nama folder, atau ganti nama folder menjadi {data['tahun']}-…",
-            )
-        )
-    title = data.get("judul_kegiatan")
-    if isinstance(title, str) and title.lower().startswith(TITLE_PREFIXES):
-        out.append(
-            at(
-                record,
-                rs,
-                ("judul_kegiatan",),
-                "judul-awalan",
-                "Judul kegiatan diawali kata yang oleh BPS dinilai keliru (Jumlah, Laporan, Database, Data, Belanja).",
-                "Awali judul dengan cara pengumpulan data, misalnya 'Kompilasi Produk Administrasi …' atau 'Survei …'.",
-                PERINGATAN,
             )
         )
     jadwal = data_at(data, ("perencanaan", "jadwal"))

@@ -4,12 +4,14 @@ and roles.yaml against the catalog's OPDs."""
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..codes import GALAT, Finding, finding
 from ..contract.config import CONFIG_FILE
 from ..contract.roles import ROLES_FILE, Roles
+from ..layout import TRANSACTION_JOURNAL
 from ..read.catalog import Record
 from ..read.loader import LoadError, load
 from .messages import schema_findings
@@ -32,7 +34,63 @@ def root_findings(lookup: Lookup, schemas: Schemas) -> list[Finding]:
                 "Buat katalog.yaml di akar katalog; contoh dan penjelasan isian ada di schemas/katalog.schema.json.",
             )
         )
-    return out + problems
+    if (Path(lookup.root) / TRANSACTION_JOURNAL).is_file():
+        out.append(
+            finding(
+                "impor-terputus",
+                TRANSACTION_JOURNAL,
+                "Impor Excel terakhir terhenti di tengah penulisan; sebagian berkas di metadata/ mungkin sudah berubah.",
+                "Jalankan: satudata import --pulihkan — katalog kembali persis seperti sebelum impor itu.",
+            )
+        )
+    return out + problems + local_code_findings(schemas)
+
+
+def _same(column: str, a: str, b: str) -> bool:
+    """Local and published values agree (names ignore case, punctuation and 'Kabupaten'/'KAB.';
+    Kemendagri codes ignore the dots)."""
+    if column.startswith("nama"):
+        a, b = (re.sub(r"^(kabupaten|kab|kota)\b", "", re.sub(r"[^a-z0-9 ]", "", v.casefold()).strip()) for v in (a, b))
+        a, b = a.replace(" ", ""), b.replace(" ", "")
+    elif column.startswith("kode"):
+        a, b = a.replace(".", ""), b.replace(".", "")
+    return a == b
+
+
+def local_code_findings(schemas: Schemas) -> list[Finding]:
+    """A catalog's own code-list rows (``"x-menimpa"`` in the data package): a row that says something
+    else than the published row it replaces is warned, a row whose parent is unknown is an error."""
+    if not schemas.has_local_codes():
+        return []
+    out = []
+    for cl in schemas.codelists.values():
+        for line, row in enumerate(cl.local, start=2):
+            code = row.get(cl.key)
+            old = cl.replaced.get(code)
+            if old is not None and cl.lookup().get(code) is row:
+                differ = [c for c in row if c in old and not _same(c, row[c] or "", old[c] or "")]
+                if differ:
+                    out.append(
+                        finding(
+                            "kode-lokal-beda",
+                            cl.local_path,
+                            f"Baris lokal kode {code} menimpa daftar nasional ({cl.path}) dengan isi yang berbeda: "
+                            + "; ".join(f"{c} '{row[c]}' (nasional '{old[c]}')" for c in differ)
+                            + ". Baris lokal yang dipakai.",
+                            baris=line,
+                        )
+                    )
+            parent = row.get("induk")
+            if parent and parent not in cl.lookup():
+                out.append(
+                    finding(
+                        "kode-lokal-induk",
+                        cl.local_path,
+                        f"Baris lokal kode {code}: kode induk '{parent}' tidak ada di daftar {cl.title}.",
+                        baris=line,
+                    )
+                )
+    return out
 
 
 def roles_findings(lookup: Lookup, schemas: Schemas) -> list[Finding]:

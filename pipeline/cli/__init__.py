@@ -14,6 +14,7 @@ import click
 
 from .. import __version__
 from ..codes import EMITTED, EXIT_ENVIRONMENT, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Finding, SatudataError, lookup
+from ..edit.oserrors import explain
 from ..sop.definition import SopError
 from ..sop.state import parse_time
 from . import i18n
@@ -80,7 +81,7 @@ class Satudata(click.Group):
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # the reader went away (… | head): click closes quietly
                 raise
-            echo_failure("sistem-gagal", _os_message(exc), lookup("sistem-gagal").saran)
+            echo_failure(*explain(exc))  # disk full, permissions, a port in use … in words
             ctx.exit(EXIT_ENVIRONMENT)
         except Exception as exc:
             if os.environ.get("SATUDATA_JEJAK"):
@@ -101,25 +102,6 @@ def _sop_findings(exc: SopError) -> None:
     for f in sop_file_findings(exc, where.as_posix()):
         echo_finding(f)
     echo_failure(exc.kode, f"{where.as_posix()} tidak sah: perbaiki temuan di atas dulu.", exc.saran)
-
-
-_OS_WORDS = {
-    errno.ENOSPC: "disk penuh",
-    errno.EACCES: "izin ditolak",
-    errno.EPERM: "izin ditolak",
-    errno.ENOENT: "tidak ditemukan",
-    errno.EROFS: "sistem berkas hanya-baca",
-    errno.EADDRINUSE: "port sudah dipakai program lain",
-    errno.EEXIST: "sudah ada",
-    errno.ENOTDIR: "bukan folder",
-    errno.EISDIR: "sebuah folder, bukan berkas",
-}
-
-
-def _os_message(exc: OSError) -> str:
-    what = _OS_WORDS.get(exc.errno, exc.strerror or str(exc))
-    where = f": {exc.filename}" if exc.filename else ""
-    return f"Sistem operasi menolak ({what}){where}."
 
 
 @click.group("satudata", cls=Satudata, context_settings={"help_option_names": ["-h", "--help"]})

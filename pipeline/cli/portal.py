@@ -9,8 +9,9 @@ import click
 
 from ..check.catalog import check
 from ..contract.schema import Schemas
+from ..edit.oserrors import explain
 from ..read.catalog import find_root, load_catalog
-from . import echo_finding, main, now, parse_moment
+from . import EXIT_ENVIRONMENT, EXIT_FINDINGS, echo_failure, echo_finding, main, now, parse_moment
 
 
 @main.command()
@@ -89,6 +90,10 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
         )
         raise SystemExit(1)
     out = out if out.is_absolute() else Path.cwd() / out
+    refused = unsafe_output(root, out)
+    if refused:
+        click.secho(f"Portal tidak dibangun: {refused}", fg="red", bold=True)
+        raise SystemExit(EXIT_FINDINGS)
     sop = schemas.sop
     moment = parse_moment(pada, sop, "--pada") if pada else now(sop).replace(hour=0, minute=0, second=0)
     model = build_model(catalog, schemas, internal=internal, pada=moment, config=config)
@@ -113,6 +118,40 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
     click.echo(f"Buka dengan: satudata serve {out} lalu kunjungi http://localhost:8000/")
 
 
+CATALOG_PARTS = ("metadata", "katalog.yaml", "roles.yaml", "schemas", "docs", "mkdocs.yml", ".git")
+"""What only a catalog (or a git checkout) holds: a folder with one of these is never replaced by a build."""
+
+
+def unsafe_output(root: Path, out: Path) -> str | None:
+    """Why ``build --keluar out`` would destroy something (None if it is safe): ``out`` is replaced
+    whole, so it must be new, empty or an earlier build, never the catalog, a folder holding it or
+    one of its own folders."""
+    from ..publish.site import SITE_MARKER
+
+    out, root = out.resolve(), root.resolve()
+    keep = "Pilih folder baru atau kosong, misalnya --keluar site."
+    if out == root or root.is_relative_to(out):
+        return f"folder keluaran {out} memuat katalog ini; folder keluaran diganti seluruhnya. {keep}"
+    for part in ("metadata", "docs", "schemas", ".git"):
+        if out.is_relative_to(root / part):
+            return f"folder keluaran {out} berada di dalam {part}/ katalog. {keep}"
+    if not out.exists():
+        return None
+    if not out.is_dir():
+        return f"{out} adalah berkas, bukan folder. {keep}"
+    found = [name for name in CATALOG_PARTS if (out / name).exists()]
+    if found:
+        return (
+            f"folder keluaran {out} memuat {', '.join(found)} — isi katalog atau repositori git, bukan portal. {keep}"
+        )
+    if (out / SITE_MARKER).is_file() or not any(out.iterdir()):
+        return None
+    return (
+        f"folder keluaran {out} berisi berkas tetapi bukan hasil satudata build sebelumnya (tidak ada penanda "
+        f"{SITE_MARKER}); isinya akan hilang. {keep} Portal yang dibangun versi lama: hapus foldernya dulu."
+    )
+
+
 @main.command()
 @click.argument(
     "directory", metavar="SITUS", default="site", type=click.Path(exists=True, file_okay=False, path_type=Path)
@@ -130,7 +169,13 @@ def serve(directory: Path, port: int, host: str) -> None:
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
-    with ThreadingHTTPServer((host, port), handler) as httpd:
+    try:
+        httpd = ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        kode, pesan, saran = explain(exc, f"Port {port} di {host}")
+        echo_failure(kode, f"Portal tidak dapat disajikan: {pesan}", saran)
+        raise SystemExit(EXIT_ENVIRONMENT) from None
+    with httpd:
         click.echo(
             f"Portal tersaji di http://{host if host != '0.0.0.0' else 'localhost'}:{port}/ (Ctrl+C untuk berhenti)"
         )

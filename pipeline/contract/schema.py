@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,6 +133,13 @@ class RecordSchema:
             return {k: v for k, v in data.items() if k not in self.workflow_keys}
         return data
 
+    def with_defaults(self, data: dict) -> dict:
+        """``data`` with the top-level fields it leaves out that the schema gives a ``default``
+        (Jenis Statistik of a 2020 form: Statistik Sektoral), for outputs that show every field."""
+        props = self.schema.get("properties") or {}
+        missing = {k: sub["default"] for k, sub in props.items() if "default" in sub and k not in data}
+        return {**data, **missing} if missing else data
+
     def subschema(self, path) -> dict | None:
         """Schema of the value at an instance path (list indices step into ``items``)."""
         node = self.schema
@@ -202,13 +209,18 @@ class RecordSchema:
 
 @dataclass(frozen=True)
 class CodeList:
-    """One resource of the code-list data package, read as text (leading zeros kept)."""
+    """One code list of the data package, read as text (leading zeros kept). A resource marked
+    ``"x-menimpa": "<list>"`` holds the catalog's own rows of that list: they are added to it, and a
+    row whose key is already there replaces it (``replaced`` keeps the row it replaced)."""
 
     name: str
     title: str
     path: str
     rows: tuple[dict, ...]
     key: str
+    local_path: str | None = None
+    local: tuple[dict, ...] = ()  # the catalog's own rows, in file order
+    replaced: dict = field(default_factory=dict)  # key → the published row a local row replaced
 
     def values(self, column: str | None = None, tingkat: str | None = None) -> list[str]:
         column = column or self.key
@@ -216,21 +228,46 @@ class CodeList:
 
     def lookup(self, column: str | None = None) -> dict[str, dict]:
         column = column or self.key
+        if column == self.key:
+            return self._by_key
         return {r[column]: r for r in self.rows}
+
+    @cached_property
+    def _by_key(self) -> dict[str, dict]:
+        return {r[self.key]: r for r in self.rows}
+
+    def with_local(self, path: str, local: tuple[dict, ...]) -> CodeList:
+        """This list with a catalog's own rows added (a row with a known key replaces that row)."""
+        merged = {r[self.key]: r for r in self.rows}
+        replaced = {}
+        for row in local:
+            code = row.get(self.key)
+            if code in merged and code not in replaced:
+                replaced[code] = merged[code]
+            merged[code] = row
+        return CodeList(self.name, self.title, self.path, tuple(merged.values()), self.key, path, local, replaced)
 
 
 def read_codelists(schema_root: Path) -> dict[str, CodeList]:
     """The code lists of ``<schema_root>/kode/datapackage.json``, by resource name."""
     package_path = Path(schema_root) / "kode" / "datapackage.json"
     package = json.loads(package_path.read_text(encoding="utf-8"))
-    lists = {}
+    lists: dict[str, CodeList] = {}
+    local = []
     for res in package["resources"]:
         with open(package_path.parent / res["path"], encoding="utf-8", newline="") as fh:
             rows = tuple(csv.DictReader(fh))
+        if res.get("x-menimpa"):  # the catalog's own rows of another list
+            local.append((res, rows))
+            continue
         key = (res.get("schema", {}).get("primaryKey") or [res["schema"]["fields"][0]["name"]])[0]
         lists[res["name"]] = CodeList(
             res["name"], res.get("title", res["name"]), f"schemas/kode/{res['path']}", rows, key
         )
+    for res, rows in local:
+        target = lists.get(res["x-menimpa"])
+        if target is not None:
+            lists[target.name] = target.with_local(f"schemas/kode/{res['path']}", rows)
     return lists
 
 
@@ -258,6 +295,16 @@ class Schemas:
     @cached_property
     def codelists(self) -> dict[str, CodeList]:
         return read_codelists(self.root)
+
+    def has_local_codes(self) -> bool:
+        """Whether the catalog adds rows of its own to a code list (read without loading the lists)."""
+        package = json.loads((self.root / "kode" / "datapackage.json").read_text(encoding="utf-8"))
+        for res in package["resources"]:
+            if res.get("x-menimpa"):
+                with open(self.root / "kode" / res["path"], encoding="utf-8") as fh:
+                    if sum(1 for line in fh if line.strip()) > 1:
+                        return True
+        return False
 
     def _own_or_bundled(self, name: str) -> Path:
         own = self.root / name

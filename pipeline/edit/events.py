@@ -12,21 +12,18 @@ the result is read back with the strict loader and must equal the old data plus 
 
 from __future__ import annotations
 
-import io
 import os
-import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..read.loader import LoadError, decode, load, parse
+from .writer import dump, replace_file, round_trip
 
 KEY_ORDER = (
     "langkah",
@@ -44,16 +41,9 @@ KEY_ORDER = (
 )
 
 
-def _yaml() -> YAML:
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 4096  # never re-wrap long Indonesian notes
-    return y
-
-
 def _render(event: dict) -> list[str]:
     """The event as YAML mapping lines (no indentation), rendered by ruamel.yaml."""
-    y = _yaml()
+    y = round_trip()
     node = CommentedMap()
     for key in KEY_ORDER:
         if key not in event or event[key] is None:
@@ -64,9 +54,7 @@ def _render(event: dict) -> list[str]:
         elif key == "tanggal_surat":
             value = date.fromisoformat(value)
         node[key] = value
-    buf = io.StringIO()
-    y.dump(node, buf)
-    return buf.getvalue().splitlines()
+    return dump(y, node).splitlines()
 
 
 def _get(mapping: MappingNode, key: str) -> Node | None:
@@ -118,7 +106,7 @@ def _splice(text: str, event: dict) -> tuple[str, int] | None:
     Handles the two common shapes: a non-empty block ``riwayat`` (insert after its last item)
     and a file without ``alur`` (append a new ``alur`` block at the end of the file).
     """
-    root = _yaml().compose(text)
+    root = round_trip().compose(text)
     if not isinstance(root, MappingNode) or root.flow_style:
         return None
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -149,10 +137,9 @@ def _splice(text: str, event: dict) -> tuple[str, int] | None:
 
 
 def _roundtrip(text: str, event: dict) -> str:
-    y = _yaml()
-    root = y.compose(text)
+    root = round_trip().compose(text)
     offset = _seq_indent(root) if root is not None else 2
-    y.indent(mapping=2, sequence=offset + 2, offset=offset)
+    y = round_trip((2, offset + 2, offset))
     data = y.load(text)
     if data is None:
         data = CommentedMap()
@@ -168,9 +155,7 @@ def _roundtrip(text: str, event: dict) -> str:
     for k, v in y.load("\n".join(_render(event))).items():
         entry[k] = v
     items.append(entry)
-    buf = io.StringIO()
-    y.dump(data, buf)
-    return buf.getvalue()
+    return dump(y, data)
 
 
 def append_event(path: str | Path, event: dict) -> int | None:
@@ -196,16 +181,7 @@ def append_event(path: str | Path, event: dict) -> int | None:
         )
     if line is None:
         line = after.line(("alur", "riwayat", len(expected["alur"]["riwayat"]) - 1))
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kegiatan-", suffix=".yaml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(new_text)
-        os.chmod(tmp, mode)  # mkstemp makes 0600; the record keeps its own mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, new_text.encode("utf-8"))  # the record keeps its own permissions
     return line
 
 

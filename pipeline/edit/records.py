@@ -14,13 +14,10 @@ the intended data exactly; otherwise :class:`WriteError` is raised and nothing i
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import (
@@ -32,6 +29,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from ..codes import SatudataError
 from ..read.loader import LoadError, parse, resolve_plain
+from .writer import dump, round_trip
 
 # (mapping indent, sequence indent, dash offset): the sample catalog's style first, then PyYAML's
 INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (3, 5, 2))
@@ -48,21 +46,6 @@ class WriteError(SatudataError):
     """The YAML text could not be produced faithfully (the caller reports it and writes nothing)."""
 
     kode = "sunting-gagal"
-
-
-def _yaml(indent=NEW_FILE_INDENT, explicit_start=False) -> YAML:
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = sys.maxsize  # never re-wrap long lines
-    y.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
-    y.explicit_start = explicit_start
-    return y
-
-
-def _dump(y: YAML, tree) -> str:
-    buf = io.StringIO()
-    y.dump(tree, buf)
-    return buf.getvalue()
 
 
 # --- values → ruamel nodes -----------------------------------------------------------------
@@ -276,7 +259,7 @@ def same(a: Any, b: Any) -> bool:
 def new_text(data: dict) -> str:
     """The YAML text of a new record file (keys in the order given)."""
     for block in (True, False):
-        text = _dump(_yaml(), to_node(data, block))
+        text = dump(round_trip(NEW_FILE_INDENT), to_node(data, block))
         try:
             _verify(text, data)
         except WriteError:
@@ -292,9 +275,9 @@ def _style(text: str):
     start = text.lstrip().startswith("---")
     best = None
     for indent in INDENTS:
-        y = _yaml(indent, start)
+        y = round_trip(indent, start)
         try:
-            out = _dump(y, y.load(text))
+            out = dump(y, y.load(text))
         except YAMLError:
             break
         if out == text:
@@ -315,7 +298,7 @@ def updated_text(text: str, ops: list[Op], expected: dict, order: Callable[[tupl
         text = text.replace("\r\n", "\n")
     indent, start = _style(text)
     for block in (True, False):
-        y = _yaml(indent, start)
+        y = round_trip(indent, start)
         try:
             tree = y.load(text)
         except YAMLError as exc:
@@ -327,7 +310,7 @@ def updated_text(text: str, ops: list[Op], expected: dict, order: Callable[[tupl
                 _set(tree, op[1], op[2], order, block)
             else:
                 _delete(tree, op[1])
-        out = _dump(y, tree)
+        out = dump(y, tree)
         try:
             _verify(out, expected)
         except WriteError:

@@ -1,19 +1,21 @@
-"""Workbook → records: plan every change, validate every changed cell, then write, then check.
+"""Workbook → records: plan every change, check every planned record, then write all files or none.
 
 For each row the importer compares every cell with what :mod:`pipeline.excel` would write for
 the record as it is stored now. A cell that still holds exactly that is left alone, so values
 the workbook cannot show, fields it does not know, comments and the SOP log (``alur``) are
 never touched. A changed cell is converted to its schema type and checked against its own
 field's rules (type, option, pattern, code list); any problem is reported with sheet, row and
-column, and then **nothing** is written. Otherwise new files are created and existing ones
-updated in place (:mod:`pipeline.yamlio`), and the normal :func:`pipeline.checks.check` runs on
-the written records so that cross-field rules (required fields, R1–R16) are reported too.
+column, and then **nothing** is written. Next every record the import would write is checked
+whole, as ``satudata validate`` would after writing (required fields, R1–R16, the checks across
+records): an error the import would bring stops it, again before any file is written. Only then
+are new files created and existing ones updated in place (:mod:`pipeline.edit.records`), all in
+one journaled write (:mod:`pipeline.edit.transaction`): killed or out of disk halfway, the
+catalog goes back to exactly what it was.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,32 +25,21 @@ from typing import Any
 from ..check.catalog import check
 from ..check.messages import schema_findings
 from ..check.records import codelist_findings
-from ..codes import GALAT, Finding
+from ..codes import GALAT, Finding, finding
 from ..contract.schema import Schemas
+from ..edit.oserrors import os_finding
 from ..edit.records import WriteError, new_text, same, updated_text
+from ..edit.transaction import FOLDER, Busy, Lock, recover, write_all
 from ..layout import record_path
 from ..read.catalog import Catalog, Record, data_at, load_catalog
-from ..read.loader import Document, LoadError, decode
-from .workbook import (
-    RECORD_IDS,
-    CellError,
-    CellRef,
-    Column,
-    Layout,
-    RecordRows,
-    Sheet,
-    Unrepresentable,
-    WorkbookData,
-    build_layout,
-    cell_finding,
-    convert,
-    export_content,
-    item_rows,
-    read_workbook,
-)
+from ..read.loader import Document, LoadError, decode, parse
+from .cells import CellError, Unrepresentable, convert, export_content
+from .layout import RECORD_IDS, Column, Layout, Sheet, build_layout
+from .reader import CellRef, RecordRows, WorkbookData, cell_finding, read_workbook
+from .writer import item_rows
 
 BLOCKING = {"kode-tidak-dikenal", "kode-daftar-tak-dikenal", "kode-klasifikasi"}
-NOT_BLOCKING = {"skema-wajib", "skema-isian-tak-dikenal"}  # whole-record rules: reported after writing
+NOT_BLOCKING = {"skema-wajib", "skema-isian-tak-dikenal"}  # whole-record rules: judged on the planned record
 
 
 @dataclass
@@ -72,8 +63,11 @@ class ImportResult:
     created: list[str] = field(default_factory=list)
     updated: list[tuple[str, list[str]]] = field(default_factory=list)  # path, changed items
     unchanged: int = 0
-    checked: list[Finding] = field(default_factory=list)  # check() on the written records
+    checked: list[Finding] = field(default_factory=list)  # check() on the records as written (or as they would be)
     written: bool = False
+    blocking: list[Finding] = field(default_factory=list)  # errors the import would bring: nothing written
+    environment: bool = False  # the machine failed (disk full, permissions): exit code 3
+    restored: list[str] = field(default_factory=list)  # files put back from an interrupted import
     cells: dict[str, dict[tuple, CellRef]] = field(default_factory=dict)  # record path → field path → cell
 
     @property
@@ -81,16 +75,20 @@ class ImportResult:
         return not any(f.is_error for f in self.findings)
 
     def cell(self, finding: Finding) -> CellRef | None:
-        """The workbook cell a finding on a written record came from, if known."""
+        """The workbook cell a finding on a (planned or written) record came from, if known: the
+        cell of its field, else of the closest field above it, else the first cell of the block
+        it names (a missing Blok I points at 1.1)."""
         refs = self.cells.get(finding.berkas)
         if not refs:
             return None
-        path = _path(finding.lokasi)
+        wanted = _path(finding.lokasi)
+        path = wanted
         while path:
             if path in refs:
                 return refs[path]
             path = path[:-1]
-        return refs.get(())
+        inside = next((ref for key, ref in refs.items() if wanted and key[: len(wanted)] == wanted), None)
+        return inside or refs.get(())
 
 
 def _path(lokasi: str | None) -> tuple:
@@ -336,20 +334,70 @@ class _Planner:
             )
 
 
-def _write(path: Path, text: str, bom: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".satudata-tmp")
-    tmp.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-    os.replace(tmp, path)
-
-
 def import_workbook(xlsx: Path, root: Path) -> ImportResult:
-    """Read ``xlsx`` and create/update records under ``root/metadata``; see the module docstring."""
+    """Read ``xlsx`` and create/update records under ``root/metadata``, all of them or none; see
+    the module docstring. An import interrupted earlier is rolled back first."""
     root = Path(root)
+    result = ImportResult(Path(xlsx).name)
+    if not root.is_dir():  # a new catalog: nothing to recover, locked once created
+        _guarded(result, lambda: _import(Path(xlsx), root, result, new=True))
+    else:
+        _guarded(result, lambda: _import(Path(xlsx), root, result), root)
+    return result
+
+
+def recover_catalog(root: Path) -> ImportResult:
+    """``satudata import --pulihkan``: roll back an import that was interrupted while writing."""
+    result = ImportResult("")
+    _guarded(result, lambda: None, Path(root))
+    return result
+
+
+def _guarded(result: ImportResult, action, root: Path | None = None) -> None:
+    """Run ``action`` (with the catalog locked and an interrupted import rolled back first, when
+    ``root`` is given); another writer and errors of the machine become findings."""
+    try:
+        if root is None:
+            action()
+            return
+        with Lock(root):
+            _recovered(root, result)
+            action()
+    except Busy:
+        result.findings.append(
+            finding(
+                "impor-sibuk", FOLDER, "Impor lain sedang menulis katalog ini.", "Tunggu sampai selesai, lalu ulangi."
+            )
+        )
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else None
+        if where is not None and root is not None and where.is_relative_to(root):
+            where = where.relative_to(root)
+        result.findings.append(os_finding(exc, where.as_posix() if where else "katalog"))
+        result.environment = True
+
+
+def _recovered(root: Path, result: ImportResult) -> None:
+    for rel in recover(root):
+        result.restored.append(rel)
+    if result.restored:
+        result.findings.append(
+            finding(
+                "impor-dipulihkan",
+                FOLDER,
+                "Impor sebelumnya terhenti saat menulis; berkas berikut dikembalikan seperti sebelum impor itu: "
+                + ", ".join(result.restored)
+                + ".",
+            )
+        )
+
+
+def _import(xlsx: Path, root: Path, result: ImportResult, new: bool = False) -> None:
     schemas = Schemas.find(root)
     layout = build_layout(schemas)
-    book = read_workbook(Path(xlsx), layout)
-    result = ImportResult(book.name, findings=list(book.findings))
+    book = read_workbook(xlsx, layout)
+    result.book = book.name
+    result.findings.extend(book.findings)
     result.counts = Counter(r.kind for r in book.records)
     catalog = load_catalog(root) if (root / "metadata").is_dir() else Catalog(root)
     planner = _Planner(layout, book, catalog)
@@ -357,18 +405,51 @@ def import_workbook(xlsx: Path, root: Path) -> ImportResult:
     result.findings.extend(planner.findings)
     if not result.ok:
         result.findings.sort(key=Finding.sort_key)
-        return result
-    # produce every text first: a file that cannot be written faithfully stops the whole import
-    boms: dict[str, bool] = {}
+        return
+    files = _texts(plans, root, schemas, result)
+    if not result.ok:
+        return
+    if not files:
+        result.written = True  # nothing to change: the import succeeded without touching a file
+        return
+    result.checked, result.blocking = _planned_findings(catalog, plans, schemas)
+    if result.blocking:
+        return  # the records as they would be written have new errors: nothing is written
+    if new:
+        root.mkdir(parents=True, exist_ok=True)
+        with Lock(root):
+            write_all(root, files)
+    else:
+        write_all(root, files)
+    result.written = True
+    for plan in plans:
+        if plan.text is None:
+            continue
+        if plan.exists:
+            rs = schemas[plan.kind]
+            items = []
+            for path in plan.changed:
+                fld = rs.nearest_field(path)
+                items.append(fld.heading() if fld else ".".join(path))
+            result.updated.append((plan.path, items))
+        else:
+            result.created.append(plan.path)
+
+
+def _texts(plans: list[Planned], root: Path, schemas: Schemas, result: ImportResult) -> list[tuple[str, bytes]]:
+    """Every new file's bytes, produced before anything is written: a file that cannot be written
+    faithfully stops the whole import."""
+    files = []
     for plan in plans:
         result.cells[plan.path] = plan.refs
         if plan.exists and not plan.ops:
             result.unchanged += 1
             continue
         try:
+            bom = b""
             if plan.exists:
                 raw = (root / plan.path).read_bytes()
-                boms[plan.path] = raw.startswith(b"\xef\xbb\xbf")
+                bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
                 plan.text = updated_text(decode(raw), plan.ops, plan.data, _order(schemas, plan.kind))
             else:
                 plan.text = new_text(plan.data)
@@ -383,23 +464,22 @@ def import_workbook(xlsx: Path, root: Path) -> ImportResult:
                     saran="Tidak ada berkas yang ditulis. Laporkan ke Walidata beserta berkas Excel-nya.",
                 )
             )
-    if not result.ok:
-        return result
-    for plan in plans:
-        if plan.text is None:
             continue
-        _write(root / plan.path, plan.text, boms.get(plan.path, False))
-        if plan.exists:
-            rs = schemas[plan.kind]
-            items = []
-            for path in plan.changed:
-                fld = rs.nearest_field(path)
-                items.append(fld.heading() if fld else ".".join(path))
-            result.updated.append((plan.path, items))
-        else:
-            result.created.append(plan.path)
-    result.written = True
-    written = {p for p, _ in result.updated} | set(result.created)
-    if written:
-        result.checked = [f for f in check(load_catalog(root), schemas) if f.berkas in written]
-    return result
+        files.append((plan.path, bom + plan.text.encode("utf-8")))
+    return files
+
+
+def _planned_findings(catalog: Catalog, plans: list[Planned], schemas: Schemas) -> tuple[list[Finding], list[Finding]]:
+    """(every finding, the new errors) on the files the import would write, as ``satudata validate``
+    would report them after writing: whole-record rules and the checks across records included.
+    An error the file already had before the import is reported but does not stop it."""
+    written = {p.path for p in plans if p.text is not None}
+    before = {(f.berkas, f.kode, f.lokasi) for f in check(catalog, schemas) if f.berkas in written}
+    after = Catalog(catalog.root, findings=list(catalog.findings))
+    for record in catalog.records.values():
+        after.add(record)
+    for plan in plans:
+        if plan.text is not None:
+            after.add(Record(plan.kind, plan.ident, plan.path, parse(plan.text)))
+    found = [f for f in check(after, schemas) if f.berkas in written]
+    return found, [f for f in found if f.is_error and (f.berkas, f.kode, f.lokasi) not in before]

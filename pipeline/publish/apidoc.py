@@ -41,6 +41,8 @@ def _options(sub: dict) -> str:
     ref = sub.get("x-daftar-kode")
     if ref:
         return f"daftar kode {ref.get('daftar')}"
+    if isinstance(sub.get("type"), list):  # 5.5/5.6: a number, or text as written on the form
+        return "angka atau teks"
     return {"integer": "bilangan bulat", "number": "angka", "array": "daftar"}.get(sub.get("type"), "teks")
 
 

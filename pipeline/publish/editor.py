@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import codes
-from ..check.records import TITLE_PREFIXES
+from ..check.naming import TITLE_PREFIXES
 from ..contract.edition import WORKFLOW, cleared_paths
 from ..contract.schema import Schemas
 

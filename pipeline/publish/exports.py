@@ -131,7 +131,8 @@ def datapackage(model: CatalogModel, header: dict[str, list[str]]) -> dict:
                     }
                 )
                 continue
-            field = {"name": name, "type": JSON_TYPES.get(sub.get("type"), "string"),
+            json_type = sub.get("type")  # a list of types (number or text, 5.5/5.6) is a text column
+            field = {"name": name, "type": JSON_TYPES.get(json_type, "string") if isinstance(json_type, str) else "string",
                      "title": sub.get("title", name), "description": sub.get("description", "")}  # fmt: skip
             if sub.get("x-nomor"):
                 field["description"] = f"[{sub['x-nomor']}] {field['description']}"

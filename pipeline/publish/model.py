@@ -215,6 +215,7 @@ def build_model(
         data = dict(rec.data) if internal else strip_private(rec.data, schemas["kegiatan"])
         events = list(riwayat(data))
         data = schemas["kegiatan"].content(data)
+        data = schemas["kegiatan"].with_defaults(data)
         activity = Activity(rec.ident, rec.opd, rec.slug, data, step, public, events=events if internal else [])
         activity.approved = _approved_on(events)
         activity.variables = _items(catalog, schemas, rec, "variabel", internal)

@@ -39,6 +39,8 @@ MARK_TITLE = "SDJUDUL7f3a"
 MARK_BODY = '<div id="sd-penanda-7f3a"><h1>x</h1></div>'
 GENERATED = ("kegiatan", "indikator", "opd", "sektor", "tahun", "dasbor", "cari", "petunjuk", "sunting", SHELL)
 HOME_MARK = "<!-- satudata:ringkasan -->"
+SITE_MARKER = ".satudata-situs"
+"""Written into every built site: only a folder holding it may be replaced by the next build."""
 
 
 class BuildError(SatudataError):
@@ -252,6 +254,9 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
             search = finish_index()
         index_and_export_seconds = time.perf_counter() - t
         editor_result = editor.write_editor(site, root, model.schemas, editor.site_config(model.config.repositori))
+        (site / SITE_MARKER).write_text(
+            "Dibangun oleh satudata build; folder ini diganti seluruhnya saat dibangun ulang.\n"
+        )
         _swap(site, out)
         count = sum(1 for _ in out.rglob("index.html"))
         return BuildResult(out, count, len(pages), time.perf_counter() - started,
@@ -262,8 +267,11 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
 
 
 def _swap(new: Path, out: Path) -> None:
-    """Replace ``out`` with ``new``: two renames, never a half-written folder at ``out``."""
+    """Replace ``out`` with ``new``: two renames, never a half-written folder at ``out``. Only an
+    earlier build (it holds :data:`SITE_MARKER`) or an empty folder is replaced."""
     old = None
+    if out.exists() and not (out.is_dir() and ((out / SITE_MARKER).is_file() or not any(out.iterdir()))):
+        raise BuildError(f"{out} bukan hasil satudata build sebelumnya; folder itu tidak diganti.")
     if out.exists():
         old = out.with_name(f".{out.name}-lama-{os.getpid()}")
         out.rename(old)

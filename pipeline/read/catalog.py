@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codes import Finding
-from ..layout import ACTIVITY_DIR, CHILD_KINDS, SLUG
+from ..layout import ACTIVITY_DIR, CHILD_KINDS, SLUG, suggest_name
 from .loader import Document, LoadError, load
 
 
@@ -272,14 +272,20 @@ def load_catalog(root: Path, loader=load) -> Catalog:
 def _slug_ok(findings: list[Finding], rel: str, name: str, pattern, what: str) -> bool:
     if pattern.fullmatch(name):
         return True
-    suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "nama-baru"
+    activity = pattern is ACTIVITY_DIR
+    suggestion = suggest_name(name, activity)
+    note = ""
+    if activity:
+        note = " Folder kegiatan diawali tahun kegiatannya, misalnya 2025-profil-kesehatan."
+        if not re.search(r"(19|20)\d\d", name):
+            note += f" Ganti {suggestion[:4]} dengan tahun kegiatan (isian tahun di kegiatan.yaml) bila berbeda."
     findings.append(
         _finding(
             rel,
             "slug-tidak-sah",
-            f"{what.capitalize()} '{name}' tidak sah: hanya huruf kecil a-z, angka dan tanda hubung.",
-            f"Ganti nama menjadi '{suggestion}'."
-            + (" Folder kegiatan diawali tahun, misalnya 2025-profil-kesehatan." if pattern is ACTIVITY_DIR else ""),
+            f"{what.capitalize()} '{name}' tidak sah: hanya huruf kecil a-z, angka dan tanda hubung"
+            + (", diawali tahun." if activity else "."),
+            f"Ganti nama menjadi '{suggestion}'." + note,
         )
     )
     return False

@@ -559,9 +559,44 @@ def check_size(size: int) -> None:
         )
 
 
+_UNICODE_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes are text in one of them (with or without a byte-order mark)."""
+    candidates = [name for bom, name in _UNICODE_BOMS if raw.startswith(bom)][:1]
+    if not candidates and len(raw) >= 4 and raw[:4096].count(0) * 3 >= len(raw[:4096]):
+        candidates = ["UTF-32", "UTF-16"]  # ASCII text in a wide encoding: every other (or 3 in 4) byte is 0
+    for name in candidates:
+        for codec in {"UTF-16": ("utf-16", "utf-16-le", "utf-16-be"), "UTF-32": ("utf-32", "utf-32-le", "utf-32-be")}[
+            name
+        ]:
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if all(c.isprintable() or c in "\r\n\t\ufeff" for c in text):
+                return name
+    return None
+
+
 def decode(raw: bytes) -> str:
-    """Bytes → text, rejecting oversized or binary data and anything that is not UTF-8."""
+    """Bytes → text, rejecting oversized or binary data and anything that is not UTF-8 (naming
+    the encoding when it is another Unicode one, as Notepad's 'Unicode' is UTF-16)."""
     check_size(len(raw))
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        raise LoadError(
+            "berkas-bukan-utf8",
+            f"Berkas disimpan sebagai {wide} ('Unicode'), bukan UTF-8.",
+            "Simpan sebagai UTF-8: di Notepad pilih File → Save As → Encoding: UTF-8; di editor lain pilih "
+            "encoding UTF-8 saat menyimpan.",
+        )
     if b"\x00" in raw:
         raise LoadError(
             "berkas-biner",
@@ -577,7 +612,7 @@ def decode(raw: bytes) -> str:
         raise LoadError(
             "berkas-bukan-utf8",
             "Berkas bukan teks UTF-8 (mungkin disimpan sebagai ANSI/Windows-1252).",
-            "Simpan ulang berkas dengan encoding UTF-8.",
+            "Simpan sebagai UTF-8: di Notepad pilih File → Save As → Encoding: UTF-8.",
             line,
         ) from None
 

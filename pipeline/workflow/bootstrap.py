@@ -32,9 +32,10 @@ def region(code: str) -> dict:
     row = rows.get(code)
     if row is None or row["tingkat"] == "kecamatan":
         raise InitError(
-            f"Kode wilayah '{code}' tidak ada di daftar kode wilayah (schemas/kode/wilayah.csv) sebagai provinsi "
-            "atau kabupaten/kota. Tambahkan barisnya (kode BPS, nama, tingkat, induk, kode Kemendagri) ke daftar "
-            "tersebut, lalu ulangi."
+            f"Kode wilayah '{code}' tidak ada di daftar kode wilayah nasional (schemas/kode/wilayah.csv, kode BPS "
+            "2020) sebagai provinsi atau kabupaten/kota. Wilayah yang lebih baru (misalnya provinsi Papua hasil "
+            "pemekaran 2022) ditambahkan di schemas/kode/wilayah-lokal.csv (kode BPS, nama, tingkat, induk, kode "
+            "Kemendagri), lalu ulangi."
         )
     return row
 
@@ -95,5 +96,5 @@ def init_catalog(target: Path, code: str) -> list[Path]:
                 f"diskominfo-{short}": {"peran": ["opd"], "opd": ["diskominfo"]},
             },
         }, fh)  # fmt: skip
-    (target / ".gitignore").write_text("/site/\n.satudata-cache/\n", encoding="utf-8")
+    (target / ".gitignore").write_text("/site/\n.satudata-cache/\n.satudata-transaksi/\n", encoding="utf-8")
     return sorted(p for p in target.rglob("*") if p.is_file())
