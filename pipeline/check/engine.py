@@ -731,27 +731,22 @@ def _plan(root: Path, found: list[Found], seen: dict[str, Seen], stats: Stats, s
 
 
 def _compare(root: str, items: list[tuple[Found, Seen]]) -> list[tuple[bytes | None, bytes | None]]:
-    """(digest, bytes) of each file, read and hashed by a few threads; the bytes only if the
-    digest differs from what the cache has (they are checked next), and None if unreadable."""
-
-    def share(part: list[tuple[Found, Seen]]):
-        out = []
-        for f, old in part:
-            if f.kind == "data":
-                out.append((_digest_of(root, f.rel), None))
-                continue
-            try:
-                raw = read_bytes(os.path.join(root, f.rel), f.size)
-            except OSError:
-                out.append((None, None))  # the check reads it again and reports why it cannot
-                continue
-            digest = _digest(raw)
-            out.append((digest, None if digest == old.digest else raw))
-        return out
-
-    if len(items) < 64:
-        return share(items)
-    return _in_threads(share, items)
+    """(digest, bytes) of each file: the bytes only if the digest differs from what the cache has
+    (they are checked next), None if unreadable. One thread: files read again are in the page
+    cache, and threads only queued for the GIL (24,050 files: 0.23 s alone, 0.33–0.42 s in four)."""
+    out = []
+    for f, old in items:
+        if f.kind == "data":
+            out.append((_digest_of(root, f.rel), None))
+            continue
+        try:
+            raw = read_bytes(os.path.join(root, f.rel), f.size)
+        except OSError:
+            out.append((None, None))  # the check reads it again and reports why it cannot
+            continue
+        digest = _digest(raw)
+        out.append((digest, None if digest == old.digest else raw))
+    return out
 
 
 def _digest_of(root, rel: str) -> bytes | None:
