@@ -162,7 +162,9 @@ def _row(f, digest: bytes, findings: list[Finding], data: dict | None) -> Row:
     """The cache row of a file ``f`` (a :class:`Found` or :class:`Task`) checked with these results."""
     keys = [] if f.kind == "data" else group_keys(f.kind, f.ident, data or {})  # data: checked with its activity
     blob = None if data is None else dump(data)  # here, in the workers
-    return Row(f.rel, f.kind, f.ident, f.size, f.mtime_ns, digest, findings, blob, keys, [key_id(k) for k in keys])
+    return _AS_ROW(
+        (f.rel, f.kind, f.ident, f.size, f.mtime_ns, digest, findings, blob, keys, [key_id(k) for k in keys])
+    )
 
 
 def _check_file(schemas: Schemas, task: Task) -> tuple[Row, Record]:
@@ -191,7 +193,8 @@ def _init_worker(schema_root: str) -> None:
 
 
 # Rows and tasks cross process boundaries as plain tuples: pickling a NamedTuple costs six times
-# as much (its __getnewargs__ and __new__ run in Python), and these turn them back, in C.
+# as much (its __getnewargs__ and __new__ run in Python). These make them from a tuple in C,
+# also where 240,000 are made at once (0.15 vs 0.5 µs each).
 _AS_ROW = functools.partial(tuple.__new__, Row)
 _AS_TASK = functools.partial(tuple.__new__, Task)
 
@@ -717,7 +720,9 @@ def _plan(root: Path, found: list[Found], seen: dict[str, Seen], stats: Stats, s
         elif f.kind == "data":
             rows.append(_row(f, _digest_of(root, f.rel), [], None))
         else:
-            misses.append(Task(str(root), f.kind, f.ident, f.rel, f.size, f.mtime_ns, None))  # new: the worker reads it
+            misses.append(
+                _AS_TASK((str(root), f.kind, f.ident, f.rel, f.size, f.mtime_ns, None))
+            )  # new: the worker reads it
     for (f, old), (digest, raw) in zip(compare, _compare(str(root), compare), strict=True):
         if digest == old.digest:
             restat.append((f.size, f.mtime_ns, f.rel))
@@ -725,7 +730,7 @@ def _plan(root: Path, found: list[Found], seen: dict[str, Seen], stats: Stats, s
         elif f.kind == "data":
             rows.append(_row(f, digest or b"", [], None))
         else:
-            misses.append(Task(str(root), f.kind, f.ident, f.rel, f.size, f.mtime_ns, raw))
+            misses.append(_AS_TASK((str(root), f.kind, f.ident, f.rel, f.size, f.mtime_ns, raw)))
     stats.checked = len(misses)
     return misses, restat, rows
 

@@ -170,9 +170,29 @@ class _Reader:
             else:
                 frame = self._frame_at(depth, item, number)
             if item:
-                self._item(frame, line, content, depth, number)
+                frame = self._item(frame, line, content, depth, number)
+                if frame is None:  # a scalar item
+                    continue
+                content, depth = content[2:].lstrip(" "), frame.indent
+            # a key line (its own, or the first of a mapping that starts on a dash's line)
+            container = frame.container
+            match = _KEY.match(content)
+            if type(container) is not dict or match is None or frame.indent != depth or match[1] in container:
+                raise Unusual
+            key = match[1]
+            self.lines[frame.path + (key,)] = number
+            value = content[match.end() :]
+            if not value:
+                container[key] = None
+                self.pending = (frame, key)
+            elif value in _BLOCK:
+                container[key] = None
+                self.text = _Text(depth, container, key, [], _BLOCK[value])
+            elif value[0] in "\"'":
+                container[key] = _quoted(value)
             else:
-                self._key(frame, depth, content, number)
+                container[key] = resolve_plain(_plain(value))
+                self.plain = (depth, container, key, value)
         self.started = started
 
     def finish(self) -> tuple[Any, dict[Path_, int]]:
@@ -218,29 +238,9 @@ class _Reader:
                 raise Unusual
         return stack[-1]
 
-    def _key(self, frame: _Frame, depth: int, content: str, number: int) -> None:
-        """``key: value`` (or ``key:``, its value on later lines) in the mapping ``frame``."""
-        container = frame.container
-        match = _KEY.match(content)
-        if type(container) is not dict or match is None or frame.indent != depth or match[1] in container:
-            raise Unusual
-        key = match[1]
-        self.lines[frame.path + (key,)] = number
-        value = content[match.end() :]
-        if not value:
-            container[key] = None
-            self.pending = (frame, key)
-        elif value in _BLOCK:
-            container[key] = None
-            self.text = _Text(depth, container, key, [], _BLOCK[value])
-        elif value[0] in "\"'":
-            container[key] = _quoted(value)
-        else:
-            container[key] = resolve_plain(_plain(value))
-            self.plain = (depth, container, key, value)
-
-    def _item(self, frame: _Frame, line: str, content: str, depth: int, number: int) -> None:
-        """``- value`` or ``- key: value`` (a mapping starting on the dash's line) in ``frame``."""
+    def _item(self, frame: _Frame, line: str, content: str, depth: int, number: int) -> _Frame | None:
+        """``- value`` in the sequence ``frame``; or ``- key: value``, a mapping starting on the
+        dash's line: then its frame, for the key to be read into."""
         if type(frame.container) is not list or frame.indent != depth:
             raise Unusual
         value = content[2:].lstrip(" ")
@@ -248,13 +248,13 @@ class _Reader:
             raise Unusual
         path = frame.path + (len(frame.container),)
         self.lines[path] = number
-        if _KEY.match(value):
-            child = _Frame(len(line) - len(value), {}, path)
-            frame.container.append(child.container)
-            self.stack.append(child)
-            self._key(child, child.indent, value, number)
-        else:
+        if not _KEY.match(value):
             frame.container.append(_scalar_text(value))
+            return None
+        child = _Frame(len(line) - len(value), {}, path)
+        frame.container.append(child.container)
+        self.stack.append(child)
+        return child
 
 
 def read(text: str, max_depth: int) -> tuple[Any, dict[Path_, int]]:
