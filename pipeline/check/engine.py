@@ -725,7 +725,8 @@ def _plan(root: Path, found: list[Found], seen: dict[str, Seen], stats: Stats, s
             )  # new: the worker reads it
     for (f, old), (digest, raw) in zip(compare, _compare(str(root), compare), strict=True):
         if digest == old.digest:
-            restat.append((f.size, f.mtime_ns, f.rel))
+            if (old.size, old.mtime_ns) != (f.size, f.mtime_ns):
+                restat.append((f.size, f.mtime_ns, f.rel))
             stats.hashed += f.kind != "data"  # the counts are of records
         elif f.kind == "data":
             rows.append(_row(f, digest or b"", [], None))
