@@ -248,6 +248,27 @@ _(
     "Nama folder atau berkas bukan slug (a-z, 0-9, tanda hubung).",
     "Ganti nama sesuai saran.",
 )
+_(
+    "tautan-simbolik",
+    GALAT,
+    "Katalog",
+    "Tautan simbolik (symlink) di katalog ditolak dan tidak diikuti: bisa menunjuk ke luar repositori.",
+    "Ganti tautan dengan berkas atau folder sebenarnya, atau hapus tautannya (git rm JALUR).",
+)
+_(
+    "di-luar-katalog",
+    GALAT,
+    "Katalog",
+    "Jalur yang disebut berada di luar folder katalog; tidak dibaca maupun ditulis.",
+    "Sebutkan berkas di dalam folder katalog.",
+)
+_(
+    "cache-di-katalog",
+    PERINGATAN,
+    "Katalog",
+    "Folder .satudata-cache/ di dalam katalog diabaikan; cache pemeriksaan disimpan di luar repositori.",
+    "Hapus folder itu; jika ikut di-commit: git rm -r --cached .satudata-cache lalu commit.",
+)
 
 # JSON Schema, one code per failing keyword (pipeline.check.messages; see SCHEMA_KEYWORD_CODES)
 _("skema-wajib", GALAT, "Skema", "Isian wajib belum diisi.", "Isi isian tersebut sesuai petunjuk.")

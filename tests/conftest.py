@@ -253,6 +253,23 @@ class CatalogBuilder:
         return {f.kode for f in self.findings() if level is None or f.tingkat == level}
 
 
+@pytest.fixture(autouse=True)
+def _own_validation_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own validation cache folder, never the user's ~/.cache, and runs the
+    same locally and in CI (where the variable CI turns the cache off)."""
+    monkeypatch.setenv("SATUDATA_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    """A copy of the shipped sample catalog (metadata/ and roles.yaml), to change at will."""
+    root = tmp_path / "katalog"
+    shutil.copytree(REPO / "metadata", root / "metadata")
+    shutil.copy(REPO / "roles.yaml", root / "roles.yaml")
+    return root
+
+
 @pytest.fixture
 def catalog(tmp_path) -> CatalogBuilder:
     return CatalogBuilder(tmp_path)

@@ -16,6 +16,7 @@ from pipeline.check.catalog import check
 from pipeline.check.engine import validate_catalog
 from pipeline.contract.schema import Schemas
 from pipeline.read.catalog import load_catalog
+from pipeline.read.loader import read_bytes
 
 
 def full(root):
@@ -24,14 +25,6 @@ def full(root):
 
 def fast(root, **kw):
     return validate_catalog(root, Schemas.find(root), **kw)
-
-
-@pytest.fixture
-def sample(tmp_path):
-    root = tmp_path / "katalog"
-    shutil.copytree(REPO / "metadata", root / "metadata")
-    shutil.copy(REPO / "roles.yaml", root / "roles.yaml")
-    return root
 
 
 def break_things(root):
@@ -109,7 +102,7 @@ def test_schema_change_invalidates_the_cache(catalog):
 
 def test_corrupt_cache_is_ignored(catalog):
     fast(catalog.root)
-    (catalog.root / engine.CACHE_DIR / "indeks.sqlite").write_bytes(b"SQLite format 3\0 bukan basis data" * 100)
+    (indeks.folder_for(catalog.root) / indeks.FILE).write_bytes(b"SQLite format 3\0 bukan basis data" * 100)
     catalog.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"tipe_data": "Teks"})
     assert [f.kode for f in fast(catalog.root).findings] == ["skema-enum"]
 
@@ -197,9 +190,9 @@ def test_in_git_only_folders_with_changes_are_walked(sample):
 def test_a_file_that_grew_since_it_was_listed_is_read_whole(tmp_path):
     path = tmp_path / "a.yaml"
     path.write_bytes(b"nama: x\n" * 1000)
-    assert engine._read(str(path), 10) == path.read_bytes()
+    assert read_bytes(str(path), 10) == path.read_bytes()
     path.write_bytes(b"x" * (2 * 1024 * 1024))
-    assert len(engine._read(str(path), 10)) == 1024 * 1024 + 1  # enough to be told it is too big
+    assert len(read_bytes(str(path), 10)) == 1024 * 1024 + 1  # enough to be told it is too big
 
 
 def commit(root, message):
@@ -215,7 +208,7 @@ def test_suggestions_come_from_the_activity_referred_to(sample):
 def test_a_run_holding_the_cache_does_not_block_or_lose_it(sample, monkeypatch):
     fast(sample)
     monkeypatch.setattr(indeks, "TIMEOUT", 0.1)
-    other = sqlite3.connect(sample / engine.CACHE_DIR / "indeks.sqlite")
+    other = sqlite3.connect(indeks.folder_for(sample) / indeks.FILE)
     other.execute("BEGIN IMMEDIATE")  # another validate run, writing
     (sample / "metadata/dinkes/catatan.txt").write_text("x")
     result = fast(sample)
@@ -228,7 +221,7 @@ def test_a_run_holding_the_cache_does_not_block_or_lose_it(sample, monkeypatch):
 def test_damaged_rows_in_the_cache_are_ignored(sample):
     break_things(sample)
     expected = fast(sample).findings
-    db = sqlite3.connect(sample / engine.CACHE_DIR / "indeks.sqlite")
+    db = sqlite3.connect(indeks.folder_for(sample) / indeks.FILE)
     db.execute("UPDATE berkas SET temuan = x'8005' WHERE temuan IS NOT NULL")
     db.commit()
     db.close()
@@ -264,6 +257,6 @@ def test_git_state_short_circuits_only_when_nothing_changed(catalog):
 
 def test_without_cache_nothing_is_written(catalog):
     fast(catalog.root, cache=False)
-    assert not (catalog.root / engine.CACHE_DIR).exists()
+    assert not indeks.folder_for(catalog.root).exists()
     catalog.write(f"{ACTIVITY}/kegiatan.yaml", KOMPROMIN | {"tahun": 2024})
     assert [f.kode for f in fast(catalog.root, cache=False).findings] == ["tahun-folder"]

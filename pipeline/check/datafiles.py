@@ -52,12 +52,13 @@ def table_schema(variables: list[Record], schemas: Schemas) -> dict:
 
 
 def data_files(root: Path, activity: Record) -> list[str]:
+    """The activity's data/*.csv files; symbolic links are never followed (the walk reports them)."""
     folder = os.path.join(root, os.path.dirname(activity.path), "data")
-    if not os.path.isdir(folder):
+    if os.path.islink(folder) or not os.path.isdir(folder):
         return []
-    return sorted(
-        f"{os.path.dirname(activity.path)}/data/{name}" for name in os.listdir(folder) if name.endswith(".csv")
-    )
+    with os.scandir(folder) as entries:
+        names = [e.name for e in entries if e.name.endswith(".csv") and e.is_file(follow_symlinks=False)]
+    return sorted(f"{os.path.dirname(activity.path)}/data/{name}" for name in names)
 
 
 def data_findings(root: Path, activity: Record, variables: list[Record], schemas: Schemas) -> list[Finding]:

@@ -18,7 +18,7 @@ from . import echo_finding, format_option, main, under
 @format_option(["teks", "json"], "teks", "Bentuk keluaran: teks untuk dibaca, json untuk alat lain.")
 @click.option("--ketat", is_flag=True, help="Peringatan juga dianggap gagal (kode keluar 1).")
 @click.option(
-    "--tanpa-cache", is_flag=True, help="Periksa ulang semua berkas; jangan baca atau tulis .satudata-cache/."
+    "--tanpa-cache", is_flag=True, help="Periksa ulang semua berkas; jangan baca atau tulis cache pemeriksaan."
 )
 @click.option(
     "--pekerja", type=click.IntRange(1, 64), default=None, help="Jumlah proses pemeriksa (bawaan: jumlah inti CPU)."
@@ -29,8 +29,10 @@ def validate(path: Path, fmt: str, ketat: bool, tanpa_cache: bool, pekerja: int 
     PATH boleh folder katalog, folder metadata/ sebuah OPD atau kegiatan, atau satu berkas:
     seluruh katalog tetap dibaca (untuk memeriksa rujukan), tetapi yang dilaporkan hanya
     temuan di bawah PATH. Kode keluar 1 jika ada galat. Hasil tiap berkas dan tiap
-    pemeriksaan antarrekaman disimpan di .satudata-cache/, sehingga pemeriksaan ulang hanya
-    membaca berkas yang berubah dan menilai ulang rekaman yang terkait dengannya.
+    pemeriksaan antarrekaman disimpan di cache di luar repositori (~/.cache/satudata/, atau
+    folder di $SATUDATA_CACHE), sehingga pemeriksaan ulang hanya membaca berkas yang berubah
+    dan menilai ulang rekaman yang terkait dengannya. Di CI (variabel CI diisi) cache tidak
+    dipakai.
     """
     from ..check.engine import validate_catalog
 
@@ -39,6 +41,8 @@ def validate(path: Path, fmt: str, ketat: bool, tanpa_cache: bool, pekerja: int 
     schemas = Schemas.find(root)
     schemas.sop  # noqa: B018  (a broken sop.yaml is reported as findings before anything is checked)
     result = validate_catalog(root, schemas, workers=pekerja, cache=not tanpa_cache)
+    if result.stats.cache_note:
+        click.echo(result.stats.cache_note, err=True)
     findings = [f for f in result.findings if under(f, root, target)]
     counts = Counter(f.tingkat for f in findings)
     kinds = result.counts

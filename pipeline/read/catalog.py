@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..codes import Finding
+from ..codes import Finding, finding
 from ..layout import ACTIVITY_DIR, CHILD_KINDS, SLUG, suggest_name
-from .loader import Document, LoadError, load
+from .loader import Document, LoadError, link_refused, load
 
 
 @dataclass
@@ -108,23 +108,42 @@ def _entries(path: str) -> list[os.DirEntry]:
         return sorted(it, key=lambda e: e.name)
 
 
+LEGACY_CACHE = ".satudata-cache"  # where the validation cache once lived, inside the catalog
+
+
+def legacy_cache(root: Path) -> list[Finding]:
+    """A ``.satudata-cache/`` inside the catalog (left by an older version, or committed) is
+    never read: the cache lives outside the working tree (:mod:`pipeline.check.cache`)."""
+    if not os.path.lexists(os.path.join(root, LEGACY_CACHE)):
+        return []
+    return [
+        finding(
+            "cache-di-katalog",
+            f"{LEGACY_CACHE}/",
+            "Folder .satudata-cache/ di dalam katalog diabaikan: isinya tidak dibaca, karena cache "
+            "pemeriksaan kini disimpan di luar repositori (lihat README, bagian Cache pemeriksaan).",
+        )
+    ]
+
+
 def discover(root: Path) -> tuple[list[Found], list[Finding]]:
     """Every record file under ``root/metadata``, in a stable order, plus findings about the
-    tree itself (misplaced files, bad slugs, missing opd.yaml). Uses os.scandir: at 200,000
-    files, pathlib objects alone would cost seconds."""
+    tree itself (misplaced files, bad slugs, missing opd.yaml, symbolic links, a cache inside
+    the catalog). Uses os.scandir: at 200,000 files, pathlib objects alone would cost seconds."""
     found, by_scope = discover_scoped(root)
-    return found, [f for findings in by_scope.values() for f in findings]
+    return found, [f for findings in by_scope.values() for f in findings] + legacy_cache(root)
 
 
 def discover_scoped(root: Path, only: set[str] | None = None) -> tuple[list[Found], dict[str, list[Finding]]]:
     """Like :func:`discover`, walking into the OPD folders named in ``only`` (all if None).
-    Findings come by scope: "" for the top of metadata/, else the OPD folder they are under."""
-    root = Path(root)
-    found: list[Found] = []
-    by_scope: dict[str, list[Finding]] = {"": []}
+    Findings come by scope: "" for the top of metadata/, else the OPD folder they are under.
+    A symbolic link is reported and never followed: nothing outside the catalog is listed."""
+    walk = _Walk()
     meta = os.path.join(root, "metadata")
-    if not os.path.isdir(meta):
-        by_scope[""].append(
+    if os.path.islink(meta):
+        walk.link(walk.by_scope[""], "metadata", meta)
+    elif not os.path.isdir(meta):
+        walk.by_scope[""].append(
             _finding(
                 "metadata",
                 "katalog-tidak-ada",
@@ -132,98 +151,138 @@ def discover_scoped(root: Path, only: set[str] | None = None) -> tuple[list[Foun
                 "Jalankan perintah dari folder katalog, atau sebutkan foldernya: satudata validate FOLDER.",
             )
         )
-        return found, by_scope
+    else:
+        for entry in _entries(meta):
+            walk.opd(entry, only)
+    return walk.found, walk.by_scope
 
-    def read(kind: str, ident: str, rel: str, entry: os.DirEntry) -> None:
-        st = entry.stat()
-        found.append(Found(kind, ident, rel, st.st_size, st.st_mtime_ns))
 
-    def stray(findings: list[Finding], rel: str, name: str, where: str) -> None:
-        if name.startswith("."):
-            return
-        if name.endswith(".yml"):
-            findings.append(
-                _finding(
-                    rel,
-                    "berkas-ekstensi",
-                    "Ekstensi .yml tidak dibaca.",
-                    f"Ganti nama berkas menjadi {name[:-4]}.yaml.",
-                )
-            )
+class _Walk:
+    """The record files found under metadata/ and the findings about the tree, by scope."""
+
+    def __init__(self):
+        self.found: list[Found] = []
+        self.by_scope: dict[str, list[Finding]] = {"": []}
+
+    def read(self, kind: str, ident: str, rel: str, entry: os.DirEntry) -> None:
+        st = entry.stat(follow_symlinks=False)
+        self.found.append(Found(kind, ident, rel, st.st_size, st.st_mtime_ns))
+
+    @staticmethod
+    def link(findings: list[Finding], rel: str, path: str) -> None:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = None
+        exc = link_refused(target, rel)
+        findings.append(_finding(rel, exc.kode, exc.pesan, exc.saran))
+
+    def _unusable(self, findings: list[Finding], rel: str, entry: os.DirEntry, folder: bool, where: str) -> bool:
+        """Report ``entry`` if it is a symbolic link, or not a folder (``folder``) or file as it should be."""
+        if entry.is_symlink():
+            self.link(findings, rel, entry.path)
+            return True
+        if not (entry.is_dir(follow_symlinks=False) if folder else entry.is_file(follow_symlinks=False)):
+            stray(findings, rel, entry.name, where)
+            return True
+        return False
+
+    def own(self, findings, entries, folder_rel: str, name: str, kind: str, ident: str, missing: tuple) -> None:
+        """The folder's own record file (opd.yaml, kegiatan.yaml): read, refused as a link, or
+        reported ``missing`` (kode, pesan, saran)."""
+        rel = f"{folder_rel}/{name}"
+        own = next((e for e in entries if e.name == name), None)
+        if own is not None and own.is_symlink():
+            self.link(findings, rel, own.path)
+        elif own is not None and own.is_file(follow_symlinks=False):
+            self.read(kind, ident, rel, own)
         else:
-            findings.append(
-                _finding(
-                    rel,
-                    "berkas-tak-dikenal",
-                    f"Berkas atau folder ini tidak dikenal di {where} dan diabaikan.",
-                    "Pindahkan atau hapus; lihat susunan folder di README.",
-                    tingkat="peringatan",
-                )
-            )
+            findings.append(_finding(folder_rel, *missing))
 
-    for opd_dir in _entries(meta):
-        opd = opd_dir.name
+    def opd(self, entry: os.DirEntry, only: set[str] | None) -> None:
+        opd = entry.name
         opd_rel = f"metadata/{opd}"
-        if not opd_dir.is_dir():
-            stray(by_scope[""], opd_rel, opd, "metadata/")
-            continue
-        if not _slug_ok(by_scope[""], opd_rel, opd, SLUG, "nama folder OPD"):
-            continue
+        if self._unusable(self.by_scope[""], opd_rel, entry, True, "metadata/"):
+            return
+        if not _slug_ok(self.by_scope[""], opd_rel, opd, SLUG, "nama folder OPD"):
+            return
         if only is not None and opd not in only:
-            continue
-        findings = by_scope.setdefault(opd, [])
-        entries = _entries(opd_dir.path)
-        opd_file = next((e for e in entries if e.name == "opd.yaml" and e.is_file()), None)
-        if opd_file is not None:
-            read("opd", opd, f"{opd_rel}/opd.yaml", opd_file)
-        else:
-            findings.append(
-                _finding(
-                    opd_rel,
-                    "opd-tidak-ada",
-                    f"Folder OPD '{opd}' tidak memiliki opd.yaml.",
-                    "Buat opd.yaml berisi identitas OPD (lihat contoh OPD lain).",
-                )
+            return
+        findings = self.by_scope.setdefault(opd, [])
+        entries = _entries(entry.path)
+        missing = (
+            "opd-tidak-ada",
+            f"Folder OPD '{opd}' tidak memiliki opd.yaml.",
+            "Buat opd.yaml berisi identitas OPD (lihat contoh OPD lain).",
+        )
+        self.own(findings, entries, opd_rel, "opd.yaml", "opd", opd, missing)
+        for sub in entries:
+            act_rel = f"{opd_rel}/{sub.name}"
+            if sub.name == "opd.yaml" or self._unusable(findings, act_rel, sub, True, f"folder OPD {opd}/"):
+                continue
+            if _slug_ok(findings, act_rel, sub.name, ACTIVITY_DIR, "nama folder kegiatan (TAHUN-slug)"):
+                self.activity(findings, f"{opd}/{sub.name}", act_rel, sub)
+
+    def activity(self, findings: list[Finding], activity: str, act_rel: str, entry: os.DirEntry) -> None:
+        subs = _entries(entry.path)
+        missing = (
+            "kegiatan-tidak-ada",
+            "Folder kegiatan tidak memiliki kegiatan.yaml.",
+            "Buat kegiatan.yaml (MS-Keg) di folder ini, atau hapus foldernya.",
+        )
+        self.own(findings, subs, act_rel, "kegiatan.yaml", "kegiatan", activity, missing)
+        for sub in subs:
+            sub_rel = f"{act_rel}/{sub.name}"
+            if sub.name == "kegiatan.yaml":
+                continue
+            if sub.name == "data":  # its CSV files are listed with the activity's checks (datafiles)
+                self.data(findings, sub_rel, sub)
+            elif sub.name not in CHILD_KINDS and not sub.is_symlink():
+                stray(findings, sub_rel, sub.name, f"folder kegiatan {activity}/")
+            elif not self._unusable(findings, sub_rel, sub, True, f"folder kegiatan {activity}/"):
+                self.children(findings, activity, sub_rel, sub)
+
+    def children(self, findings: list[Finding], activity: str, sub_rel: str, entry: os.DirEntry) -> None:
+        kind = entry.name
+        for file in _entries(entry.path):
+            file_rel = f"{sub_rel}/{file.name}"
+            if file.is_symlink():
+                self.link(findings, file_rel, file.path)
+            elif not file.name.endswith(".yaml") or not file.is_file(follow_symlinks=False):
+                stray(findings, file_rel, file.name, f"{activity}/{kind}/")
+            elif _slug_ok(findings, file_rel, file.name[:-5], SLUG, f"nama berkas {kind}"):
+                self.read(kind, f"{activity}/{file.name[:-5]}", file_rel, file)
+
+    def data(self, findings: list[Finding], rel: str, entry: os.DirEntry) -> None:
+        """Links in an activity's data/ folder (or the folder as a link) are refused."""
+        if entry.is_symlink():
+            self.link(findings, rel, entry.path)
+        elif entry.is_dir(follow_symlinks=False):
+            for file in _entries(entry.path):
+                if file.is_symlink():
+                    self.link(findings, f"{rel}/{file.name}", file.path)
+
+
+def stray(findings: list[Finding], rel: str, name: str, where: str) -> None:
+    """A file or folder that has no place where it is (hidden ones are left alone)."""
+    if name.startswith("."):
+        return
+    if name.endswith(".yml"):
+        findings.append(
+            _finding(
+                rel, "berkas-ekstensi", "Ekstensi .yml tidak dibaca.", f"Ganti nama berkas menjadi {name[:-4]}.yaml."
             )
-        for entry in entries:
-            if entry.name == "opd.yaml":
-                continue
-            act_rel = f"{opd_rel}/{entry.name}"
-            if not entry.is_dir():
-                stray(findings, act_rel, entry.name, f"folder OPD {opd}/")
-                continue
-            if not _slug_ok(findings, act_rel, entry.name, ACTIVITY_DIR, "nama folder kegiatan (TAHUN-slug)"):
-                continue
-            activity = f"{opd}/{entry.name}"
-            subs = _entries(entry.path)
-            keg_file = next((e for e in subs if e.name == "kegiatan.yaml" and e.is_file()), None)
-            if keg_file is not None:
-                read("kegiatan", activity, f"{act_rel}/kegiatan.yaml", keg_file)
-            else:
-                findings.append(
-                    _finding(
-                        act_rel,
-                        "kegiatan-tidak-ada",
-                        "Folder kegiatan tidak memiliki kegiatan.yaml.",
-                        "Buat kegiatan.yaml (MS-Keg) di folder ini, atau hapus foldernya.",
-                    )
-                )
-            for sub in subs:
-                if sub.name == "kegiatan.yaml" or sub.name == "data":
-                    continue
-                sub_rel = f"{act_rel}/{sub.name}"
-                if sub.name not in CHILD_KINDS or not sub.is_dir():
-                    stray(findings, sub_rel, sub.name, f"folder kegiatan {activity}/")
-                    continue
-                for file in _entries(sub.path):
-                    file_rel = f"{sub_rel}/{file.name}"
-                    if not file.name.endswith(".yaml") or not file.is_file():
-                        stray(findings, file_rel, file.name, f"{activity}/{sub.name}/")
-                        continue
-                    stem = file.name[:-5]
-                    if _slug_ok(findings, file_rel, stem, SLUG, f"nama berkas {sub.name}"):
-                        read(sub.name, f"{activity}/{stem}", file_rel, file)
-    return found, by_scope
+        )
+    else:
+        findings.append(
+            _finding(
+                rel,
+                "berkas-tak-dikenal",
+                f"Berkas atau folder ini tidak dikenal di {where} dan diabaikan.",
+                "Pindahkan atau hapus; lihat susunan folder di README.",
+                tingkat="peringatan",
+            )
+        )
 
 
 def read_record(root: Path, kind: str, ident: str, rel: str, loader=load) -> tuple[Record, list[Finding]]:

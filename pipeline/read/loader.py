@@ -1,16 +1,22 @@
 """Files → documents: a strict, safe YAML reader that remembers the line of every value.
 
 Three readers agree on what they accept (property tests hold them to it): a line reader for
-records in plain block style (nearly all of them), libyaml's C composer for other valid YAML,
+records in plain block style (nearly all of them; :mod:`pipeline.read.yamllines`), libyaml's C
+composer for other valid YAML,
 and an event reader with an explicit stack that names every problem. None recurses in Python,
 expands an alias or constructs an arbitrary tag. Plain scalars follow YAML 1.2 rules, stricter
 than PyYAML's 1.1: ``01111`` stays the string ``"01111"``, ``no`` stays ``"no"`` and dates
 stay strings (the JSON Schemas check their format).
+
+Files are opened without following a symbolic link (``O_NOFOLLOW``): a record that is a link
+is refused (``tautan-simbolik``), so nothing outside the catalog is read through one.
 """
 
 from __future__ import annotations
 
-import re
+import errno
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,20 +44,16 @@ except ImportError:  # pragma: no cover
             Composer.__init__(self)
 
 
+from . import yamllines
+from .yamllines import Path_, resolve_plain
+from .yamllines import Unusual as _Unusual
+
 MAX_BYTES = 1024 * 1024
 """A single metadata record is a few kilobytes; anything above 1 MiB is not a record."""
 MAX_DEPTH = 32
 
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+")
-_NULL = {"", "~", "null", "Null", "NULL"}
-_TRUE = {"true", "True", "TRUE"}
-_FALSE = {"false", "False", "FALSE"}
-_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")  # first characters of plain scalars that may not be text
 _STD = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
-
-Path_ = tuple  # a location inside a document: keys and list indices
 
 
 class LoadError(SatudataError):
@@ -87,23 +89,6 @@ class Document:
             path = path[:-1]
 
 
-def resolve_plain(text: str) -> Any:
-    """YAML 1.2 core-schema resolution of a plain scalar, keeping leading-zero codes as text."""
-    if text and text[0] not in _NOT_TEXT:  # the common case: it cannot be anything but text
-        return text
-    if text in _NULL:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    if _INT.fullmatch(text):
-        return int(text)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    return text
-
-
 def _scalar(event: yaml.ScalarEvent) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
@@ -127,7 +112,7 @@ def _where(mark) -> int | None:
 def parse(text: str) -> Document:
     """Parse one YAML document. Raises :class:`LoadError` with a line number on any problem.
 
-    Records laid out in plain block style are read line by line (:func:`_indented`). Other
+    Records laid out in plain block style are read line by line (:mod:`.yamllines`). Other
     documents are composed by libyaml in C; walking its node graph costs far less than handling
     each event in Python. Anything unusual (an alias, a tag, a duplicate or merge key, deep
     nesting, a syntax error) is handed to the event reader, which says precisely what and where."""
@@ -148,8 +133,10 @@ def parse(text: str) -> Document:
 _C_DEPTH = 2000
 
 
-class _Unusual(Exception):
-    """The fast path met something the event reader must judge."""
+def _indented(text: str) -> Document:
+    """A record in plain block style, read line by line; raises ``_Unusual`` for anything else."""
+    data, lines = yamllines.read(text, MAX_DEPTH)
+    return Document(data, lines)
 
 
 _PLAIN = "plain"  # the tag given to untagged plain scalars: they may be numbers, booleans, null
@@ -216,281 +203,11 @@ def _build(node, path: Path_, lines: dict, depth: int) -> Any:
     return data
 
 
-# --- records in block style, read line by line ----------------------------------------------
-
-# Characters YAML reads as printable text and nothing else (no tab, CR, NEL, LS, PS or BOM)
-_SAFE_TEXT = re.compile(r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_BLOCK = {">": (" ", "\n"), ">-": (" ", ""), "|": ("\n", "\n"), "|-": ("\n", "")}  # joiner, end
-
-
-def _plain(text: str) -> str:
-    """Plain text that cannot be mistaken for YAML structure; anything else is unusual."""
-    if text[0] in _INDICATORS or ": " in text or text[-1] == ":" or " #" in text:
-        raise _Unusual
-    return text
-
-
-def _quoted(value: str) -> str:
-    """A one-line quoted value without escapes."""
-    inner = value[1:-1]
-    if len(value) < 2 or value[-1] != value[0] or value[0] == "'" and "'" in inner.replace("''", ""):
-        raise _Unusual
-    if value[0] == "'":
-        return inner.replace("''", "'")
-    if '"' in inner or "\\" in inner:
-        raise _Unusual
-    return inner
-
-
-def _scalar_text(value: str) -> Any:
-    return _quoted(value) if value[0] in "\"'" else resolve_plain(_plain(value))
-
-
-class _Frame:
-    """An open mapping (its keys start at ``indent``) or sequence (its dashes do)."""
-
-    __slots__ = ("indent", "container", "path")
-
-    def __init__(self, indent: int, container, path: Path_):
-        self.indent, self.container, self.path = indent, container, path
-
-
-class _Text:
-    """Text still being read: plain text folded over lines, or a block scalar (``>``, ``|``)."""
-
-    __slots__ = ("owner", "container", "key", "parts", "block", "indent", "last")
-
-    def __init__(self, owner: int, container: dict, key: str, parts: list, block=None):
-        self.owner, self.container, self.key, self.parts, self.block = owner, container, key, parts, block
-        self.indent = self.last = 0
-
-    def close(self, total: int) -> None:
-        if self.block is None:
-            self.container[self.key] = resolve_plain(" ".join(self.parts))
-        elif not self.parts:  # an empty block: rare enough to leave to libyaml
-            raise _Unusual
-        else:  # clipped blocks end with the break of their last line, if it has one
-            self.container[self.key] = self.block[0].join(self.parts) + (self.block[1] if self.last < total else "")
-
-
-def _indented(text: str) -> Document:
-    """Records as people and our writers lay them out: block mappings and sequences, one-line
-    values (plain, or quoted without escapes), plain text folded over indented lines and simple
-    block text (``>``, ``>-``, ``|``, ``|-``). Anything else raises :class:`_Unusual`, for
-    libyaml to read; a property test keeps this reader in agreement with the event reader."""
-    if not _SAFE_TEXT.fullmatch(text):
-        raise _Unusual
-    rows = text.split("\n")
-    total = len(rows)
-    lines: dict[Path_, int] = {}
-    stack: list[_Frame] = []
-    pending: tuple[_Frame, str] | None = None  # a key whose value starts on a later line
-    open_text: _Text | None = None
-    plain: tuple | None = None  # a one-line plain value that may go on: (owner, container, key, text)
-    started = False
-
-    def key_line(frame: _Frame, depth: int, content: str, number: int) -> None:
-        nonlocal pending, open_text, plain
-        match = _KEY.match(content)
-        if match is None or frame.indent != depth or match[1] in frame.container:
-            raise _Unusual
-        key = match[1]
-        lines[frame.path + (key,)] = number
-        value = content[match.end() :]
-        frame.container[key] = None
-        if not value:
-            pending = (frame, key)
-        elif value in _BLOCK:
-            open_text = _Text(depth, frame.container, key, [], _BLOCK[value])
-        elif value[0] in "\"'":
-            frame.container[key] = _quoted(value)
-        else:
-            frame.container[key] = resolve_plain(_plain(value))
-            plain = (depth, frame.container, key, value)
-
-    for number, line in enumerate(rows, 1):
-        content = line.lstrip(" ")
-        depth = len(line) - len(content)
-        if open_text is not None and open_text.block is not None:
-            block = open_text
-            if content and depth > block.owner and (depth == block.indent or not block.indent):
-                block.indent = depth
-                block.last = number
-                block.parts.append(line[depth:])  # trailing spaces belong to the text
-                continue
-            if not block.parts or depth > block.indent or block.owner < depth < block.indent:
-                raise _Unusual  # empty, more indented or oddly indented: libyaml's to judge
-        content = content.rstrip(" ")
-        if not content or content[0] == "#":  # blank or comment: text cannot go on after it
-            if open_text is not None:
-                open_text.close(total)
-                open_text = None
-            plain = None
-            continue
-        if plain is not None:
-            if depth > plain[0]:  # the plain value goes on over this line
-                open_text = _Text(plain[0], plain[1], plain[2], [plain[3], _plain(content)])
-                plain = None
-                continue
-            plain = None
-        if open_text is not None:
-            if depth > open_text.owner and open_text.block is None:  # plain text goes on
-                open_text.parts.append(_plain(content))
-                continue
-            open_text.close(total)
-            open_text = None
-        if len(stack) >= MAX_DEPTH:
-            raise _Unusual
-        if content == "---" and not started:
-            started = True
-            continue
-        started = True
-        item = content[:2] == "- " or content == "-"
-        if pending is not None:
-            frame, key = pending
-            pending = None
-            if item and depth >= frame.indent or not item and depth > frame.indent:
-                if item:
-                    child = _Frame(depth, [], frame.path + (key,))
-                elif _KEY.match(content):
-                    child = _Frame(depth, {}, frame.path + (key,))
-                else:  # the value is text starting on this line
-                    open_text = _Text(frame.indent, frame.container, key, [_plain(content)])
-                    continue
-                frame.container[key] = child.container
-                stack.append(child)
-        if not stack:  # the document's first line: a mapping at the margin
-            if item or depth:
-                raise _Unusual
-            stack.append(_Frame(0, {}, ()))
-            lines[()] = number
-        while stack[-1].indent > depth or not item and stack[-1].indent == depth and type(stack[-1].container) is list:
-            stack.pop()
-            if not stack:
-                raise _Unusual
-        frame = stack[-1]
-        if not item:
-            if type(frame.container) is not dict:
-                raise _Unusual
-            key_line(frame, depth, content, number)
-            continue
-        if type(frame.container) is not list or frame.indent != depth:
-            raise _Unusual
-        value = content[2:].lstrip(" ")
-        if not value or value in _BLOCK or value[:2] == "- " or value == "-":
-            raise _Unusual
-        path = frame.path + (len(frame.container),)
-        lines[path] = number
-        if _KEY.match(value):  # a mapping starts on the dash's line
-            child = _Frame(len(line) - len(value), {}, path)
-            frame.container.append(child.container)
-            stack.append(child)
-            key_line(child, child.indent, value, number)
-        else:
-            frame.container.append(_scalar_text(value))
-    if open_text is not None:
-        open_text.close(total)
-    if started and not stack:  # '---' and nothing else
-        raise _Unusual
-    return Document(stack[0].container if stack else None, lines)
-
-
 def parse_events(text: str) -> Document:
     """:func:`parse` from libyaml's events, one at a time: slower, but it names every problem."""
-    lines: dict[Path_, int] = {}
-    # Each frame: [container, path, pending_key (mappings), keys_seen (mappings)]
-    stack: list[list] = []
-    root: Any = None
-    documents = 0
-
-    def attach(value: Any, line: int) -> tuple:
-        nonlocal root
-        if not stack:
-            root = value
-            lines[()] = line
-            return ()
-        frame = stack[-1]
-        container, path = frame[0], frame[1]
-        if isinstance(container, list):
-            child = path + (len(container),)
-            container.append(value)
-            lines[child] = line
-            return child
-        if frame[2] is _NO_KEY:
-            if isinstance(value, (dict, list)):
-                raise LoadError(
-                    "yaml-kunci-kompleks",
-                    "Kunci (nama isian) berupa daftar atau objek tidak didukung.",
-                    "Tulis nama isian sebagai teks biasa sebelum tanda titik dua.",
-                    line,
-                )
-            key = value
-            if key in frame[3]:
-                raise LoadError(
-                    "yaml-kunci-ganda",
-                    f"Isian '{key}' ditulis dua kali (pertama di baris {frame[3][key]}).",
-                    "Hapus salah satu; YAML hanya menyimpan satu nilai per isian.",
-                    line,
-                )
-            if key == "<<":
-                raise LoadError(
-                    "yaml-gabung",
-                    "Kunci gabungan YAML '<<' tidak didukung.",
-                    "Tulis setiap isian secara lengkap.",
-                    line,
-                )
-            frame[3][key] = line
-            frame[2] = key
-            return _NO_KEY
-        key = frame[2]
-        frame[2] = _NO_KEY
-        child = path + (key,)
-        container[key] = value
-        lines[child] = frame[3][key]
-        return child
-
+    reader = _EventReader()
     try:
-        get_event = _Loader(text).get_event
-        while True:
-            event = get_event()
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
-                    if event.tag is not None and event.tag != "!":
-                        _scalar(event)  # rejects unsupported tags on keys too
-                    value = event.value  # keys keep their exact text: `2025:` is the key "2025"
-                else:
-                    value = _scalar(event)
-                attach(value, event.start_mark.line + 1)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                _check_tag(event)
-                if len(stack) >= MAX_DEPTH:
-                    raise _too_deep(event.start_mark.line + 1)
-                container: Any = {} if kind is yaml.MappingStartEvent else []
-                path = attach(container, event.start_mark.line + 1)
-                stack.append([container, path, _NO_KEY, {}])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
-            elif kind is yaml.AliasEvent:
-                raise LoadError(
-                    "yaml-alias",
-                    f"Alias YAML '*{event.anchor}' tidak didukung.",
-                    "Salin nilainya secara lengkap di tempat ini; alias (& dan *) tidak diizinkan.",
-                    event.start_mark.line + 1,
-                )
-            elif kind is yaml.StreamEndEvent or event is None:
-                break
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise LoadError(
-                        "yaml-banyak-dokumen",
-                        "Berkas berisi lebih dari satu dokumen YAML (pemisah '---').",
-                        "Satu berkas hanya untuk satu rekaman; pindahkan rekaman lain ke berkas sendiri.",
-                        event.start_mark.line + 1,
-                    )
+        reader.read(_Loader(text).get_event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if (exc.problem or "").startswith("exceeded maximum nesting depth"):  # libyaml's own limit
@@ -504,7 +221,113 @@ def parse_events(text: str) -> Document:
         ) from None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         raise LoadError("yaml-sintaks", f"YAML tidak dapat dibaca: {exc}.", "Periksa isi berkas.") from None
-    return Document(root, lines)
+    return Document(reader.root, reader.lines)
+
+
+class _EventReader:
+    """Builds a document from parser events with an explicit stack of open collections, each
+    frame ``[container, path, pending key (mappings), keys seen with their lines (mappings)]``."""
+
+    def __init__(self):
+        self.lines: dict[Path_, int] = {}
+        self.stack: list[list] = []
+        self.root: Any = None
+        self.documents = 0
+
+    def read(self, get_event) -> None:
+        stack = self.stack
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
+                    if event.tag is not None and event.tag != "!":
+                        _scalar(event)  # rejects unsupported tags on keys too
+                    value = event.value  # keys keep their exact text: `2025:` is the key "2025"
+                else:
+                    value = _scalar(event)
+                self.attach(value, event.start_mark.line + 1)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self.start(event, {} if kind is yaml.MappingStartEvent else [])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                raise LoadError(
+                    "yaml-alias",
+                    f"Alias YAML '*{event.anchor}' tidak didukung.",
+                    "Salin nilainya secara lengkap di tempat ini; alias (& dan *) tidak diizinkan.",
+                    event.start_mark.line + 1,
+                )
+            elif kind is yaml.StreamEndEvent or event is None:
+                return
+            elif kind is yaml.DocumentStartEvent:
+                self.document(event)
+
+    def start(self, event, container) -> None:
+        _check_tag(event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _too_deep(event.start_mark.line + 1)
+        path = self.attach(container, event.start_mark.line + 1)
+        self.stack.append([container, path, _NO_KEY, {}])
+
+    def document(self, event) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise LoadError(
+                "yaml-banyak-dokumen",
+                "Berkas berisi lebih dari satu dokumen YAML (pemisah '---').",
+                "Satu berkas hanya untuk satu rekaman; pindahkan rekaman lain ke berkas sendiri.",
+                event.start_mark.line + 1,
+            )
+
+    def attach(self, value: Any, line: int) -> tuple:
+        """Put ``value`` where the document is: the root, the next item, a key or its value."""
+        if not self.stack:
+            self.root = value
+            self.lines[()] = line
+            return ()
+        frame = self.stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            child = path + (len(container),)
+            container.append(value)
+            self.lines[child] = line
+            return child
+        if frame[2] is _NO_KEY:
+            self.key(frame, value, line)
+            return _NO_KEY
+        key = frame[2]
+        frame[2] = _NO_KEY
+        child = path + (key,)
+        container[key] = value
+        self.lines[child] = frame[3][key]
+        return child
+
+    @staticmethod
+    def key(frame: list, key: Any, line: int) -> None:
+        if isinstance(key, (dict, list)):
+            raise LoadError(
+                "yaml-kunci-kompleks",
+                "Kunci (nama isian) berupa daftar atau objek tidak didukung.",
+                "Tulis nama isian sebagai teks biasa sebelum tanda titik dua.",
+                line,
+            )
+        if key in frame[3]:
+            raise LoadError(
+                "yaml-kunci-ganda",
+                f"Isian '{key}' ditulis dua kali (pertama di baris {frame[3][key]}).",
+                "Hapus salah satu; YAML hanya menyimpan satu nilai per isian.",
+                line,
+            )
+        if key == "<<":
+            raise LoadError(
+                "yaml-gabung",
+                "Kunci gabungan YAML '<<' tidak didukung.",
+                "Tulis setiap isian secara lengkap.",
+                line,
+            )
+        frame[3][key] = line
+        frame[2] = key
 
 
 _NO_KEY = object()
@@ -619,13 +442,36 @@ def decode(raw: bytes) -> str:
 
 def load(path: str | Path) -> Document:
     """Read and parse one YAML file. Raises :class:`LoadError`."""
-    path = Path(path)
     try:
-        check_size(path.stat().st_size)  # before reading a huge file into memory
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except OSError as exc:
         raise unreadable(exc) from None
     return parse(decode(raw))
+
+
+_OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC  # a FIFO must not block the reader
+
+
+def read_bytes(path: str | Path, size: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path``, never through a symbolic link (``OSError``
+    ELOOP); :class:`LoadError` if it is over :data:`MAX_BYTES`. ``size``, if known from a stat:
+    one read of that size (a buffered read up to the limit allocated the whole megabyte each
+    time: 22 vs 4 µs), then the rest, up to the limit plus one byte, if the file grew meanwhile."""
+    fd = os.open(path, _OPEN)
+    try:
+        if size is None:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(errno.EINVAL, "bukan berkas biasa")
+            check_size(st.st_size)  # before reading a huge file into memory
+            size = st.st_size
+        data = os.read(fd, size + 1)
+        if len(data) > size:  # it grew since it was listed: read on, up to the limit
+            while len(data) <= MAX_BYTES and (more := os.read(fd, MAX_BYTES + 1 - len(data))):
+                data += more
+        return data
+    finally:
+        os.close(fd)
 
 
 def read_later(data: Any, path: str | Path) -> Document:
@@ -635,4 +481,19 @@ def read_later(data: Any, path: str | Path) -> Document:
 
 
 def unreadable(exc: OSError) -> LoadError:
+    if exc.errno == errno.ELOOP:  # opened with O_NOFOLLOW: the file is a symbolic link
+        return link_refused()
     return LoadError("berkas-tidak-terbaca", f"Berkas tidak dapat dibaca: {exc.strerror}.", "Periksa izin berkas.")
+
+
+def link_refused(target: str | None = None, rel: str | None = None) -> LoadError:
+    """A symbolic link ``rel`` where a file or folder of the catalog should be (``target``: where
+    it points, as the link says; what it points to is never read)."""
+    to = f" ke {target}" if target else ""
+    return LoadError(
+        "tautan-simbolik",
+        f"Ini tautan simbolik (symlink){to}; satudata tidak membaca atau menulis melalui tautan, "
+        "karena tautan bisa menunjuk ke luar repositori.",
+        "Ganti tautan dengan berkas atau folder sebenarnya (salin isinya ke tempat ini), "
+        f"atau hapus tautannya: git rm {rel or '<jalur tautan>'}",
+    )
