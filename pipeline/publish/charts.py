@@ -121,7 +121,7 @@ def _sectors(model: CatalogModel) -> Chart:
 def _step_times(model: CatalogModel, durations: dict[int, list[int]]) -> Chart:
     sop = model.schemas.sop
     steps = [(sop.step(n), minutes) for n, minutes in durations.items() if sop.step(n) and minutes]
-    hours = sop.jam_kerja.menit_per_hari / 60
+    hours = sop.jam_kerja.minutes_per_day / 60
     values = []
     rows = []
     for step, minutes in steps:
@@ -157,7 +157,7 @@ def _late(model: CatalogModel, short: dict[str, str]) -> Chart:
         "terlambat", "Langkah yang melewati waktu baku",
         f"Kegiatan yang menunggu lebih lama dari waktu baku langkah berikutnya, per "
         f"{model.pada.strftime('%d-%m-%Y %H:%M')} WIB, dihitung dalam jam kerja (Senin–Jumat "
-        f"{sop.jam_kerja.mulai:%H.%M}–{sop.jam_kerja.selesai:%H.%M}, di luar hari libur nasional dan cuti bersama).",
+        f"{sop.jam_kerja.start:%H.%M}–{sop.jam_kerja.end:%H.%M}, di luar hari libur nasional dan cuti bersama).",
         _spec(values, {"type": "bar"}, {
             "y": {"field": "opd", "type": "nominal", "title": "OPD"},
             "x": {"field": "jumlah", "type": "quantitative", "title": "Jumlah kegiatan", "axis": _counts(values)},

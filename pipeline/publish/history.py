@@ -172,7 +172,7 @@ def step_durations(catalog: Catalog, sop) -> dict[int, list[int]]:
         evs = [e for e in events(rec.data) if sop.step(e.langkah)]
         for before, after in zip(evs, evs[1:], strict=False):
             if before.waktu and after.waktu:
-                out.setdefault(after.langkah, []).append(calendar.menit_kerja(before.waktu, after.waktu))
+                out.setdefault(after.langkah, []).append(calendar.working_minutes(before.waktu, after.waktu))
     return dict(sorted(out.items()))
 
 
@@ -228,7 +228,7 @@ def _leaves(rs: RecordSchema, data: dict) -> dict[tuple, object]:
     """Public leaf values by top-level-and-field path (list positions folded into their field)."""
     out: dict[tuple, list] = {}
     for path, value in walk(data):
-        if not path or isinstance(value, (dict, list)) or path[0] == "alur":
+        if not path or isinstance(value, (dict, list)) or path[0] in rs.workflow_keys:
             continue
         keys = tuple(p for p in path if not isinstance(p, int))
         if any((rs.subschema(keys[: i + 1]) or {}).get("x-pribadi") for i in range(len(keys))):

@@ -112,7 +112,7 @@ class Renderer:
         """The internal view's SOP log: step names, local times, and who must act next."""
         sop = self.model.schemas.sop
         st = status(a.data | {"alur": {"riwayat": a.events}}, sop, self.model.pada)
-        zone = sop.jam_kerja.zona
+        zone = sop.jam_kerja.zone
         rows = []
         for e in a.events:
             step = sop.step(e.get("langkah"))
