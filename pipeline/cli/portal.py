@@ -99,7 +99,9 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
     moment = parse_moment(pada, sop, "--pada") if pada else now(sop).replace(hour=0, minute=0, second=0)
     # the public portal shows each activity's last approved version (read from git) while a revision is reviewed
     history = read_history(catalog, schemas)
-    model = build_model(catalog if internal else history.catalog, schemas, internal=internal, pada=moment, config=config)
+    model = build_model(
+        catalog if internal else history.catalog, schemas, internal=internal, pada=moment, config=config
+    )
     result = build_site(root, model, out, history=history)
     click.secho(
         f"Portal{' internal' if internal else ''} dibangun di {result.out}: {result.pages} halaman "
