@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--material-max", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=7)
     parser.add_argument("--tanpa-peramban", action="store_true", help="skip the Chromium query measurements")
+    parser.add_argument("--simpan", type=Path, help="keep the built site here (the last size's)")
     parser.add_argument(
         "--hanya-cari",
         action="store_true",
@@ -246,6 +247,9 @@ def main() -> None:
                     server.shutdown()
                     row |= {"material_first_ms": t[0], "material_query_ms": statistics.median(t),
                             "material_first_bytes": s[0], "material_query_bytes": statistics.median(s)}  # fmt: skip
+            if args.simpan:
+                shutil.rmtree(args.simpan, ignore_errors=True)
+                shutil.copytree(root / "site", args.simpan)
             rows.append(row)
             print({k: round(v, 2) if isinstance(v, float) else v for k, v in row.items()}, flush=True)
     if browser is not None:
