@@ -22,6 +22,7 @@ import statistics
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -30,7 +31,9 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from pipeline.contract.schema import Schemas
+from pipeline.publish.history import read_history
 from pipeline.publish.model import build_model
+from pipeline.publish.search import write_index
 from pipeline.publish.site import build_site
 from pipeline.read.catalog import load_catalog
 
@@ -159,6 +162,13 @@ def main() -> None:
     parser.add_argument("--material-max", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=7)
     parser.add_argument("--tanpa-peramban", action="store_true", help="skip the Chromium query measurements")
+    parser.add_argument("--simpan", type=Path, help="keep the built site here (the last size's)")
+    parser.add_argument(
+        "--hanya-cari",
+        action="store_true",
+        help="build the pages of one activity only, then the whole catalog's search index: measures the search "
+        "without the full build (which takes ≈ 40 min at 10k on 2 busy cores)",
+    )
     parser.add_argument("--dua-kata", action="store_true", help="two-word queries instead of one common word")
     parser.add_argument("--kata", nargs="+", help="ask these queries instead of words picked by frequency rank")
     parser.add_argument(
@@ -192,15 +202,27 @@ def main() -> None:
             else:
                 generate(root, n)
             schemas = Schemas.find(root)
-            model = build_model(load_catalog(root), schemas)
-            ours = build_site(root, model, root / "site")
+            catalog = load_catalog(root)
+            started = time.perf_counter()
+            history = read_history(catalog, schemas)  # as `satudata build` does
+            history_seconds = time.perf_counter() - started
+            model = build_model(history.catalog, schemas)
+            if args.hanya_cari:
+                one = replace(model, activities=model.activities[:1])
+                ours = build_site(root, one, root / "site", history=history)
+                ours.search = write_index(model, root / "site")
+                ours.record_pages = ours.search.documents
+            else:
+                ours = build_site(root, model, root / "site", history=history)
             row = {
                 "kegiatan": n,
                 "halaman": ours.record_pages,
                 "build_s": ours.seconds,
+                "history_s": history_seconds,
                 "render_ms_per_page": 1000 * ours.render_seconds / ours.record_pages,
                 "index_and_exports_s": ours.index_and_export_seconds,
                 "index_bytes": ours.search.bytes,
+                "facet_bytes": next((root / "site/pencarian").glob("*/f.cari")).stat().st_size,
                 "index_words": ours.search.words,
                 "index_postings": ours.search.postings,
                 "index_shards": ours.search.shards,
@@ -225,6 +247,9 @@ def main() -> None:
                     server.shutdown()
                     row |= {"material_first_ms": t[0], "material_query_ms": statistics.median(t),
                             "material_first_bytes": s[0], "material_query_bytes": statistics.median(s)}  # fmt: skip
+            if args.simpan:
+                shutil.rmtree(args.simpan, ignore_errors=True)
+                shutil.copytree(root / "site", args.simpan)
             rows.append(row)
             print({k: round(v, 2) if isinstance(v, float) else v for k, v in row.items()}, flush=True)
     if browser is not None:

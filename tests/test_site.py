@@ -10,7 +10,7 @@ import zipfile
 from html.parser import HTMLParser
 
 from click.testing import CliRunner
-from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, PUBLIC_ALUR, VARIABEL
+from conftest import ACTIVITY, INDIKATOR, KOMPROMIN, PUBLIC_ALUR, VARIABEL, ev
 
 from pipeline.cli import main
 
@@ -220,7 +220,12 @@ def test_dashboard_counts_drafts_without_naming_them(portal):
     site = portal.build()
     board = (site / "dasbor/index.html").read_text()
     assert "<svg" in board and "Kemajuan SOP per OPD" in board
-    assert "Rekomendasi (1–6): 1" in board and "Disetujui (11): 1" in board
+    assert '<td data-label="Rekomendasi (1–6)">1</td>' in board and '<td data-label="Disetujui (11)">1</td>' in board
+    assert "Survei Draf" not in board
+    # every chart is an SVG drawn at build time, named, with its numbers in a table beside it
+    assert board.count('class="sd-grafik" role="img"') == 4
+    for title in ("Kegiatan per sektor dan tahun", "Waktu setiap langkah SOP terhadap waktu bakunya"):
+        assert f"<caption>{title} (angka)</caption>" in board
 
 
 def test_dashboard_shows_overdue_steps_as_of_a_date(portal):
@@ -228,8 +233,11 @@ def test_dashboard_shows_overdue_steps_as_of_a_date(portal):
     board = (portal.build("--pada", "2025-02-05T10:00:00+07:00") / "dasbor/index.html").read_text()
     assert "Tidak ada langkah yang melewati waktu baku" in board
     board = (portal.build("--pada", "2025-03-03T10:00:00+07:00", out="nanti") / "dasbor/index.html").read_text()
-    assert "Per 03-03-2025 10:00 WIB" in board and "Langkah melewati waktu baku" in board
-    assert "Dinas Kesehatan Kabupaten Pasuruan</a></td><td>1</td>" in board
+    assert "per 03-03-2025 10:00 WIB" in board and "Langkah yang melewati waktu baku" in board
+    assert (
+        '<th scope="row" data-label="OPD">Dinas Kesehatan Kabupaten Pasuruan</th><td data-label="3 Periksa pengajuan">1</td>'
+        in board
+    )
 
 
 def _free_text_paths(rs, node=None, path=()):
@@ -281,3 +289,34 @@ def test_html_in_every_text_field_is_shown_as_text(portal):
     assert_pages_have_no_injected_markup(site)
     page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
     assert "&lt;script&gt;alert(&#34;perencanaan.latar_belakang&#34;)&lt;/script&gt;" in page
+
+
+def test_change_log_lists_public_changes_between_approved_versions(portal):
+    """Two approved versions in git: the activity page names what changed between them (form
+    labels and public record names only: never a value, never a personal field)."""
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(portal.root), "-c", "user.name=Uji", "-c", "user.email=uji@example.org",
+                        *args], check=True, capture_output=True)  # fmt: skip
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "versi pertama disetujui")
+    second = json.loads(json.dumps(KOMPROMIN | {"alur": PUBLIC_ALUR}))
+    second["perencanaan"]["latar_belakang"] = "Latar belakang yang diperbarui."
+    second["penanggung_jawab"]["teknis"]["nama"] = "Nama Rahasia Baru"
+    second["alur"]["riwayat"] += [ev(7, "2025-03-03 09:00"), ev(8, "2025-03-04 09:00"), ev(9, "2025-03-05 09:00"),
+                                  ev(11, "2025-03-06 09:00")]  # fmt: skip
+    portal.write(f"{ACTIVITY}/kegiatan.yaml", second)
+    portal.write(f"{ACTIVITY}/variabel/jumlah-bidan.yaml", VARIABEL | {"nama": "Jumlah bidan desa"})
+    git("add", "-A")
+    git("commit", "-qm", "versi kedua disetujui")
+    site = portal.build()
+    page = (site / "kegiatan/dinkes/2025-profil-kesehatan/index.html").read_text()
+    log = page[page.index('id="riwayat-versi"') :]
+    assert "Disetujui BPS 6 Maret 2025" in log and "Disetujui BPS 7 Februari 2025" in log
+    assert "MS-Keg: 3.1 Latar Belakang Kegiatan" in log and "MS-Var ditambahkan: Jumlah bidan desa" in log
+    assert "2.2 Nama" not in log and "Nama Rahasia Baru" not in page
+    assert "Sedang direvisi" not in page
+    assert "Terakhir diperbarui" in page

@@ -7,6 +7,7 @@
   const form = document.createElement("form");
   form.className = "sd-cari-kepala";
   form.setAttribute("role", "search");
+  form.setAttribute("aria-label", "Cari di seluruh katalog");
   form.action = new URL("cari/", root).href;
   const input = document.createElement("input");
   input.type = "search";

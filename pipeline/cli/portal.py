@@ -54,6 +54,7 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
     """
     from ..codes import finding
     from ..contract.config import CONFIG_FILE
+    from ..publish.history import read_history
     from ..publish.model import PREVIEW_URL, build_model, preview_config, read_config, with_site_url
     from ..publish.site import build_site
 
@@ -96,8 +97,12 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
         raise SystemExit(EXIT_FINDINGS)
     sop = schemas.sop
     moment = parse_moment(pada, sop, "--pada") if pada else now(sop).replace(hour=0, minute=0, second=0)
-    model = build_model(catalog, schemas, internal=internal, pada=moment, config=config)
-    result = build_site(root, model, out)
+    # the public portal shows each activity's last approved version (read from git) while a revision is reviewed
+    history = read_history(catalog, schemas)
+    model = build_model(
+        catalog if internal else history.catalog, schemas, internal=internal, pada=moment, config=config
+    )
+    result = build_site(root, model, out, history=history)
     click.secho(
         f"Portal{' internal' if internal else ''} dibangun di {result.out}: {result.pages} halaman "
         f"({result.record_pages} halaman rekaman) dan {result.exports} berkas ekspor (api/) "

@@ -6,7 +6,7 @@ like the MS-Keg form, and a variable like an MS-Var row.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,12 +15,17 @@ from markupsafe import Markup, escape
 
 from ..contract.schema import RecordSchema
 from ..read.catalog import resolve_ref
+from ..sop.state import parse_time, status
+from .charts import Chart, dashboard_charts
+from .downloads import activity_downloads
 from .exports import json_ld_script, schema_org
+from .history import History
 from .mathml import latex_to_mathml
 from .model import REFERENCES, STAGES, Activity, CatalogModel, Item
 from .urls import activity_url, item_url, slugify
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
 
 
 @dataclass
@@ -28,16 +33,30 @@ class Page:
     path: str  # URL path relative to the site root, ending in "/" ("" for the home page)
     title: str
     body: str  # HTML fragment
+    description: str = ""  # the page's <meta name="description">
+    section: str = ""  # the navigation tab it belongs to (kegiatan, opd, sektor, tahun)
 
     @property
     def depth(self) -> int:
         return self.path.count("/")
 
 
+def tanggal(moment) -> str:
+    """'4 Desember 2026' (in the moment's own time zone)."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}" if moment else ""
+
+
+def series_key(a: Activity) -> str:
+    """Editions of one activity share their OPD and their folder name without the year."""
+    return f"{a.opd}/{a.slug.split('-', 1)[-1]}"
+
+
 class Renderer:
-    def __init__(self, model: CatalogModel, base: str | None = None):
+    def __init__(self, model: CatalogModel, history: History | None = None):
         self.model = model
-        self.base = base  # the public site URL, for absolute links in JSON-LD
+        self.history = history
+        self.editions = group(model.activities, series_key)
+        self.charts: list[Chart] = []  # the dashboard's, once section_pages() made it
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -45,25 +64,75 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals.update(
-            activity_url=activity_url, item_url=item_url, slugify=slugify, internal=model.internal, stages=STAGES
-        )
+            activity_url=activity_url, item_url=item_url, slugify=slugify, internal=model.internal, stages=STAGES,
+            tanggal=tanggal,
+        )  # fmt: skip
 
-    def _page(self, path: str, title: str, template: str, **context) -> Page:
+    def _page(self, path: str, title: str, template: str, description: str = "", **context) -> Page:
         root = "../" * path.count("/")
         body = self.env.get_template(template).render(root=root, title=title, model=self.model, **context)
-        return Page(path, title, body)
+        section = {"indikator": "kegiatan"}.get(path.split("/", 1)[0], path.split("/", 1)[0])
+        return Page(path, title, body, description, section)
+
+    def _short(self, a: Activity) -> str:
+        opd = self.model.opds[a.opd]
+        return str(opd.data.get("singkatan") or opd.name)
+
+    def describe(self, a: Activity) -> str:
+        return (f"{a.title}: metadata kegiatan statistik (MS-Keg) {self.model.opds[a.opd].name}, tahun {a.year}, "
+                f"sektor {a.sector}, dengan {len(a.variables)} variabel (MS-Var) dan {len(a.indicators)} "
+                "indikator (MS-Ind).")  # fmt: skip
 
     # --- record pages ------------------------------------------------------------------
 
     def activity_page(self, a: Activity) -> Page:
         schemas = self.model.schemas
+        history = self.history
+        rs = schemas["kegiatan"]
+        toc = [("blok-" + slugify(key), sub.get("title", key)) for key, sub in (rs.schema.get("properties") or {}).items()
+               if sub.get("type") == "object" and isinstance(a.data.get(key), dict)]  # fmt: skip
+        editions = sorted((e for e in self.editions.get(series_key(a), []) if e is not a), key=lambda e: e.year or 0)
         return self._page(
-            activity_url(a), a.title, "kegiatan.html", a=a,
+            activity_url(a), a.title, "kegiatan.html", self.describe(a), a=a,
             opd=self.model.opds[a.opd],
-            blocks=fields_html(schemas["kegiatan"], a.data),
+            blocks=fields_html(rs, a.data),
+            toc=toc,
             variables=[(v, fields_html(schemas["variabel"], v.data, skip={"nama"})) for v in a.variables],
+            downloads=activity_downloads(self.model, a),
+            licence=self.model.config.lisensi,
+            updated=history.updated.get(a.ident) if history else None,
+            revising=bool(history and a.ident in history.revising and not self.model.internal),
+            versions=history.versions.get(a.ident, []) if history else [],
+            editions=editions,
+            log=self._log(a) if self.model.internal else None,
             json_ld=Markup(json_ld_script(schema_org(self.model, a))),
         )  # fmt: skip
+
+    def _log(self, a: Activity) -> dict:
+        """The internal view's SOP log: step names, local times, and who must act next."""
+        sop = self.model.schemas.sop
+        st = status(a.data | {"alur": {"riwayat": a.events}}, sop, self.model.pada)
+        zone = sop.jam_kerja.zone
+        rows = []
+        for e in a.events:
+            step = sop.step(e.get("langkah"))
+            moment = parse_time(e.get("waktu"))
+            rows.append({
+                "nomor": e.get("langkah"),
+                "nama": step.ringkas if step else (f"Berakhir: {e['akhir']}" if e.get("akhir") else "(langkah tidak dikenal)"),
+                "waktu": moment.astimezone(zone).strftime("%d-%m-%Y %H:%M") if moment else str(e.get("waktu", "")),
+                "peran": sop.short_role(str(e.get("peran", ""))), "aktor": e.get("aktor"), "catatan": e.get("catatan"),
+                "surat": e.get("nomor_surat"),
+            })  # fmt: skip
+        waiting = [sop.step(n) for n in st.menunggu if sop.step(n)]
+        return {
+            "rows": rows,
+            "zona": _zone_name(zone),
+            "menunggu": [f"{s.nomor} {s.ringkas} ({sop.roles_text(s.pelaksana)}, waktu baku {s.waktu})" for s in waiting],
+            "pelaksana": sop.roles_text(st.pelaksana) if st.pelaksana else None,
+            "terlambat": st.terlambat,
+            "berjalan": sop.jam_kerja.format(st.berjalan_menit) if st.berjalan_menit is not None else None,
+        }  # fmt: skip
 
     def indicator_page(self, a: Activity, ind: Item) -> Page:
         rs = self.model.schemas["indikator"]
@@ -75,8 +144,12 @@ class Renderer:
         for key, kind in REFERENCES:
             if ind.hidden.get(key):
                 refs[key].append((f"({ind.hidden[key]} {kind} tidak dipublikasikan)", None))
+        description = (f"{ind.name}: metadata indikator (MS-Ind) dari {a.title}, {self.model.opds[a.opd].name}, "
+                       f"tahun {a.year}.")  # fmt: skip
         return self._page(
-            item_url(ind), ind.name, "indikator.html", a=a, ind=ind,
+            item_url(ind), ind.name, "indikator.html", description, a=a, ind=ind,
+            opd=self.model.opds[a.opd],
+            revising=bool(self.history and a.ident in self.history.revising and not self.model.internal),
             mathml=Markup(mathml) if mathml else None,
             fields=fields_html(rs, ind.data, skip={"nama", "rumus", "variabel_pembangun", "indikator_pembangun"}),
             refs=refs,
@@ -96,11 +169,17 @@ class Renderer:
             pages.append(self.activity_page(a))
             pages.extend(self.indicator_page(a, i) for i in a.indicators)
         for opd in m.opds.values():
-            pages.append(self._page(f"opd/{opd.slug}/", opd.name, "daftar.html", opd=opd, activities=opd.activities))
+            pages.append(self._page(f"opd/{opd.slug}/", opd.name, "daftar.html",
+                                    f"Kegiatan statistik {opd.name} dan metadatanya (MS-Keg, MS-Var, MS-Ind).",
+                                    opd=opd, activities=opd.activities, crumb=("OPD", "opd/")))  # fmt: skip
         for sector, acts in group(m.activities, lambda a: a.sector).items():
-            pages.append(self._page(f"sektor/{slugify(sector)}/", f"Sektor {sector}", "daftar.html", activities=acts))
+            pages.append(self._page(f"sektor/{slugify(sector)}/", f"Sektor {sector}", "daftar.html",
+                                    f"Kegiatan statistik sektor {sector} dan metadatanya.",
+                                    activities=acts, crumb=("Sektor", "sektor/")))  # fmt: skip
         for year, acts in group(m.activities, lambda a: a.year).items():
-            pages.append(self._page(f"tahun/{year}/", f"Tahun {year}", "daftar.html", activities=acts))
+            pages.append(self._page(f"tahun/{year}/", f"Tahun {year}", "daftar.html",
+                                    f"Kegiatan statistik tahun {year} dan metadatanya.",
+                                    activities=acts, crumb=("Tahun", "tahun/")))  # fmt: skip
         return pages
 
     def section_pages(self) -> dict[str, str]:
@@ -115,23 +194,13 @@ class Renderer:
                                           slug=slugify).body,
             "tahun/index.md": self._page("tahun/", "Tahun", "kelompok.html", groups=years, prefix="tahun",
                                          slug=str).body,
-            "dasbor/index.md": self._page("dasbor/", "Dasbor", "dasbor.html", **self._dashboard()).body,
+            "dasbor/index.md": self._page("dasbor/", "Dasbor", "dasbor.html", charts=self.dashboard_charts()).body,
             "cari/index.md": self._page("cari/", "Cari", "cari.html").body,
         }  # fmt: skip
 
-    def _dashboard(self) -> dict:
-        m = self.model
-        short = {k: opd.data.get("singkatan") or k for k, opd in m.opds.items()}
-        stages = [name for name, _ in STAGES]
-        steps = sorted({step for c in m.overdue.values() for step in c})
-        overdue = {short[k]: Counter({f"Langkah {s}": n for s, n in c.items()}) for k, c in m.overdue.items() if c}
-        return {
-            "chart": Markup(stacked_bars("Kemajuan SOP per OPD", {short[k]: c for k, c in m.progress.items()},
-                                         stages, PALETTE)),
-            "overdue_chart": Markup(stacked_bars("Langkah melewati waktu baku", overdue,
-                                                 [f"Langkah {s}" for s in steps], PALETTE[6:] + PALETTE[:6])),
-            "overdue_steps": steps,
-        }  # fmt: skip
+    def dashboard_charts(self) -> list[Chart]:
+        self.charts = dashboard_charts(self.model, self.history.durations if self.history else {})
+        return self.charts
 
     def home_summary(self) -> str:
         return self._page("", "Beranda", "ringkasan.html").body
@@ -212,48 +281,13 @@ def table_html(item_schema: dict, rows: list) -> Markup:
     head = Markup("").join(Markup("<th>%s</th>") % s.get("title", k) for k, s in used)
     body = Markup("").join(
         Markup("<tr>%s</tr>") % Markup("").join(
-            Markup("<td>%s</td> ") % value_html(r.get(k) if isinstance(r, dict) else None) for k, _ in used)
+            Markup('<td data-label="%s">%s</td> ') % (s.get("title", k), value_html(r.get(k) if isinstance(r, dict) else None))
+            for k, s in used)
         for r in rows
     )  # fmt: skip
-    return Markup("<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>") % (head, body)
+    return Markup('<table class="sd-tumpuk"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>') % (head, body)
 
 
-# --- dashboard ----------------------------------------------------------------------------
-
-
-PALETTE = ["#e5e7eb", "#c7d2fe", "#93c5fd", "#fcd34d", "#86efac", "#16a34a", "#f97316", "#dc2626", "#7c3aed"]
-
-
-def stacked_bars(title: str, rows: dict[str, Counter], series: list[str], colors: list[str]) -> str:
-    """A horizontal stacked bar chart as inline SVG (no JavaScript, renders offline)."""
-    width, label_w, bar_h, gap = 800, 140, 22, 10
-    total_max = max((sum(c.values()) for c in rows.values()), default=1) or 1
-    height = 40 + len(rows) * (bar_h + gap) + 30
-    out = [
-        f'<svg class="sd-grafik" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(title)}</title>",
-    ]
-    x = 10.0
-    for name, color in zip(series, colors, strict=False):  # legend
-        out.append(
-            f'<rect x="{x:.0f}" y="4" width="12" height="12" fill="{color}"/>'
-            f'<text x="{x + 16:.0f}" y="14" font-size="11">{escape(name)}</text>'
-        )
-        x += 30 + len(name) * 6.3
-    for i, (label, counts) in enumerate(rows.items()):
-        y = 30 + i * (bar_h + gap)
-        out.append(f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end">{escape(label)}</text>')
-        x = float(label_w)
-        for name, color in zip(series, colors, strict=False):
-            n = counts.get(name, 0)
-            if not n:
-                continue
-            w = (width - label_w - 20) * n / total_max
-            out.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{color}">'
-                f"<title>{escape(label)} — {escape(name)}: {n}</title></rect>"
-                f'<text x="{x + w / 2:.1f}" y="{y + 15}" font-size="11" text-anchor="middle">{n}</text>'
-            )
-            x += w
-    out.append("</svg>")
-    return "".join(out)
+def _zone_name(zone) -> str:
+    hours = zone.utcoffset(None).total_seconds() / 3600
+    return {7: "WIB", 8: "WITA", 9: "WIT"}.get(hours, f"UTC{hours:+g}")

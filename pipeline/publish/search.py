@@ -14,6 +14,12 @@ another page) are not, and neither are form labels. Layout of ``site/pencarian/`
     cari.js                   the search engine and page (an ES module)
     <versi>/k/<hex>.cari      words starting with the same two letters, with their postings
     <versi>/d/<n>.cari        page n: URL, title, kind and sections (text for excerpts)
+    <versi>/f.cari            facets: {"nama": [[key, label], ...], "nilai": {key: [value, ...]},
+                              "dok": {key: [value index per page, ...]}} (OPD, sector, year, kind)
+
+Facets are computed here, at build time; the browser counts them over the pages a query found
+and narrows the results to the values chosen. A query word that no indexed word equals or starts
+with is corrected to the nearest word of its shard (the index's own vocabulary): see cari.js.
 
 ``versi`` is a hash of the content, so every file under it can be cached for ever. ``.cari``
 files are gzip (the browser inflates them with DecompressionStream); the extension keeps
@@ -50,6 +56,8 @@ WEIGHT = {"title": 4, "heading": 2, "text": 1}  # a word in the title counts as 
 IMPACT_STEPS = 255
 
 _WORD = re.compile(r"[^\W_]+")
+KINDS = ("Kegiatan (MS-Keg)", "Indikator (MS-Ind)")
+FACETS = (("opd", "OPD"), ("sektor", "Sektor"), ("tahun", "Tahun"), ("jenis", "Jenis"))
 
 
 def words(text: str) -> list[str]:
@@ -91,6 +99,7 @@ class Document:
     kind: str
     name: str  # the page's own heading, weighted as a title
     sections: list[Section]
+    facets: dict[str, str] | None = None  # FACETS key → this page's value
 
 
 class _Fields:
@@ -131,11 +140,16 @@ def documents(model: CatalogModel) -> Iterator[Document]:
             text = list(fields.values(schemas["variabel"], v.data, skip={"nama"}))
             sections.append(Section(item_url(v).split("#", 1)[1], v.name, text))
         short = _short(model, a)
-        yield Document(activity_url(a), f"{a.title} ({short})", "Kegiatan (MS-Keg)", a.title, sections)
+        opd = model.opds[a.opd]
+        facets = {"opd": str(opd.data.get("singkatan") or opd.name), "sektor": a.sector or "(tanpa sektor)",
+                  "tahun": str(a.year or "(tanpa tahun)")}  # fmt: skip
+        yield Document(
+            activity_url(a), f"{a.title} ({short})", KINDS[0], a.title, sections, facets | {"jenis": KINDS[0]}
+        )
         for ind in a.indicators:
             text = list(fields.values(schemas["indikator"], ind.data, skip={"nama"}))
-            yield Document(item_url(ind), f"{ind.name} ({short})", "Indikator (MS-Ind)", ind.name,
-                           [Section("", "", text)])  # fmt: skip
+            yield Document(item_url(ind), f"{ind.name} ({short})", KINDS[1], ind.name,
+                           [Section("", "", text)], facets | {"jenis": KINDS[1]})  # fmt: skip
 
 
 # --- index -------------------------------------------------------------------------------
@@ -222,7 +236,12 @@ def write_index(model: CatalogModel, site: Path) -> IndexStats:
     lengths = array("I")
     digest = hashlib.sha256()
     size = 0
+    values: dict[str, dict[str, int]] = {key: {} for key, _ in FACETS}
+    of_doc: dict[str, list[int]] = {key: [] for key, _ in FACETS}
     for n, doc in enumerate(documents(model)):
+        for key, _ in FACETS:
+            value = (doc.facets or {}).get(key, "")
+            of_doc[key].append(values[key].setdefault(value, len(values[key])))
         counts, length = _counts(doc)
         lengths.append(length)
         for term, weight in counts.items():
@@ -246,6 +265,11 @@ def write_index(model: CatalogModel, site: Path) -> IndexStats:
         digest.update(blob)
         size += len(blob)
         (staging / "k" / shard_file(key)).write_bytes(blob)
+    facets = {"nama": FACETS, "nilai": {k: list(v) for k, v in values.items()}, "dok": of_doc}
+    blob = gzip.compress(json.dumps(facets, ensure_ascii=False, separators=(",", ":")).encode(), 9, mtime=0)
+    digest.update(blob)
+    size += len(blob)
+    (staging / "f.cari").write_bytes(blob)
     version = digest.hexdigest()[:12]
     staging.rename(folder / version)
     meta = {"format": FORMAT, "versi": version, "dokumen": n_docs, "kunci": sorted(shards)}

@@ -14,6 +14,7 @@ import gzip
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -29,14 +30,20 @@ from ..codes import SatudataError
 from . import editor
 from .apidoc import MARK as API_MARK
 from .apidoc import field_tables
+from .charts import draw_later
 from .exports import write_exports
+from .history import History
 from .model import CatalogModel, with_site_url
-from .render import Page, Renderer
+from .render import Page, Renderer, tanggal
 from .search import IndexStats, write_index
 
+THEME = Path(__file__).resolve().parent / "templates" / "theme"
 SHELL = "_kerangka"
 MARK_TITLE = "SDJUDUL7f3a"
+MARK_DESCRIPTION = "SDDESKRIPSI7f3a"
+MARK_URL = "SDALAMAT7f3a"
 MARK_BODY = '<div id="sd-penanda-7f3a"><h1>x</h1></div>'
+FEED_SIZE = 50
 GENERATED = ("kegiatan", "indikator", "opd", "sektor", "tahun", "dasbor", "cari", "petunjuk", "sunting", SHELL)
 HOME_MARK = "<!-- satudata:ringkasan -->"
 SITE_MARKER = ".satudata-situs"
@@ -133,31 +140,54 @@ def prepare_docs(root: Path, docs: Path, renderer: Renderer, depths: set[int]) -
         # a page at <d> folders deep: _kerangka/s/s/.../k<d>.md → _kerangka/s/.../k<d>/index.html
         path = docs / SHELL / Path(*(["s"] * (depth - 2))) / f"k{depth}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"---\ntitle: {MARK_TITLE}\nhide:\n  - toc\n---\n\n{MARK_BODY}\n", encoding="utf-8")
+        path.write_text(
+            f"---\ntitle: {MARK_TITLE}\nsd_kerangka: true\nhide:\n  - toc\n---\n\n{MARK_BODY}\n", encoding="utf-8"
+        )
 
 
 def shell_path(site: Path, depth: int) -> Path:
     return site / SHELL / Path(*(["s"] * (depth - 2))) / f"k{depth}" / "index.html"
 
 
+_MARKS = re.compile(f"{MARK_TITLE}|{MARK_DESCRIPTION}|{MARK_URL}")
+
+
+def _active_tab(html: str, depth: int, section: str) -> str:
+    """The shell with the navigation tab of ``section`` marked as the current one."""
+    link = f'href="{"../" * depth}{section}/" class="md-tabs__link"'
+    tab = re.compile(r'<li class="md-tabs__item">(?=\s*<a ' + re.escape(link) + ")")
+    return tab.sub('<li class="md-tabs__item md-tabs__item--active">', html, count=1)
+
+
 def pour(site: Path, pages: list[Page]) -> None:
-    """Write each record page into the shell of its depth."""
-    shells: dict[int, tuple[str, str]] = {}
+    """Write each record page into the shell of its depth and section: the page's title,
+    description and address replace the shell's markers (head and header), its body the content."""
+    shells: dict[tuple[int, str], tuple[list[str], list[str], list[str], list[str]]] = {}
     for page in pages:
-        if page.depth not in shells:
+        key = (page.depth, page.section)
+        if key not in shells:
             html = shell_path(site, page.depth).read_text(encoding="utf-8")
             if MARK_BODY not in html:
                 raise BuildError("Kerangka halaman MkDocs tidak memuat penanda konten; periksa tema di mkdocs.yml.")
+            html = _active_tab(html, page.depth, page.section)
             before, after = html.split(MARK_BODY, 1)
-            shells[page.depth] = (before, after)
-        before, after = shells[page.depth]
-        title = _escape(page.title)
+            # text between markers, and which marker follows each piece
+            shells[key] = (_MARKS.split(before), _MARKS.findall(before), _MARKS.split(after), _MARKS.findall(after))
+        b_text, b_marks, a_text, a_marks = shells[key]
+        values = {MARK_TITLE: _escape(page.title), MARK_DESCRIPTION: _escape(page.description or page.title),
+                  MARK_URL: _escape(page.path)}  # fmt: skip
         target = site / page.path / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            before.replace(MARK_TITLE, title) + page.body + after.replace(MARK_TITLE, title), encoding="utf-8"
-        )
+        target.write_text(_fill(b_text, b_marks, values) + page.body + _fill(a_text, a_marks, values), encoding="utf-8")
     shutil.rmtree(site / SHELL)
+
+
+def _fill(texts: list[str], marks: list[str], values: dict[str, str]) -> str:
+    out = [texts[0]]
+    for mark, text in zip(marks, texts[1:], strict=True):
+        out.append(values[mark])
+        out.append(text)
+    return "".join(out)
 
 
 def _escape(text: str) -> str:
@@ -175,6 +205,43 @@ def write_sitemap(site: Path, site_url: str | None, pages: list[str]) -> None:
     (site / "sitemap.xml").write_text(xml, encoding="utf-8")
     with open(site / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         gz.write(xml.encode())
+
+
+def write_robots(site: Path, site_url: str | None) -> None:
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url.rstrip('/')}/sitemap.xml")
+    (site / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_feed(site: Path, site_url: str | None, renderer: Renderer, history: History | None) -> None:
+    """``feed.xml``: an Atom feed of the activities most recently approved (published or updated)."""
+    if not site_url or history is None:
+        return
+    base = site_url.rstrip("/") + "/"
+    dated = [(history.approved[a.ident], a) for a in renderer.model.activities if a.ident in history.approved]
+    dated.sort(key=lambda pair: (pair[0][-1], pair[1].ident), reverse=True)
+    entries = []
+    for (first, last), a in dated[:FEED_SIZE]:
+        url = _escape(base + f"kegiatan/{a.ident}/")
+        kind = "Diperbarui" if last != first else "Dipublikasikan"
+        entries.append(
+            f'<entry><title>{_escape(a.title)}</title><link rel="alternate" type="text/html" href="{url}"/>'
+            f"<id>{url}</id><published>{first.isoformat()}</published><updated>{last.isoformat()}</updated>"
+            f"<summary>{_escape(f'{kind} {tanggal(last)}. ' + renderer.describe(a))}</summary></entry>\n"
+        )
+    updated = dated[0][0][-1].isoformat() if dated else "1970-01-01T00:00:00+00:00"
+    name = _escape(renderer.model.config.pemda)
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="id">\n'
+        f"<title>Metadata statistik sektoral {name}: kegiatan baru dan diperbarui</title>\n"
+        f'<link rel="self" type="application/atom+xml" href="{_escape(base)}feed.xml"/>\n'
+        f'<link rel="alternate" type="text/html" href="{_escape(base)}"/>\n'
+        f"<id>{_escape(base)}feed.xml</id>\n<updated>{updated}</updated>\n<author><name>Walidata {name}</name></author>\n"
+        + "".join(entries)
+        + "</feed>\n"
+    )
+    (site / "feed.xml").write_text(xml, encoding="utf-8")
 
 
 def _start_index(model: CatalogModel, site: Path) -> Callable[[], IndexStats]:
@@ -209,8 +276,13 @@ def _index_child(model: CatalogModel, site: Path, send) -> None:
         send.send(f"{type(exc).__name__}: {exc}")
 
 
-def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None = None) -> BuildResult:
-    """Build the portal for ``model`` into ``out`` (replaced atomically)."""
+def build_site(
+    root: Path, model: CatalogModel, out: Path, site_url: str | None = None, history: History | None = None
+) -> BuildResult:
+    """Build the portal for ``model`` into ``out`` (replaced atomically). ``site_url`` (default:
+    ``url_situs`` of katalog.yaml) starts every absolute link: canonical links, Open Graph tags, the
+    sitemap, the feed and the exports; ``history`` (pipeline.publish.history) gives the dates, the
+    change logs and the revision marks."""
     started = time.perf_counter()
     root, out = Path(root), Path(out).resolve()
     if site_url:
@@ -222,12 +294,13 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
-        renderer = Renderer(model, site_url)
+        renderer = Renderer(model, history)
         t = time.perf_counter()
         pages = renderer.pages()
         render_seconds = time.perf_counter() - t
         prepare_docs(root, work / "docs", renderer, {p.depth for p in pages})
         editor.prepare_docs(work / "docs")
+        charts_drawn = draw_later(renderer.charts)  # in a thread, while MkDocs builds
         overrides = {"docs_dir": str(work / "docs"), "site_dir": str(work / "site")}
         if site_url:
             overrides["site_url"] = site_url
@@ -236,6 +309,9 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         # no build date in the output: the same catalog always gives byte-identical files
         with _env(SOURCE_DATE_EPOCH=0):
             config = load_config(config_file=str(config_file), **overrides)
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+            config["extra"]["sd_api"] = (work / "docs" / "api.md").is_file() or (work / "docs/api/index.md").is_file()
+            config["extra"]["lisensi"] = dict(model.config.lisensi)
             if model.internal:
                 config["site_name"] = f"{config['site_name']} (Internal)"
             mkdocs_build(config)
@@ -243,9 +319,13 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
         site = work / "site"
         t = time.perf_counter()
         pour(site, pages)
+        charts_drawn()
+        _fill_charts(site, renderer)
         render_seconds += time.perf_counter() - t
         folders = (f.parent.relative_to(site).as_posix() for f in site.rglob("index.html"))
         write_sitemap(site, site_url, ["" if d == "." else d + "/" for d in folders])
+        write_robots(site, site_url)
+        write_feed(site, site_url, renderer, history)
         t = time.perf_counter()
         finish_index = _start_index(model, site)  # in a child process, while this one writes the exports
         try:
@@ -264,6 +344,14 @@ def build_site(root: Path, model: CatalogModel, out: Path, site_url: str | None 
                            editor_result)  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _fill_charts(site: Path, renderer: Renderer) -> None:
+    page = site / "dasbor" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    for chart in renderer.charts:
+        html = html.replace(chart.marker, chart.svg)
+    page.write_text(html, encoding="utf-8")
 
 
 def _swap(new: Path, out: Path) -> None:

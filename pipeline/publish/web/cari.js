@@ -72,6 +72,38 @@ export class Index {
     this.keys = new Set(meta.kunci);
     this.shards = new Map();
     this.fragments = new Map();
+    this.facetsLoading = null;
+  }
+
+  /** The facets computed at build time: {nama: [[key, label]], nilai: {key: [values]}, dok: {key: [index per page]}}. */
+  facets() {
+    if (this.facetsLoading === null) {
+      this.facetsLoading = fetchBytes(new URL("f.cari", this.root)).then((b) => JSON.parse(new TextDecoder().decode(b)));
+      this.facetsLoading.catch(() => (this.facetsLoading = null));
+    }
+    return this.facetsLoading;
+  }
+
+  /** The query with each word that no indexed word equals or begins with replaced by the nearest
+   * word of its shard (edit distance 1, or 2 for words of 6 letters or more; most pages first),
+   * or null when every word is found or none can be corrected. */
+  async correct(query) {
+    const asked = [...new Set(words(query))].slice(0, 10);
+    const shards = await Promise.all(asked.map((w) => this.shard(shardKey(w))));
+    let changed = false;
+    const fixed = asked.map((word, i) => {
+      if (shards[i].some((t) => t.word.startsWith(word))) return word;
+      const limit = [...word].length >= 6 ? 2 : 1;
+      let best = null;
+      for (const term of shards[i]) {
+        const d = distance(word, term.word, limit);
+        if (d <= limit && (!best || d < best.d || (d === best.d && term.df > best.df))) best = { word: term.word, d, df: term.df };
+      }
+      if (!best) return word;
+      changed = true;
+      return best.word;
+    });
+    return changed ? fixed.join(" ") : null;
   }
 
   shard(key) {
@@ -135,6 +167,30 @@ export class Index {
     found.results = pages.map((id) => ({ id, score: score[id] }));
     return found;
   }
+}
+
+/** Optimal string alignment distance (Levenshtein plus swapped neighbours), stopping early past ``limit``. */
+export function distance(a, b, limit = 2) {
+  const s = [...a];
+  const t = [...b];
+  if (Math.abs(s.length - t.length) > limit) return limit + 1;
+  let before = null;
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const row = [i];
+    let low = i;
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (before && i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) v = Math.min(v, before[j - 2] + 1);
+      row.push(v);
+      low = Math.min(low, v);
+    }
+    if (low > limit) return limit + 1;
+    before = prev;
+    prev = row;
+  }
+  return prev[t.length];
 }
 
 // --- the search page ------------------------------------------------------------------------
@@ -235,55 +291,231 @@ function result(page, found) {
   return li;
 }
 
-/** Wire the search form of cari/: search as the visitor types, ?q= in the address, more on request. */
+const FILTERS = ["opd", "sektor", "tahun", "jenis"];
+
+/** The values chosen in each facet, from the address (?opd=…&tahun=…). */
+function chosen(params) {
+  return Object.fromEntries(FILTERS.map((key) => [key, new Set(params.getAll(key))]));
+}
+
+/** For each facet with a choice, a Uint8Array: 1 at the index of each value chosen. */
+function allowedValues(facets, picked) {
+  const out = {};
+  for (const key of FILTERS) {
+    if (!picked[key].size) continue;
+    const ok = new Uint8Array(facets.nilai[key].length);
+    facets.nilai[key].forEach((v, i) => (ok[i] = picked[key].has(v) ? 1 : 0));
+    out[key] = ok;
+  }
+  return out;
+}
+
+/** The pages of ``found`` that have one of the chosen values of every facet with a choice. */
+export function narrow(found, facets, picked) {
+  if (!facets) return found.results;
+  const allowed = allowedValues(facets, picked);
+  const active = Object.keys(allowed);
+  if (!active.length) return found.results;
+  return found.results.filter((r) => active.every((key) => allowed[key][facets.dok[key][r.id]]));
+}
+
+/** Per facet, how many of the pages found have each value among the pages the *other* facets'
+ * choices allow (so a visitor sees what choosing a value would give). One pass over the pages. */
+export function facetCounts(found, facets, picked) {
+  const allowed = allowedValues(facets, picked);
+  const counts = Object.fromEntries(FILTERS.map((key) => [key, new Uint32Array(facets.nilai[key].length)]));
+  const pass = new Uint8Array(FILTERS.length);
+  for (const r of found.results) {
+    let failed = 0;
+    FILTERS.forEach((key, k) => {
+      const ok = allowed[key] ? allowed[key][facets.dok[key][r.id]] : 1;
+      pass[k] = ok;
+      failed += 1 - ok;
+    });
+    if (failed > 1) continue;
+    FILTERS.forEach((key, k) => {
+      if (failed === 0 || !pass[k]) counts[key][facets.dok[key][r.id]]++;
+    });
+  }
+  return counts;
+}
+
+/** The facet boxes: for each facet, its values among the pages found (narrowed by the other facets), with counts. */
+function drawFacets(box, found, facets, picked, onChange) {
+  const wasOpen = box.querySelector("details")?.open;
+  box.replaceChildren();
+  if (!facets || !found.total) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const fold = document.createElement("details"); // folded on phones, so the results come first
+  fold.open = wasOpen ?? window.matchMedia("(min-width: 60em)").matches;
+  const heading = document.createElement("summary");
+  heading.className = "sd-saring__judul";
+  const n = FILTERS.reduce((sum, k) => sum + picked[k].size, 0);
+  heading.textContent = n ? `Saring hasil (${n} dipilih)` : "Saring hasil";
+  fold.append(heading);
+  box.append(fold);
+  const all = facetCounts(found, facets, picked);
+  for (const [key, label] of facets.nama) {
+    const counts = new Map();
+    all[key].forEach((n, i) => {
+      const value = facets.nilai[key][i];
+      if (n || picked[key].has(value)) counts.set(value, n);
+    });
+    if (counts.size < 2 && !picked[key].size) continue;
+    const set = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.textContent = label;
+    set.append(legend);
+    const order = [...counts].sort((a, b) => (key === "tahun" ? b[0].localeCompare(a[0]) : b[1] - a[1] || a[0].localeCompare(b[0], "id")));
+    for (const [value, n] of order) {
+      const row = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.name = key;
+      input.value = value;
+      input.checked = picked[key].has(value);
+      input.addEventListener("change", () => {
+        if (input.checked) picked[key].add(value);
+        else picked[key].delete(value);
+        onChange();
+      });
+      const name = document.createElement("span");
+      name.textContent = value;
+      const count = document.createElement("span");
+      count.className = "sd-saring__n";
+      count.textContent = n.toLocaleString("id-ID");
+      row.append(input, name, count);
+      set.append(row);
+    }
+    fold.append(set);
+  }
+  if (FILTERS.some((k) => picked[k].size)) {
+    const clear = document.createElement("button");
+    clear.type = "button";
+    clear.textContent = "Hapus semua saringan";
+    clear.addEventListener("click", () => {
+      for (const k of FILTERS) picked[k].clear();
+      onChange();
+    });
+    fold.append(clear);
+  }
+}
+
+/** Wire the search form of cari/: search as the visitor types, ?q= (and the facets) in the address,
+ * a spelling suggestion when nothing is found, more results on request. */
 function start(form) {
   const input = form.querySelector("input[name=q]");
   const status = document.querySelector(".sd-cari__pesan");
+  const hint = document.querySelector(".sd-cari__saran");
+  const empty = document.querySelector(".sd-cari__kosong");
+  const box = document.querySelector(".sd-saring");
   const list = document.querySelector(".sd-cari__hasil");
   const more = document.querySelector(".sd-cari__lagi");
   const index = Index.open();
-  index.catch(() => {});
+  index.then((idx) => idx.facets()).catch(() => {}); // small (12 KB at 10,000 activities): fetched before the first query
+  const picked = chosen(new URLSearchParams(window.location.search));
   let asked = 0;
-  let current = null;
+  let current = null; // {found, shown: results after the facets, query, facets}
   let timer;
 
-  async function show(found, ticket) {
-    const batch = found.results.slice(list.children.length, list.children.length + PAGE);
+  function address(query) {
+    const url = new URL(window.location.href);
+    url.search = "";
+    if (query.trim()) url.searchParams.set("q", query);
+    for (const key of FILTERS) for (const v of picked[key]) url.searchParams.append(key, v);
+    window.history.replaceState(null, "", url);
+  }
+
+  async function show(ticket) {
+    const { found, shown } = current;
+    const batch = shown.slice(list.children.length, list.children.length + PAGE);
     more.disabled = true;
     try {
       const pages = await Promise.all(batch.map((r) => index.then((idx) => idx.fragment(r.id))));
       if (ticket !== asked) return;
       list.append(...pages.map((p) => result(p, found)));
-      more.hidden = list.children.length >= found.total;
+      more.hidden = list.children.length >= shown.length;
     } finally {
       more.disabled = false;
     }
   }
 
+  async function redraw(ticket) {
+    const { found, facets, query } = current;
+    current.shown = narrow(found, facets, picked);
+    list.replaceChildren();
+    await show(ticket);
+    if (ticket !== asked) return;
+    drawFacets(box, found, facets, picked, () => {
+      address(input.value);
+      redraw(++asked);
+    });
+    const filtered = FILTERS.some((k) => picked[k].size);
+    const n = current.shown.length.toLocaleString("id-ID");
+    status.textContent = filtered ? `${n} dari ${found.total.toLocaleString("id-ID")} hasil untuk “${query}” sesuai saringan` : `${n} hasil untuk “${query}”`;
+  }
+
+  function link(query) {
+    const a = document.createElement("a");
+    const url = new URL(window.location.href);
+    url.search = "";
+    url.searchParams.set("q", query);
+    a.href = url.href;
+    a.textContent = query;
+    a.addEventListener("click", (event) => {
+      event.preventDefault();
+      input.value = query;
+      run(query);
+    });
+    return a;
+  }
+
   async function run(query) {
     const ticket = ++asked;
-    const url = new URL(window.location.href);
-    if (query.trim()) url.searchParams.set("q", query);
-    else url.searchParams.delete("q");
-    window.history.replaceState(null, "", url);
+    address(query);
+    hint.replaceChildren();
+    hint.hidden = true;
+    empty.hidden = true;
     if (!words(query).length) {
       list.replaceChildren();
+      box.replaceChildren();
+      box.hidden = true;
       more.hidden = true;
       status.textContent = "";
       return;
     }
     status.textContent = "Mencari…";
     try {
-      const found = await (await index).search(query);
+      const idx = await index;
+      let found = await idx.search(query);
+      let q = query.trim();
+      if (!found.total) {
+        const better = await idx.correct(query);
+        const other = better ? await idx.search(better) : null;
+        if (ticket !== asked) return;
+        if (other && other.total) {
+          hint.append(`Tidak ada hasil untuk “${q}”. Mungkin maksud Anda: `, link(better), "?");
+          hint.hidden = false;
+          found = other;
+          q = better;
+        }
+      }
+      const facets = found.total ? await idx.facets().catch(() => null) : null;
       if (ticket !== asked) return;
-      current = found;
-      list.replaceChildren();
-      await show(found, ticket);
-      if (ticket !== asked) return;
-      const q = query.trim();
-      status.textContent = found.total
-        ? `${found.total.toLocaleString("id-ID")} hasil untuk “${q}”`
-        : `Tidak ada hasil untuk “${q}”. Coba kata lain atau lebih sedikit kata.`;
+      current = { found, facets, query: q, shown: [] };
+      if (!found.total) {
+        list.replaceChildren();
+        box.replaceChildren();
+        box.hidden = true;
+        more.hidden = true;
+        status.textContent = `Tidak ada hasil untuk “${q}”.`;
+        empty.hidden = false;
+        return;
+      }
+      await redraw(ticket);
     } catch (error) {
       if (ticket !== asked) return;
       console.error(error);
@@ -302,7 +534,7 @@ function start(form) {
   });
   more.addEventListener("click", () => {
     if (!current) return;
-    show(current, asked).catch(() => {
+    show(asked).catch(() => {
       status.textContent = "Hasil berikutnya tidak dapat dimuat. Periksa koneksi lalu coba lagi.";
     });
   });
