@@ -815,6 +815,22 @@ _(
     "Periksa siapa yang melewati aturan cabang.",
 )
 
+# The PR comment from the check's artifact (pipeline.workflow.komentar)
+_(
+    "artefak-tidak-sah",
+    GALAT,
+    "PR",
+    "Artefak laporan-pr bukan arsip yang ditulis Periksa PR (terlalu besar, bukan zip, berkas lain, JSON rusak).",
+    "Jangan mengubah periksa-pr.yml di PR; jalankan ulang Periksa PR.",
+)
+_(
+    "artefak-pr-tidak-cocok",
+    GALAT,
+    "PR",
+    "Nomor PR atau commit kepala di artefak bukan PR dan commit run yang memicu komentar.",
+    "Jangan mengubah periksa-pr.yml di PR; jalankan ulang Periksa PR untuk commit terbaru.",
+)
+
 # Editing files (pipeline.edit)
 _(
     "sunting-gagal",

@@ -27,8 +27,10 @@ def load(path: Path) -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # 'on' stays a string
 
 
-def test_there_are_four_workflows():
-    assert [p.name for p in WORKFLOWS] == ["catat-forge.yml", "periksa-pr.yml", "terbitkan.yml", "uji.yml"]
+def test_there_are_six_workflows():
+    assert [p.name for p in WORKFLOWS] == [
+        "catat-forge.yml", "komentar-pr.yml", "periksa-pr.yml", "tenggat-sop.yml", "terbitkan.yml", "uji.yml",
+    ]  # fmt: skip
 
 
 def test_actionlint_is_clean():
@@ -49,6 +51,26 @@ def test_zizmor_is_clean_offline_even_pedantic(tmp_path, persona):
     assert "No findings to report" in proc.stdout
 
 
+def test_the_one_zizmor_exception_is_the_comment_workflows_trigger():
+    """workflow_run is zizmor's 'dangerous trigger'; the comment workflow uses it as GitHub advises (data only)."""
+    ignores = [
+        (path.name, line.strip())
+        for path in WORKFLOWS
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "zizmor:" in line
+    ]
+    assert len(ignores) == 1 and ignores[0][0] == "komentar-pr.yml"
+    assert ignores[0][1].startswith("on: # zizmor: ignore[dangerous-triggers] ")
+
+
+def test_no_expression_is_pasted_into_a_shell_script():
+    """Values from events reach scripts only through env: (template injection)."""
+    for path in WORKFLOWS:
+        for job in load(path)["jobs"].values():
+            for step in job["steps"]:
+                assert "${{" not in step.get("run", ""), (path.name, step.get("name"))
+
+
 def test_actions_are_pinned_by_sha_with_a_version_comment():
     for path in WORKFLOWS:
         uses = [
@@ -64,7 +86,9 @@ def test_actions_are_pinned_by_sha_with_a_version_comment():
 # Every job's token, and why (the comments in the workflows say it too). Nothing else is allowed.
 PERMISSIONS = {
     ("catat-forge.yml", "catat"): {"contents": "read", "pull-requests": "read", "issues": "read"},
+    ("komentar-pr.yml", "komentar"): {"contents": "read", "actions": "read", "pull-requests": "write"},
     ("periksa-pr.yml", "periksa"): {"contents": "read"},
+    ("tenggat-sop.yml", "isu"): {"contents": "read", "issues": "write"},
     ("terbitkan.yml", "periksa"): {"contents": "read", "pull-requests": "read", "deployments": "read"},
     ("terbitkan.yml", "bangun"): {"contents": "read"},
     ("terbitkan.yml", "terbitkan"): {"pages": "write", "id-token": "write"},
@@ -118,9 +142,60 @@ def test_pr_check_reads_the_pr_only_as_git_objects_with_the_base_tool():
     assert any("pip install" in r and "./alat" in r for r in runs)
     assert not any("satudata validate" in r for r in runs)  # check-pr validates HEAD under BASE's rules
     assert not any("working-directory" in s for s in steps)  # nothing runs inside the PR's checkout
-    check = next(r for r in runs if "check-pr" in r)
-    assert '--aktor "$PEMBUAT_PR"' in check and "--katalog katalog" in check
-    assert "GITHUB_STEP_SUMMARY" in check and "${{" not in check
+    check = next(s for s in steps if "check-pr" in s.get("run", ""))
+    assert '--aktor "$PEMBUAT_PR"' in check["run"] and "--katalog katalog" in check["run"]
+    assert "--format json" in check["run"] and "> laporan/periksa-pr.json" in check["run"]
+    assert "laporan/pr.json" in check["run"] and check["env"]["NOMOR_PR"] == "${{ github.event.pull_request.number }}"
+    # what the run shows: the comment's text as the summary, and the annotations of satudata anotasi
+    shown = next(r for r in runs if "GITHUB_STEP_SUMMARY" in r)
+    assert "satudata komentar-pr --periksa-pr laporan/periksa-pr.json" in shown and "satudata anotasi" in shown
+    (upload,) = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["name"] == "laporan-pr" and upload["with"]["path"] == "laporan/"
+    assert upload["if"] == "${{ !cancelled() }}"  # the report goes up even when the check found errors
+    assert steps[-1]["env"]["KODE"] == "${{ steps.periksa.outputs.kode }}" and 'exit "$KODE"' in steps[-1]["run"]
+
+
+def test_the_comment_job_reads_the_artifact_as_data_and_never_runs_pr_code():
+    text = (REPO / ".github/workflows/komentar-pr.yml").read_text(encoding="utf-8")
+    flow = load(REPO / ".github/workflows/komentar-pr.yml")
+    assert set(flow["on"]) == {"workflow_run"}
+    assert flow["on"]["workflow_run"] == {"workflows": ["Periksa PR"], "types": ["completed"]}
+    assert flow["on"]["workflow_run"]["workflows"] == [load(REPO / ".github/workflows/periksa-pr.yml")["name"]]
+    job = flow["jobs"]["komentar"]
+    assert "github.event.workflow_run.event == 'pull_request'" in job["if"]
+    steps = job["steps"]
+    checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert [s["with"]["ref"] for s in checkouts] == ["${{ github.event.repository.default_branch }}"]
+    assert not [
+        s for s in steps if "uses" in s and not s["uses"].startswith(("actions/checkout@", "actions/setup-python@"))
+    ]
+    assert "head_sha" not in text and "unzip" not in text and "pull_request.head" not in text  # no PR commit
+    runs = [s["run"] for s in steps if "run" in s]
+    assert any("pip install" in r and "./alat" in r for r in runs)  # the tool of the default branch
+    fetch = next(s for s in steps if "artifacts/$id/zip" in s.get("run", ""))
+    assert "size_in_bytes <= 8388608" in fetch["run"] and "head -c 8388609" in fetch["run"]
+    assert fetch["env"]["RUN_ID"] == "${{ github.event.workflow_run.id }}"
+    assert 'head="$PEMILIK_KEPALA:$CABANG_KEPALA"' in fetch["run"]  # the PR is looked up on GitHub
+    # the artifact's PR number and head commit are checked against GitHub's PR of the run's head commit
+    render = next(s for s in steps if "satudata komentar-pr" in s.get("run", ""))
+    for option in ("--artefak laporan.zip", '--peristiwa "$GITHUB_EVENT_PATH"', "--pr-github pr-github.json",
+                   "--komentar-lama komentar-lama.json", '--keluaran "$GITHUB_OUTPUT"'):  # fmt: skip
+        assert option in render["run"]
+    post = steps[-1]
+    assert post["if"] == "steps.komentar.outputs.pr != ''" and post["env"]["PR"] == "${{ steps.komentar.outputs.pr }}"
+    assert "jq -n --rawfile body komentar.md" in post["run"] and "--input isi.json" in post["run"]
+
+
+def test_the_overdue_issues_job_runs_on_the_default_branch_only():
+    flow = load(REPO / ".github/workflows/tenggat-sop.yml")
+    assert set(flow["on"]) == {"schedule", "workflow_dispatch"}
+    steps = flow["jobs"]["isu"]["steps"]
+    checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert [s["with"]["ref"] for s in checkouts] == ["${{ github.event.repository.default_branch }}"]
+    runs = "\n".join(s["run"] for s in steps if "run" in s)
+    assert "satudata status . --format json" in runs and "satudata isu-terlambat --status" in runs
+    # titles and bodies go to the API as JSON built by jq, never as shell words
+    assert "--input -" in runs and "-f title" not in runs and "-f body" not in runs and "--body" not in runs
 
 
 def test_publication_checks_history_before_it_builds():

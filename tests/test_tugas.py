@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import datetime
 
 from click.testing import CliRunner
 from conftest import REPO
+from forgetools import example, user, valid
 
 from pipeline.cli import main
 from pipeline.contract.schema import BUNDLED, Schemas
 from pipeline.workflow.tugas import add_working_minutes
 
 PADA = "2026-12-03T09:00:00+07:00"
-BOT = {"login": "github-actions[bot]"}
+BOT = "github-actions[bot]"
 
 
 def status(*args):
@@ -51,9 +53,20 @@ def test_the_whole_status_carries_accounts_and_deadlines():
     assert waits and all("akun" in w and "tenggat" in w for w in waits)
 
 
-def issue(number, body, **extra):
-    return {"number": number, "title": "x", "body": body, "state": "open", "user": BOT,
-            "labels": [{"name": "terlambat"}], "assignees": [], **extra}  # fmt: skip
+def issue(number, body, author=BOT, assignees=(), **extra):
+    """An open issue as GET /repos/{repo}/issues lists it: GitHub's example issue with our values."""
+    payload = copy.deepcopy(example("issues", "opened"))
+    item = payload["issue"]
+    label = dict(
+        item["labels"][0], name="terlambat", color="b60205", default=False, description="Langkah SOP terlambat"
+    )
+    label["url"] = label["url"].rsplit("/", 1)[0] + "/terlambat"
+    item.update(number=number, title="x", body=body, user=user(item["user"], author), labels=[label],
+                assignees=[user(item["user"], a) for a in assignees], assignee=None)  # fmt: skip
+    item["html_url"] = item["html_url"].rsplit("/", 1)[0] + f"/{number}"
+    valid(payload, "issues$opened")
+    item.update(extra)
+    return item
 
 
 def decide(tmp_path, issues):
@@ -82,15 +95,12 @@ def test_one_issue_per_overdue_step_is_created_assigned_to_who_must_act(tmp_path
 
 def test_issues_are_updated_closed_and_never_duplicated(tmp_path):
     first = decide(tmp_path, [])
-    current = [issue(10 + i, a["isi"], title=a["judul"], assignees=[{"login": p} for p in a["penerima"]])
-               for i, a in enumerate(first)]  # fmt: skip
+    current = [issue(10 + i, a["isi"], title=a["judul"], assignees=a["penerima"]) for i, a in enumerate(first)]
     assert decide(tmp_path, current) == []  # nothing to do when the issues are as they should be
-    stale = dict(current[0], assignees=[])
+    stale = dict(current[0], assignees=[])  # someone unassigned the accounts
     done = issue(99, "<!-- satudata:terlambat kegiatan=dinkes/2025-profil-kesehatan langkah=12 -->")
     twin = dict(current[1], number=200)
-    forged = issue(
-        300, "<!-- satudata:terlambat kegiatan=dlh/2026-pengelolaan-sampah langkah=1 -->", user={"login": "orang"}
-    )
+    forged = issue(300, "<!-- satudata:terlambat kegiatan=dlh/2026-pengelolaan-sampah langkah=1 -->", author="orang")
     pull = issue(301, done["body"], pull_request={"url": "x"})
     actions = decide(tmp_path, [stale, *current[1:], done, twin, forged, pull])
     by_number = {a.get("nomor"): a for a in actions}
@@ -103,9 +113,12 @@ def test_issues_are_updated_closed_and_never_duplicated(tmp_path):
 def test_issue_text_cannot_inject_markup(tmp_path):
     from pipeline.workflow.tugas import issue_actions
 
-    row = {"kegiatan": "dinkes/2025-x", "berkas": "metadata/dinkes/2025-x/kegiatan.yaml", "judul": "<img src=x> @semua",
+    row = {"kegiatan": "dinkes/2025-x", "berkas": "metadata/dinkes/2025-x/kegiatan.yaml",
+           "judul": "<img src=x> @semua #1 https://x.example",
            "terlambat": True, "berjalan_menit": 999, "berjalan": "2 hari", "waktu_terakhir": "2025-01-01T08:00:00+07:00",
            "menunggu": [{"langkah": 3, "nama": "Periksa", "waktu_baku": "3 hari", "baku_menit": 1, "akun": ["w"],
                          "tenggat": None}]}  # fmt: skip
     (action,) = issue_actions({"kegiatan": [row]}, [])
-    assert "<img" not in action["isi"] and "&lt;img src=x&gt;" in action["isi"] and "@\u200bsemua" in action["isi"]
+    body = action["isi"]
+    assert "<img" not in body and "&lt;img src=x&gt;" in body and "@\u200bsemua" in body
+    assert "#\u200b1" in body and ":\u200b//x.example" in body  # no issue cross-reference, no link

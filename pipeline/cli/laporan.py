@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from . import main
+from . import echo_finding, main
+
+BOT_LOGIN = "github-actions[bot]"
 
 REPORT = click.Path(dir_okay=False, path_type=Path)
 
@@ -20,26 +22,119 @@ def _reports(validasi, periksa_pr, diff):
         raise click.BadParameter(str(exc)) from None
 
 
+def _github_json(path: Path | None, what: str):
+    """A JSON file written by the workflow from GitHub's own API or event (trusted, but still checked)."""
+    import json
+
+    if path is None:
+        return []
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise click.BadParameter(f"{what}: {exc}") from None
+
+
 @main.command(name="komentar-pr")
 @click.option("--validasi", type=REPORT, help="Keluaran satudata validate --format json.")
 @click.option("--periksa-pr", "periksa_pr", type=REPORT, help="Keluaran satudata check-pr --format json.")
 @click.option("--diff", "diff", type=REPORT, help="Keluaran satudata diff --format json.")
+@click.option(
+    "--artefak", type=REPORT, help="Artefak laporan-pr (zip) dari run Periksa PR, sebagai ganti tiga laporan."
+)
+@click.option(
+    "--peristiwa", type=REPORT, help="Payload peristiwa workflow_run ($GITHUB_EVENT_PATH); wajib dengan --artefak."
+)
+@click.option(
+    "--pr-github", "pulls_file", type=REPORT, help="PR terbuka untuk cabang kepala run, dari API GitHub (GET /pulls)."
+)
+@click.option(
+    "--komentar-lama",
+    "comments_file",
+    type=REPORT,
+    help="Komentar PR itu dari API GitHub, untuk mencari komentar sebelumnya.",
+)
+@click.option(
+    "--berkas-pr",
+    "files_file",
+    type=REPORT,
+    help="Berkas yang diubah PR dari API GitHub (GET /pulls/{n}/files, dengan nomor).",
+)
+@click.option("--pembuat", default=BOT_LOGIN, show_default=True, help="Akun yang menulis komentar otomatis.")
 @click.option("--keluar", "out", type=REPORT, default=None, help="Tulis ke berkas (bawaan: layar).")
-def komentar_pr(validasi, periksa_pr, diff, out) -> None:
+@click.option(
+    "--keluaran", type=REPORT, help="Tambahkan baris pr=NOMOR dan komentar=ID ke berkas ini ($GITHUB_OUTPUT)."
+)
+def komentar_pr(validasi, periksa_pr, diff, artefak, peristiwa, pulls_file, comments_file, files_file, pembuat, out,
+                keluaran) -> None:  # fmt: skip
     """Satu komentar pull request: hasil pemeriksaan dan perbedaan metadata per isian (lama → baru).
 
     Laporan JSON dianggap data tak tepercaya (dari artefak): ukurannya dibatasi, setiap isian
-    diperiksa jenisnya dan setiap teks di-escape (tanpa HTML, tanpa @mention). Laporan yang tidak
-    ada disebut di komentar. Komentar diawali penanda agar alur kerja memperbarui komentar yang sama.
+    diperiksa jenisnya dan setiap teks di-escape (tanpa HTML, tanpa @mention, tanpa tautan).
+    Tanpa --diff, perubahan diambil dari laporan check-pr. Laporan yang tidak ada disebut di
+    komentar. Komentar diawali penanda agar alur kerja memperbarui komentar yang sama.
+
+    Dengan --artefak (alur kerja Komentar PR): arsip zip dibaca tanpa diekstrak; PR-nya dicari
+    dari commit kepala run di --peristiwa dan --pr-github, dan nomor PR serta commit kepala di
+    pr.json artefak harus sama (bila tidak: komentar penolakan, kode keluar 1). --keluaran
+    menerima pr=NOMOR (kosong bila tidak ada PR terbuka untuk commit itu) dan komentar=ID
+    komentar sebelumnya (kosong: buat baru).
     """
     from ..workflow.komentar import comment
 
-    text = comment(*_reports(validasi, periksa_pr, diff))
+    if artefak is None:
+        text = comment(*_reports(validasi, periksa_pr, diff))
+        _write(text, out)
+        return
+    if peristiwa is None:
+        raise click.UsageError("--artefak butuh --peristiwa (payload workflow_run) dan --pr-github.")
+    _from_artifact(artefak, peristiwa, pulls_file, comments_file, files_file, pembuat, out, keluaran)
+
+
+def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"Komentar ditulis ke {out} ({len(text)} karakter).")
+
+
+def _from_artifact(artefak, peristiwa, pulls_file, comments_file, files_file, bot, out, keluaran) -> None:
+    from ..codes import finding
+    from ..workflow import komentar as k
+
+    pull = k.run_pull_request(_github_json(peristiwa, "--peristiwa"), _github_json(pulls_file, "--pr-github"))
+    outputs = {"pr": "", "komentar": ""}
+    refused = None  # (kode, why)
+    if pull is None:
+        click.echo("Tidak ada PR terbuka yang commit kepalanya commit run ini (mungkin sudah ada commit baru); "
+                   "komentar tidak ditulis.")  # fmt: skip
+    else:
+        number = pull["number"]
+        previous = k.earlier_comment(_github_json(comments_file, "--komentar-lama"), number, bot)
+        outputs = {"pr": str(number), "komentar": str(previous or "")}
+        if not artefak.is_file():
+            text = k.comment(None, None, None)  # the run uploaded no report: the comment says so
+        else:
+            try:
+                artifact = k.read_artifact(artefak)
+            except k.ReportError as exc:
+                artifact, refused = None, ("artefak-tidak-sah", str(exc))
+            if artifact is not None and (why := k.artifact_mismatch(artifact, pull)):
+                refused = ("artefak-pr-tidak-cocok", why)
+            if refused:
+                text = k.refusal(refused[1])
+            else:
+                github = k.touches_github(_github_json(files_file, "--berkas-pr"), number)
+                text = k.comment(artifact.get("validasi"), artifact.get("periksa-pr"), artifact.get("diff"),
+                                 changes_github=github)  # fmt: skip
+        _write(text, out)
+    if keluaran is not None:
+        with open(keluaran, "a", encoding="utf-8") as fh:
+            fh.write("".join(f"{key}={value}\n" for key, value in outputs.items()))
+    if refused:
+        kode, why = refused
+        echo_finding(finding(kode, artefak.name, why[0].upper() + why[1:] + "."))
+        raise SystemExit(1)
 
 
 @main.command(name="anotasi")

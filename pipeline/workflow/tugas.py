@@ -79,9 +79,9 @@ def waiting_for(rows: list[dict], login: str) -> list[tuple[dict, dict]]:
 
 
 def _md(text: str) -> str:
-    from .diff import md
+    from .komentar import inert
 
-    return md(str(text))
+    return inert(str(text))
 
 
 def _wanted(status: dict) -> dict[tuple[str, int], dict]:
