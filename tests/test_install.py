@@ -18,11 +18,20 @@ from conftest import REPO
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 
 
+# What `satudata init` copies from the repository root into a new catalog (pipeline.project in the wheel).
+PROJECT_DATA = ("docs", "requirements")
+
+
 def test_every_package_is_listed_for_the_wheel():
     listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
     mapped = PYPROJECT["tool"]["setuptools"]["package-dir"]
     found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "pipeline").rglob("__init__.py")}
-    found |= {name + "." + sub.name for name, d in mapped.items() for sub in (REPO / d).iterdir() if sub.is_dir()}
+    for name, folder in mapped.items():
+        subdirs = [REPO / d for d in PROJECT_DATA] if folder == "." else [REPO / folder]
+        for top in subdirs:
+            for sub in [top, *top.rglob("*")] if folder == "." else top.iterdir():
+                if sub.is_dir() and "__pycache__" not in sub.parts:
+                    found.add(name + "." + ".".join(sub.relative_to(REPO / folder).parts))
     assert listed == found | set(mapped), "add the new package to [tool.setuptools] packages in pyproject.toml"
 
 
@@ -34,9 +43,9 @@ def _tracked(folder: str) -> set[str]:
 def test_a_built_wheel_installs_and_finds_its_own_schemas(tmp_path):
     # Build from a copy, so the checkout gets no build/ or egg-info; setuptools is the locked one in .venv.
     src = tmp_path / "src"
-    for name in ("pipeline", "schemas"):
+    for name in ("pipeline", "schemas", "docs", ".github", "requirements"):
         shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "mkdocs.yml"):
         shutil.copy(REPO / name, src / name)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
     subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", tmp_path, src], check=True)
@@ -45,6 +54,11 @@ def test_a_built_wheel_installs_and_finds_its_own_schemas(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"pipeline/" + n for n in _tracked("schemas")} <= names
     assert {n for n in _tracked("pipeline") if n.endswith((".py", ".html", ".js"))} <= names
+    project = {
+        "pipeline/project/" + n.replace(".github/", "github/", 1) for n in _tracked("docs") | _tracked(".github")
+    }
+    assert project - {"pipeline/project/github/CODEOWNERS"} <= names  # CODEOWNERS is generated per catalog
+    assert {"pipeline/project/mkdocs.yml", "pipeline/project/requirements/run.txt"} <= names
 
     # A real venv with only the wheel installed; the locked dependencies are borrowed from .venv.
     venv = tmp_path / "venv"
@@ -72,6 +86,30 @@ def test_a_built_wheel_installs_and_finds_its_own_schemas(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     sop = subprocess.run([venv / "bin/satudata", "sop"], cwd=tmp_path, capture_output=True, text=True)
     assert sop.returncode == 0 and "13" in sop.stdout, sop.stdout + sop.stderr
+
+    # `satudata init` from the wheel alone: a complete catalog that validates, builds and has its .github/
+    def satudata(*args):
+        proc = subprocess.run([venv / "bin/satudata", *map(str, args)], cwd=tmp_path, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout
+
+    new = tmp_path / "sidoarjo"
+    assert "Katalog Kabupaten Sidoarjo dibuat" in satudata("init", new, "--wilayah", "3515")
+    assert (new / "requirements/satudata.txt").read_text(encoding="utf-8").splitlines()[
+        -1
+    ] == "satudata-metadata==0.1.0"
+    assert (new / "requirements/run.txt").read_bytes() == (REPO / "requirements/run.txt").read_bytes()
+    satudata("validate", new)
+    satudata("codeowners", new, "--periksa")
+    satudata("build", new, "--keluar", new / "site", "--pada", "2026-01-05T00:00:00+07:00")
+    assert "Kabupaten Sidoarjo" in (new / "site/index.html").read_text(encoding="utf-8")
+    workflows = sorted((new / ".github/workflows").glob("*.yml"))
+    assert [w.name for w in workflows] == [
+        w.name for w in sorted((REPO / ".github/workflows").glob("*.yml")) if w.name != "uji.yml"
+    ]
+    lint = shutil.which("actionlint", path=str(Path(sys.executable).parent))
+    proc = subprocess.run([lint, "-no-color", *workflows], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_workflows_install_only_the_locked_set():

@@ -195,13 +195,27 @@ def serve(directory: Path, port: int, host: str) -> None:
 @click.option(
     "--wilayah", "code", required=True, help="Kode wilayah BPS pemerintah daerah, misalnya 3515 (Kabupaten Sidoarjo)."
 )
-def init_cmd(folder: Path, code: str) -> None:
-    """Buat katalog baru untuk pemerintah daerah lain di FOLDER (kosong atau belum ada)."""
-    from ..workflow.bootstrap import init_catalog, region
+@click.option(
+    "--alat",
+    "tool",
+    default=None,
+    help="Persyaratan pip alat satudata untuk alur kerja katalog (bawaan: versi alat ini), misalnya "
+    "'satudata-metadata @ git+https://github.com/ORG/alat@COMMIT'.",
+)
+def init_cmd(folder: Path, code: str, tool: str | None) -> None:
+    """Buat repositori katalog baru untuk pemerintah daerah lain di FOLDER (kosong atau belum ada).
 
-    written = init_catalog(folder, code)
+    Menulis skema dan daftar kode, portal (docs/, mkdocs.yml), .github/ (alur kerja, ruleset-main.json,
+    CODEOWNERS, templat isu dan PR), requirements/ (alat yang dipasang alur kerja), katalog.yaml,
+    roles.yaml dan OPD pertama, dengan nama wilayahnya.
+    """
+    from ..workflow.bootstrap import TOOL_PIN, init_catalog, region
+
+    written = init_catalog(folder, code, tool)
     click.secho(f"Katalog {region(code)['nama']} dibuat di {folder} ({len(written)} berkas).", fg="green", bold=True)
     click.echo("Langkah berikutnya:")
-    click.echo(f"  1. Ganti isian contoh di {folder}/metadata/diskominfo/opd.yaml dan {folder}/roles.yaml.")
+    click.echo(f"  1. Ganti isian contoh di {folder}/metadata/diskominfo/opd.yaml dan {folder}/roles.yaml,")
+    click.echo(f"     lalu satudata codeowners {folder}; periksa versi alat di {folder}/{TOOL_PIN}.")
     click.echo(f"  2. satudata validate {folder}")
     click.echo(f"  3. satudata build {folder} --keluar {folder}/site   lalu   satudata serve {folder}/site")
+    click.echo("  4. Siapkan repositori GitHub-nya: docs/panduan/admin.md")
