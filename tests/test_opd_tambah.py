@@ -83,3 +83,26 @@ def test_an_unknown_opd_in_roles_yaml_gets_a_hint_that_helps(catalog):
     assert "satudata opd tambah dinsos --nama" in out  # a new OPD: the command that adds it
     assert "Mungkin maksud Anda 'dinkes' (folder metadata/dinkes/)?" in out  # a typo: the folder meant
     assert "misalnya dinkes." not in out
+
+
+def test_roles_yaml_keeps_its_own_style(catalog):
+    """Entries written ``peran: [opd]`` stay so; a file written in block style stays block style."""
+    result = run(catalog, "dinsos", *ARGS, "--akun", "dinsos-pasuruan", "--akun", "dinkes-pasuruan")
+    assert result.exit_code == 0, result.output
+    text = (catalog / "roles.yaml").read_text(encoding="utf-8")
+    assert "  dinsos-pasuruan:\n    peran: [opd]\n    opd: [dinsos]\n" in text
+    assert "  dinkes-pasuruan:\n    peran: [opd]\n    opd: [dinkes, dinsos]\n" in text
+    roles = catalog / "roles.yaml"
+    block = "tim_walidata:\n  - walidata-pasuruan\nakun:\n  walidata-pasuruan:\n    peran:\n      - walidata\n"
+    block += "".join(f"  {a}:\n    peran:\n      - opd\n    opd:\n      - {o}\n" for a, o in
+                     [("dinkes-pasuruan", "dinkes"), ("dinkes-pasuruan-sdk", "dinkes")])  # fmt: skip
+    for other in ("bps-kab-pasuruan",):
+        block += f"  {other}:\n    peran:\n      - bps\n"
+    roles.write_text(block, encoding="utf-8")
+    shutil.rmtree(catalog / "metadata/dinsos")
+    result = run(catalog, "dinsos", *ARGS, "--akun", "dinsos-baru")
+    assert result.exit_code == 0, result.output
+    assert (
+        roles.read_text(encoding="utf-8")
+        == block + "  dinsos-baru:\n    peran:\n      - opd\n    opd:\n      - dinsos\n"
+    )

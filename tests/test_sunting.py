@@ -574,6 +574,29 @@ def test_satudata_sunting_reports_a_busy_port_and_a_folder_without_git(repo, tmp
     assert result.exit_code == 3 and "bukan repositori git" in result.output
 
 
+def test_satudata_sunting_builds_its_portal_and_says_where_the_editor_is(repo):
+    """The build it runs itself prints no 'satudata serve' hint: the editor serves the portal."""
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "sunting", "--katalog", str(repo), "--port", "0", "--token", TOKEN],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
+    )  # fmt: skip
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Usulan menjadi cabang") or len(lines) > 40:
+                break
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    text = "".join(lines)
+    assert "Membangun portal untuk penyunting" in text and "Portal dibangun di " in text, text
+    assert "Penyunting lokal: http://127.0.0.1:" in text and f"Token: {TOKEN}" in text
+    assert "satudata serve" not in text and "Buka dengan" not in text
+
+
 def test_the_editor_passes_axe_with_its_errors_shown(page, editor_url):
     """axe-core on the editor itself (the portal's header and tabs are the theme's, checked elsewhere)."""
     from webtools import axe

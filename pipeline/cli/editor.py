@@ -53,10 +53,10 @@ def sunting_cmd(repo: Path, site: Path | None, port: int, host: str, aktor: str,
     if site is None:
         holder = tempfile.TemporaryDirectory(prefix="satudata-sunting-situs-")
         site = Path(holder.name) / "site"
-        from .portal import build
+        from .portal import build_portal
 
         click.echo("Membangun portal untuk penyunting…")
-        click.get_current_context().invoke(build, path=root, out=site, internal=False, site_url=None, pada=None)
+        build_portal(root, site)
     try:
         server = ThreadingHTTPServer((host, port), handler_for(forge, site))
     except OSError as exc:

@@ -52,6 +52,12 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
     yang tidak publik dan data kontak pribadi tidak pernah masuk halaman, indeks pencarian
     maupun ekspor.
     """
+    out = build_portal(path, out, internal=internal, site_url=site_url, terbit=terbit, pada=pada)
+    click.echo(f"Buka dengan: satudata serve {out} lalu kunjungi http://localhost:8000/")
+
+
+def build_portal(path: Path, out: Path, *, internal=False, site_url=None, terbit=False, pada=None) -> Path:
+    """The work of ``satudata build`` (also for ``satudata sunting``); returns the site folder."""
     from ..codes import finding
     from ..contract.config import CONFIG_FILE
     from ..publish.history import read_history
@@ -120,7 +126,7 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
             f"(belum ada: {', '.join(result.editor.missing)}).",
             fg="yellow",
         )
-    click.echo(f"Buka dengan: satudata serve {out} lalu kunjungi http://localhost:8000/")
+    return out
 
 
 CATALOG_PARTS = ("metadata", "katalog.yaml", "roles.yaml", "schemas", "docs", "mkdocs.yml", ".git")

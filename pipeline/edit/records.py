@@ -190,6 +190,20 @@ def _position(mapping: CommentedMap, key: str, order: Sequence[str]) -> int:
     return pos
 
 
+def _styled_like(node: Any, like: Any) -> None:
+    """Give ``node`` the flow style (``[a, b]``) that ``like`` has, where both have that shape.
+
+    The file's own style wins: a list written ``peran: [opd]`` stays on one line when it is replaced,
+    and a new entry beside such entries is written the same way. Only lists of one-line scalars."""
+    if isinstance(node, CommentedSeq) and isinstance(like, CommentedSeq):
+        if like.fa.flow_style() and all(isinstance(v, (str, int, float)) and "\n" not in str(v) for v in node):
+            node.fa.set_flow_style()
+    elif isinstance(node, CommentedMap) and isinstance(like, CommentedMap):
+        for key in node:
+            if key in like:
+                _styled_like(node[key], like[key])
+
+
 def _set(tree: CommentedMap, path: tuple, value: Any, order: Callable[[tuple], Sequence[str]], block: bool) -> None:
     parent = tree
     for part in path[:-1]:
@@ -197,12 +211,15 @@ def _set(tree: CommentedMap, path: tuple, value: Any, order: Callable[[tuple], S
     key = path[-1]
     node = to_node(value, block)
     if key in parent:
+        _styled_like(node, parent[key])
         tail = _take_tail(parent, key)
         parent[key] = node
         _put_tail(parent, key, tail)
         return
     pos = _position(parent, key, order(path[:-1]))
     keys = list(parent)
+    if keys:
+        _styled_like(node, parent[keys[pos - 1] if pos > 0 else keys[0]])  # like its neighbour
     tail = _take_tail(parent, keys[pos - 1]) if pos > 0 else None
     parent.insert(pos, key, node)
     _put_tail(parent, key, tail)

@@ -26,7 +26,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..layout import identify
+from ..read.git import GitError
 from ..read.loader import MAX_BYTES
+from .revision import Repo
 
 MAX_BODY = 4 * MAX_BYTES  # one request carries one activity: a handful of records
 SHA = re.compile(r"[0-9a-f]{40}")
@@ -138,16 +140,13 @@ class LocalForge:
         raise ApiError(404, "Not Found")
 
     def tree(self, sha: str) -> dict:
-        out = self.git("ls-tree", "-r", "-l", "-z", sha)
-        entries = []
-        for entry in out.split(b"\0"):
-            if not entry:
-                continue
-            meta, _, raw = entry.partition(b"\t")
-            mode, kind, obj, size = meta.decode().split()
-            entries.append({"path": raw.decode("utf-8", "replace"), "mode": mode, "type": kind, "sha": obj,
-                            "size": None if size == "-" else int(size)})  # fmt: skip
-        return {"sha": sha, "tree": entries, "truncated": False}
+        try:
+            entries = Repo(self.repo, "").entries(sha)
+        except GitError as exc:
+            raise ApiError(422, str(exc)) from None
+        items = [{"path": e.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), "mode": e.mode,
+                  "type": e.kind, "sha": e.sha, "size": e.size} for e in entries]  # fmt: skip
+        return {"sha": sha, "tree": items, "truncated": False}
 
     def write_tree(self, body: dict) -> str:
         base = self.need(body.get("base_tree"), "tree")
