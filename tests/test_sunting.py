@@ -322,7 +322,9 @@ def test_editing_an_existing_record_keeps_its_comments_and_alur(page, editor_url
 # --- the same rules in the browser as in satudata validate ---------------------------------------
 
 BROWSER_CODES = {"tahun-folder", "judul-awalan", "jadwal-terbalik", "jadwal-urutan", "msvar-kosong", "msvar-tidak-ada",
-                 "nama-ganda", "rujukan-variabel", "rujukan-indikator", "rujukan-diri"}  # fmt: skip
+                 "nama-ganda", "rujukan-variabel", "rujukan-indikator", "rujukan-diri", "judul-cara", "judul-tahun",
+                 "nama-singkatan", "indikator-bukan-ukuran", "konsep-tidak-tepat", "rumus-word", "versi-pilihan",
+                 "lainnya-sama", "wilayah-jumlah", "kalimat-pertanyaan-survei"}  # fmt: skip
 
 
 def in_browser(kode: str) -> bool:
@@ -388,6 +390,25 @@ def bad_catalog(root: Path):
     listed["perencanaan"]["variabel_dikumpulkan"].append({"nama": "Variabel yang tidak dilaporkan"})
     activity("variabel", listed, variables=(var, var2, VARIABEL), indicators=(ind, ind2, ind3))
     activity("kosong", keg(judul_kegiatan="Kompilasi Tanpa Variabel"), variables=())
+    # check/naming.py: the warnings BPS gives when it reviews Indah entries
+    abbreviation = VARIABEL | {"nama": "PDRB (2010=100)", "konsep": "-"}
+    copied = VARIABEL | {"nama": "Jumlah kematian", "konsep": VARIABEL["definisi"].upper()}
+    wordy = VARIABEL | {"nama": "Jumlah lahir mati", "konsep": "Kelahiran " * 20}
+    classification = INDIKATOR | {"nama": "Jenis Kelamin Pasien", "metode_perhitungan": "\U0001d465 = a/b \u2062 100"}
+    presented = INDIKATOR | {"nama": "Kelompok Umur", "klasifikasi_penyajian": ["kelompok umur"]}
+    activity("nama", keg(judul_kegiatan="Profil Kesehatan Daerah 2025"),
+             variables=(abbreviation, copied, wordy), indicators=(classification, presented))  # fmt: skip
+    activity("cara", keg(judul_kegiatan="Kompilasi Produk Administrasi Survei Gizi Balita"))
+    # check/records.py and groups.py: form versions, 'Lainnya', 4.5 as a count, survey questions
+    versioned = copy.deepcopy(SURVEI)
+    versioned["judul_kegiatan"] = "Survei Gizi Balita Kabupaten Pasuruan"
+    versioned["versi_formulir"] = "Indah 2023"
+    versioned["desain_sampel"]["metode_sampel"] = "Multi Stage Sampling"  # not on the Indah 2023 form
+    versioned["desain_kegiatan"]["metode_pengumpulan_data"] = ["Lainnya"]
+    versioned["desain_kegiatan"]["metode_pengumpulan_data_lainnya"] = "wawancara"  # an option of its own
+    versioned["desain_kegiatan"]["wilayah_kegiatan"] = [{"provinsi": "35", "jumlah_kabupaten_kota": 99}]
+    unasked = {k: v for k, v in VARIABEL.items() if k != "kalimat_pertanyaan"}
+    activity("versi", versioned, variables=(unasked,))
     return b
 
 
@@ -407,6 +428,8 @@ def test_the_editor_gives_the_codes_satudata_validate_gives(page, editor_url, tm
     assert BROWSER_CODES - {"rujukan-indikator"} <= covered and {"skema-wajib", "skema-type", "skema-pattern", "skema-enum",
            "skema-isian-tak-dikenal", "skema-uniqueItems", "skema-minItems", "kode-tidak-dikenal", "kode-daftar-tak-dikenal",
            "kode-klasifikasi", "aturan-R1", "aturan-R8", "aturan-R14", "aturan-R16"} <= covered  # fmt: skip
+    assert {"judul-cara", "judul-tahun", "nama-singkatan", "indikator-bukan-ukuran", "konsep-tidak-tepat", "rumus-word",
+            "versi-pilihan", "lainnya-sama", "wilayah-jumlah", "kalimat-pertanyaan-survei"} <= covered  # fmt: skip
 
     catalog = load_catalog(root)
     activities = []

@@ -41,12 +41,26 @@ METHOD_WORDS = {
     "Kompilasi Produk Administrasi": ("kompilasi",),
 }
 NOT_INDICATORS = ("jenis", "kelompok", "nama", "alamat", "kode", "tanggal", "nomor")
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
+YEAR = r"\b(19|20)\d\d\b"
+WORD_EQUATION = ((0x1D400, 0x1D7FF), (0x2061, 0x2064))  # code points: math letters, invisible operators
+KONSEP_MAX = 150
+_YEAR = re.compile(YEAR)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _BRACKETS = re.compile(r"\([^)]*\)")
 _WORDLIKE = re.compile(r"\w")
-_WORD_EQUATION = re.compile("[\U0001d400-\U0001d7ff\u2061-\u2064]")  # math letters, invisible operators
-_KONSEP_MAX = 150
+_WORD_EQUATION = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in WORD_EQUATION) + "]")
+
+
+def browser_rules() -> dict:
+    """The word lists and limits of these checks, for the web editor's checker (publish/editor.py)."""
+    return {
+        "awalan_judul": list(TITLE_PREFIXES),
+        "cara": {method: list(words) for method, words in METHOD_WORDS.items()},
+        "bukan_indikator": list(NOT_INDICATORS),
+        "tahun": YEAR,
+        "rumus_word": [list(r) for r in WORD_EQUATION],
+        "konsep_maks": KONSEP_MAX,
+    }
 
 
 def _words(text: str) -> str:
@@ -146,7 +160,7 @@ def concept_findings(record: Record, rs: RecordSchema) -> list[Finding]:
             problem = f"Konsep hanya berisi '{konsep.strip()}'."
         elif isinstance(definisi, str) and abs(len(konsep) - len(definisi)) <= 8 and _words(konsep) == _words(definisi):
             problem = "Konsep sama persis dengan definisi."
-        elif len(konsep) > _KONSEP_MAX:
+        elif len(konsep) > KONSEP_MAX:
             problem = f"Konsep terlalu panjang ({len(konsep)} karakter) untuk sebuah frasa."
         if problem:
             out.append(at(record, rs, ("konsep",), "konsep-tidak-tepat",

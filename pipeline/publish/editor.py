@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import codes
-from ..check.naming import TITLE_PREFIXES
+from ..check.naming import TITLE_PREFIXES, browser_rules
 from ..contract.edition import WORKFLOW, cleared_paths
 from ..contract.schema import Schemas
 
@@ -50,6 +50,7 @@ def bundle(schemas: Schemas) -> dict:
         "temuan": {k: _code(c) for k, c in codes.REGISTRY.items()},
         "keluarga": {k: _code(c) for k, c in codes.FAMILIES.items()},
         "awalan_judul": list(TITLE_PREFIXES),
+        "nama": browser_rules(),
         "kunci_alur": [WORKFLOW],
         "salin": {kind: [list(p) for p in cleared_paths(schemas[kind])] for kind in EDITED_KINDS},
     }

@@ -51,7 +51,105 @@ export class Checker {
       }
     }
     out.push(...this.codelists(kind, berkas, data));
+    if (data && typeof data === "object" && !Array.isArray(data)) {
+      if (kind === "variabel" || kind === "indikator") out.push(...this.names(kind, berkas, data));
+      out.push(...this.options(kind, berkas, data));
+    }
     return out.filter(Boolean);
+  }
+
+  /** check/naming.py for MS-Var and MS-Ind: abbreviations, classifications, konsep, Word equations. */
+  names(kind, berkas, data) {
+    const out = [];
+    const rules = this.b.nama;
+    const warn = (path, kode) => out.push(this.finding(kind, berkas, path, kode, null, null, "peringatan"));
+    const name = data.nama;
+    if (typeof name === "string" && name.trim()) {
+      const bare = (name.includes("(") ? name.replace(/\([^)]*\)/g, "") : name).trim();
+      if ([...bare].length <= 12 && !/\p{Ll}/u.test(bare) && /\p{L}/u.test(bare)) warn(["nama"], "nama-singkatan");
+      if (kind === "indikator") {
+        const first = words(name).trim().split(" ")[0];
+        const shown = data.klasifikasi_penyajian;
+        const same = Array.isArray(shown) && shown.some((s) => typeof s === "string" && words(s) === words(name));
+        if ((first && rules.bukan_indikator.includes(first)) || same) warn(["nama"], "indikator-bukan-ukuran");
+      }
+    }
+    const { konsep, definisi } = data;
+    if (typeof konsep === "string" && konsep.trim()) {
+      const length = (s) => [...s].length;
+      const copied = typeof definisi === "string" && Math.abs(length(konsep) - length(definisi)) <= 8 && words(konsep) === words(definisi);
+      if (!/[\p{L}\p{N}_]/u.test(konsep) || copied || length(konsep) > rules.konsep_maks) warn(["konsep"], "konsep-tidak-tepat");
+    }
+    const formula = data.metode_perhitungan;
+    if (kind === "indikator" && typeof formula === "string") {
+      const word = [...formula].some((c) => rules.rumus_word.some(([a, b]) => c.codePointAt(0) >= a && c.codePointAt(0) <= b));
+      if (word) warn(["metode_perhitungan"], "rumus-word");
+    }
+    return out;
+  }
+
+  /** check/records.py option_findings: options of another form version, a 'Lainnya' text that is an option. */
+  options(kind, berkas, data) {
+    const out = [];
+    const version = data.versi_formulir;
+    const fields = schemaFields(this.b.skema[kind]);
+    const paths = new Set(fields.map(([path]) => path.join("\u0000")));
+    for (const [path, sub] of fields) {
+      const opts = sub.enum || (sub.items || {}).enum || [];
+      const otherPath = [...path.slice(0, -1), `${path[path.length - 1]}_lainnya`];
+      const versions = sub["x-versi-pilihan"] || {};
+      if (!opts.length || !(sub["x-versi-pilihan"] || paths.has(otherPath.join("\u0000")))) continue;
+      const value = dataAt(data, path);
+      if (value === null || value === undefined) continue;
+      const chosen = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+      for (const option of chosen) {
+        if (typeof version === "string" && option in versions && !versions[option].includes(version)) {
+          out.push(this.finding(kind, berkas, path, "versi-pilihan", null, null, "peringatan"));
+        }
+      }
+      const other = dataAt(data, otherPath);
+      if (typeof other === "string" && chosen.includes("Lainnya") && namedOption(other, opts.filter((o) => o !== "Lainnya"))) {
+        out.push(this.finding(kind, berkas, otherPath, "lainnya-sama", null, null, "peringatan"));
+      }
+    }
+    return out;
+  }
+
+  /** check/naming.py for an MS-Keg title: its opening, its collection method, no year when recurring. */
+  title(keg) {
+    const out = [];
+    const data = keg.data;
+    const title = data.judul_kegiatan;
+    if (typeof title !== "string" || !title.trim()) return out;
+    const warn = (kode) => out.push(this.finding("kegiatan", keg.berkas, ["judul_kegiatan"], kode, null, null, "peringatan"));
+    const rules = this.b.nama;
+    if (rules.awalan_judul.some((p) => title.toLowerCase().startsWith(p))) warn("judul-awalan");
+    const method = data.cara_pengumpulan_data;
+    const names = (text, phrases) => phrases.filter((p) => words(text).includes(` ${p} `));
+    if (typeof method === "string" && method in rules.cara) {
+      const others = Object.entries(rules.cara).filter(([m, ws]) => m !== method && names(title, ws).length);
+      if (others.length || !names(title, rules.cara[method]).length) warn("judul-cara");
+    }
+    const recurring = (data.desain_kegiatan || {}).kegiatan_dilakukan === "Berulang";
+    if (recurring && new RegExp(rules.tahun.replace(/\\d/g, "\\p{Nd}"), "u").test(title)) warn("judul-tahun");
+    return out;
+  }
+
+  /** check/records.py coverage_findings: 4.5 as a count of kabupaten/kota, not more than the province has. */
+  coverage(keg) {
+    const out = [];
+    const rows = (keg.data.desain_kegiatan || {}).wilayah_kegiatan;
+    const regions = this.b.kode.wilayah;
+    if (!Array.isArray(rows) || !regions) return out;
+    rows.forEach((row, i) => {
+      if (!row || typeof row !== "object" || !Number.isInteger(row.jumlah_kabupaten_kota)) return;
+      const count = regions.baris.filter((r) => r.tingkat === "kabupaten" && r.induk === row.provinsi).length;
+      if (count && row.jumlah_kabupaten_kota > count) {
+        out.push(this.finding("kegiatan", keg.berkas, ["desain_kegiatan", "wilayah_kegiatan", i, "jumlah_kabupaten_kota"],
+          "wilayah-jumlah", null, null, "peringatan"));
+      }
+    });
+    return out;
   }
 
   translate(kind, berkas, schema, e, seenExtra) {
@@ -137,10 +235,14 @@ export class Checker {
     const data = keg.data;
     const year = act.folder.split("/")[1].split("-")[0];
     if (Number.isInteger(data.tahun) && String(data.tahun) !== year) out.push(this.finding("kegiatan", keg.berkas, ["tahun"], "tahun-folder"));
-    if (typeof data.judul_kegiatan === "string" && this.b.awalan_judul.some((p) => data.judul_kegiatan.toLowerCase().startsWith(p))) {
-      out.push(this.finding("kegiatan", keg.berkas, ["judul_kegiatan"], "judul-awalan"));
-    }
+    out.push(...this.title(keg), ...this.coverage(keg));
     out.push(...this.schedule(keg));
+    if (data.cara_pengumpulan_data === "Survei") {
+      for (const v of act.variabel) {
+        const q = v.data && v.data.kalimat_pertanyaan;
+        if (!(typeof q === "string" && q.trim())) out.push(this.finding("variabel", v.berkas, ["kalimat_pertanyaan"], "kalimat-pertanyaan-survei"));
+      }
+    }
     // 3.4 against MS-Var; names unique inside the activity
     const names = new Set(act.variabel.map((v) => String(v.data.nama || "").trim().toLowerCase()));
     const listed = (data.perencanaan || {}).variabel_dikumpulkan;
@@ -209,7 +311,48 @@ export class Checker {
   }
 }
 
+// --- text helpers (check/naming.py, check/records.py) ----------------------------------------------
+
+/** ' a b ' : the lower-case words of a text, as check/naming.py's _words. */
+function words(text) {
+  return " " + (text.toLowerCase().match(/[a-z0-9]+/g) || []).join(" ") + " ";
+}
+
+/** The option a free text is: the same words, or the abbreviation in its brackets (check/records.py). */
+function namedOption(text, options) {
+  const tokens = text.toLowerCase().match(/[a-z0-9]+/g) || [];
+  const folded = tokens.join(" ");
+  for (const option of options) {
+    const plain = (option.toLowerCase().match(/[a-z0-9]+/g) || []).join(" ");
+    const short = [...option.matchAll(/\(([^)]+)\)/g)].map((m) => m[1].toLowerCase());
+    if (folded === plain || short.some((s) => tokens.includes(s))) return option;
+  }
+  return null;
+}
+
 // --- schema helpers (contract/schema.py) -----------------------------------------------------------
+
+/** [path, subschema] of every property in form order, as RecordSchema.fields (no array indexes). */
+function schemaFields(node, prefix = []) {
+  const out = [];
+  for (const [key, sub] of Object.entries(node.properties || {})) {
+    const path = [...prefix, key];
+    out.push([path, sub]);
+    if (sub.type === "object") out.push(...schemaFields(sub, path));
+    else if (sub.type === "array" && (sub.items || {}).type === "object") out.push(...schemaFields(sub.items, path));
+  }
+  return out;
+}
+
+/** The value at a path of keys, or null (through a list: null, as read/catalog.py's data_at). */
+function dataAt(data, path) {
+  for (const part of path) {
+    if (!data || typeof data !== "object" || Array.isArray(data) || !(part in data)) return null;
+    data = data[part];
+  }
+  return data;
+}
+
 
 export function browserSchema(schema) {
   // Python's \d matches every decimal digit (as jsonschema and jsonschema-rs read it); so does \p{Nd}
