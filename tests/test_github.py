@@ -176,6 +176,7 @@ def test_the_comment_job_reads_the_artifact_as_data_and_never_runs_pr_code():
     assert "size_in_bytes <= 8388608" in fetch["run"] and "head -c 8388609" in fetch["run"]
     assert fetch["env"]["RUN_ID"] == "${{ github.event.workflow_run.id }}"
     assert 'head="$PEMILIK_KEPALA:$CABANG_KEPALA"' in fetch["run"]  # the PR is looked up on GitHub
+    assert '"repos/$REPO/pulls/$n/files" --jq ".[] | {nomor: $n, filename, previous_filename}"' in fetch["run"]
     # the artifact's PR number and head commit are checked against GitHub's PR of the run's head commit
     render = next(s for s in steps if "satudata komentar-pr" in s.get("run", ""))
     for option in ("--artefak laporan.zip", '--peristiwa "$GITHUB_EVENT_PATH"', "--pr-github pr-github.json",
