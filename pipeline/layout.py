@@ -63,6 +63,17 @@ def suggest_name(name: str, activity: bool = False, year: int | None = None) -> 
     return f"{first}-{'-'.join(rest)}"
 
 
+def ident_opd(ident: str) -> str:
+    """The OPD of a record identity (``dinkes/2025-x/y`` → ``dinkes``)."""
+    return ident.split("/", 1)[0]
+
+
+def ident_activity(ident: str) -> str | None:
+    """``opd/tahun-slug`` for an activity and its variables and indicators, None for an OPD."""
+    parts = ident.split("/", 2)
+    return f"{parts[0]}/{parts[1]}" if len(parts) >= 2 else None
+
+
 @dataclass(frozen=True)
 class Identity:
     kind: str
@@ -70,13 +81,11 @@ class Identity:
 
     @property
     def opd(self) -> str:
-        return self.ident.split("/")[0]
+        return ident_opd(self.ident)
 
     @property
     def activity(self) -> str | None:
-        """``opd/tahun-slug`` for an activity and its variables and indicators."""
-        parts = self.ident.split("/")
-        return "/".join(parts[:2]) if len(parts) >= 2 else None
+        return ident_activity(self.ident)
 
     @property
     def path(self) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codes import Finding, finding
-from ..layout import ACTIVITY_DIR, CHILD_KINDS, SLUG, suggest_name
+from ..layout import ACTIVITY_DIR, CHILD_KINDS, SLUG, ident_activity, ident_opd, suggest_name
 from .loader import Document, LoadError, link_refused, load
 
 
@@ -31,12 +31,11 @@ class Record:
 
     @property
     def opd(self) -> str:
-        return self.ident.split("/")[0]
+        return ident_opd(self.ident)
 
     @property
     def activity(self) -> str | None:
-        parts = self.ident.split("/")
-        return "/".join(parts[:2]) if len(parts) >= 2 else None
+        return ident_activity(self.ident)
 
     @property
     def slug(self) -> str:
