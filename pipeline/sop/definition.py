@@ -148,10 +148,22 @@ class Sop:
 
 
 @cache
+def _schema() -> dict:
+    return json.loads(SOP_SCHEMA.read_text(encoding="utf-8"))
+
+
+@cache
+def _is_valid():
+    import jsonschema_rs  # answers "valid?" without importing jsonschema: every command loads sop.yaml
+
+    return jsonschema_rs.validator_for(_schema()).is_valid
+
+
+@cache
 def _validator():
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(json.loads(SOP_SCHEMA.read_text(encoding="utf-8")))
+    return Draft202012Validator(_schema())
 
 
 def _minutes(text: str, per_day: int) -> int:
@@ -171,12 +183,16 @@ def _zone(text: str) -> timezone:
 
 def schema() -> dict:
     """``schemas/sop.schema.json`` (the tool's own)."""
-    return _validator().schema
+    return _schema()
 
 
 def parse(data: Any, where: str = "sop.yaml", doc: Document | None = None) -> Sop:
     """Check and convert the loaded ``sop.yaml``. Raises :class:`SopError`."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = (
+        []
+        if _is_valid()(data)
+        else sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    )
     if errors:
         raise SopError(where, doc=doc, data=data, errors=errors)
     jk = data["jam_kerja"]
