@@ -45,6 +45,7 @@ class Runner:
         self.command = [python, "-m", "pipeline", "validate", str(root), "--pekerja", str(workers), "--format", "json"]
         self.env = {**os.environ, "PYTHONPATH": str(code), "SATUDATA_CACHE": cache}
         self.env.pop("CI", None)  # the cache is what is measured
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine: compiled once, not every run
 
     def run(self) -> tuple[float, float, int]:
         """Wall seconds, CPU seconds and peak RSS (KiB) of one run in a fresh process."""
