@@ -804,15 +804,9 @@ _(
     "terbit-commit-tak-sah",
     GALAT,
     "Portal",
-    "Commit di main mengubah metadata tanpa PR yang diperiksa dan bukan commit pencatat forge yang sah.",
+    "Commit di main (selain commit akar) bukan penggabungan PR yang diperiksa dan bukan commit pencatat forge "
+    "yang sah, apa pun yang diubahnya (metadata, skema, roles.yaml, docs/ …).",
     "Walidata mengembalikan (revert) commit itu lewat PR.",
-)
-_(
-    "terbit-dorongan-langsung",
-    PERINGATAN,
-    "Portal",
-    "Commit didorong langsung ke main tanpa PR (tidak mengubah metadata).",
-    "Periksa siapa yang melewati aturan cabang.",
 )
 
 # The PR comment from the check's artifact (pipeline.workflow.komentar)

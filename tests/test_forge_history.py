@@ -154,9 +154,42 @@ def test_a_merge_commit_with_changes_of_its_own_is_refused(repo):
     assert code == 1 and [f["kode"] for f in data["temuan"]] == ["terbit-gabungan-diubah"]
 
 
-def test_a_direct_push_outside_metadata_is_a_warning(flow):
+def _drop_private(repo):
+    path = repo.root / "schemas" / "kegiatan.schema.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"x-pribadi": true', '"x-pribadi": false'), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (_drop_private, "schemas/kegiatan.schema.json"),  # would publish private contacts
+        (lambda r: r.text("roles.yaml", (r.root / "roles.yaml").read_text("utf-8") + "\n"), "roles.yaml"),
+        (lambda r: r.text("docs/catatan.md", "# Catatan\n"), "docs/catatan.md"),
+        (lambda r: None, None),  # an empty commit is no PR either
+    ],
+)
+def test_a_direct_push_is_refused_whatever_it_changes(flow, change, path):
     flow.forge.record(flow.pr)
-    flow.text("docs/catatan.md", "# Catatan\n")
-    flow.commit("dokumen", author=WALIDATA)
+    change(flow)
+    sha = flow.commit("perbarui langsung", author=WALIDATA)
     code, data = verify(flow)
-    assert (code, data["siap"], [f["kode"] for f in data["temuan"]]) == (0, True, ["terbit-dorongan-langsung"])
+    (found,) = data["temuan"]
+    assert (code, data["siap"], found["kode"], found["berkas"]) == (1, False, "terbit-commit-tak-sah", sha[:10])
+    assert "tanpa PR" in found["pesan"] and "perbarui langsung" in found["pesan"]
+    assert (f"mengubah berkas aturan {path}" if path else "commit kosong") in found["pesan"]
+
+
+def test_the_bootstrap_of_a_new_repository_is_published(tmp_path):
+    """docs/panduan/admin.md: `satudata init`, one push (the root commit); later pushes need TERBIT_AWAL."""
+    from conftest import GitCatalog
+
+    repo = GitCatalog(tmp_path / "baru")  # one root commit, as the admin guide's first push
+    args = ["periksa-terbit", "--katalog", str(repo.root), "--format", "json"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert (result.exit_code, json.loads(result.output)["siap"]) == (0, True)
+    repo.text("katalog.yaml", "# isi nama pemda\n")
+    second = repo.commit("isi katalog.yaml sebelum ruleset dipasang", author=WALIDATA)
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 1 and "terbit-commit-tak-sah" in result.output
+    result = CliRunner().invoke(main, [*args, "--sejak", second], catch_exceptions=False)  # TERBIT_AWAL
+    assert (result.exit_code, json.loads(result.output)["commit_diperiksa"]) == (0, 0)
