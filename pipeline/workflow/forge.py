@@ -43,7 +43,7 @@ from ..layout import activity_of, identify
 from ..read.loader import LoadError, decode, load, parse
 from ..sop.definition import Sop
 from ..sop.state import allowed_ends, allowed_next, events, marks, needs_recommendation, parse_time, riwayat, status
-from .checkpr import RULE_ROOT_FILES, review_content, rules_at
+from .checkpr import RULE_ROOT_FILES, changes_content, rules_at
 from .revision import Repo
 
 INDAH = re.compile(r"^[ \t]*/indah[ \t]+([0-9A-Za-z-]{1,40})[ \t]*$", re.MULTILINE)
@@ -351,16 +351,8 @@ def _activities(repo: Repo, pr: PullRequest, schemas: Schemas) -> dict[str, bool
     out = {}
     for activity, paths in sorted(touched.items()):
         old, new = repo.read(since, paths), repo.read(pr.head_sha, paths)
-        out[activity] = any(_changes_content(p, old[p], new[p], schemas) for p in paths)
+        out[activity] = any(changes_content(p, old[p], new[p], schemas) for p in paths)
     return out
-
-
-def _changes_content(path: str, old: bytes | None, new: bytes | None, schemas: Schemas) -> bool:
-    found = identify(path)
-    if found is None:  # a data file of the activity
-        return old != new
-    rs = schemas[found.kind]
-    return review_content(_data(old), rs) != review_content(_data(new), rs)
 
 
 def _data(raw: bytes | None):
