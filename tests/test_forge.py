@@ -287,3 +287,30 @@ def test_a_merge_by_the_opd_is_the_publication_walidata_approved(repo, forge):
     last = log(repo, f"{ACTIVITY}/kegiatan.yaml")[-1]
     assert (last["langkah"], last["peran"], last["aktor"]) == (12, "walidata", WALIDATA)
     assert last["catatan"].endswith("Digabung oleh dinkes-pasuruan atas persetujuan Walidata walidata-pasuruan.")
+
+
+@pytest.mark.parametrize(
+    ("on_main", "first", "steps"),
+    [
+        (KOMPROMIN_LOG[:1], BPS, [1, 7, 8, 9, 11, 12]),  # BPS's approval waits for Walidata's step 8
+        (KOMPROMIN_LOG[:1], WALIDATA, [1, 7, 8, 9, 11, 12]),
+        (KOMPROMIN_LOG[:4], BPS, [1, 7, 8, 9, 11, 12]),  # at step 9: Walidata's later approval opens no cycle
+        (KOMPROMIN_LOG[:4], WALIDATA, [1, 7, 8, 9, 10, 11, 12]),  # Walidata's approval is its revision (10)
+    ],
+)
+def test_the_order_of_the_two_required_approvals_does_not_change_the_result(repo, forge, on_main, first, steps):
+    """Walidata (code owner) and BPS approve the same head in either order: BPS's approval (11) and
+    the merge (12) are recorded, in time order, and the activity is public."""
+    start(repo, on_main)
+    change_content(repo)
+    pr = forge.open("usulan", OPD, "2025-02-10 10:05")
+    forge.review(pr, first, "approved", "2025-02-10 11:00")
+    forge.review(pr, WALIDATA if first == BPS else BPS, "approved", "2025-02-10 13:00")
+    forge.merge(pr, WALIDATA, "2025-02-10 14:00")
+    result = forge.record(pr)
+    data = load(repo.root / ACTIVITY / "kegiatan.yaml").data
+    assert [e["langkah"] for e in data["alur"]["riwayat"]] == steps, result.output
+    assert status(data, pada=None).disetujui and is_public(data)
+    times = [e["waktu"] for e in data["alur"]["riwayat"]]
+    assert times == sorted(times)
+    assert CliRunner().invoke(main, ["validate", str(repo.root), "--tanpa-cache"]).exit_code == 0

@@ -15,6 +15,9 @@ without merge — and turns each into the SOP step that ``schemas/sop.yaml`` say
   the role in ``catatan_dari``.
 - BPS's approval is step 11 only for the commit that was merged (``review.commit_id`` equals
   the PR's head); an approval of an older commit is a review (9), not an approval.
+- The approvals standing on the merged head do not depend on their order: an approval whose
+  step cannot follow yet waits for the step before it; once BPS approved the head in this PR, no
+  later review of the same PR re-opens the cycle (so the merge is step 12).
 - An observation earlier than the log's last event (for example a review before an event the
   PR typed later) is left out and reported, so the log stays in time order.
 - A PR closed without merge ends an activity that is not approved (``akhir``: ``ditutup`` by
@@ -32,7 +35,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -286,8 +289,11 @@ def translate(
     sop: Sop,
     pending: list[str],
     head_sha: str,
+    reopen: bool = True,
 ) -> list[tuple[int | str, str]]:
-    """The steps (or end state) ``obs`` is in this state: [(step or end key, role)], in order."""
+    """The steps (or end state) ``obs`` is in this state: [(step or end key, role)], in order.
+
+    ``reopen`` False: the observation may not start a new review cycle (``siklus_baru``)."""
     roles = _roles_of(account, opd)
     produced: list[tuple[int | str, str]] = []
     used: set[int] = set()
@@ -296,6 +302,8 @@ def translate(
         for n in allowed_next(sop, previous, survei):
             step = sop.langkah[n]
             if not step.by_forge or obs.kind not in step.forge or n in used:
+                continue
+            if not reopen and _only_as_new_cycle(sop, previous, n):
                 continue
             if obs.kind == "perbaikan" and step.catatan_dari not in pending:
                 continue
@@ -321,6 +329,12 @@ def translate(
                 previous.append(key)
                 break
     return produced
+
+
+def _only_as_new_cycle(sop: Sop, previous: list, n: int) -> bool:
+    """Whether step ``n`` may follow ``previous`` only because a new review cycle starts there."""
+    last = sop.step(previous[-1]) if previous and isinstance(previous[-1], int) else None
+    return n in sop.siklus_baru and (last is None or n not in last.berikutnya)
 
 
 def _event(obs: Observation, mark, role: str, pr: PullRequest, sop: Sop) -> dict:
@@ -400,29 +414,55 @@ def record(repo: Repo, commit: str, pr: PullRequest, reviews: list[Review]) -> R
 
 
 def _replay(entry: Recorded, data: dict, opd: str, pr: PullRequest, seen: list[Observation], roles: Roles, sop: Sop):
+    """Turn the observations into events, in time order.
+
+    The approvals standing on the merged head are facts of the PR, not of their order: an
+    approval whose step cannot follow yet (BPS approved before Walidata) waits and counts, at the
+    time it could, once an earlier step is recorded. Once BPS approved the head in this PR, the
+    merged content is what was approved, so no later review of the same PR re-opens the cycle."""
     evs = events(data)
-    previous = marks(sop, evs)
+    state = {"previous": marks(sop, evs), "last": None, "approved": False, "pending": []}
     times = [e.waktu for e in evs if e.waktu is not None]
-    last = times[-1] if times else None
+    state["last"] = times[-1] if times else None
     survei = needs_recommendation(data, sop)
-    pending: list[str] = []
-    for obs in seen:
-        what = f"{obs.kind} oleh {obs.login} pada {obs.time.astimezone(sop.jam_kerja.zone).isoformat()}"
-        account = roles.get(obs.login)
-        if account is None:
-            entry.skipped.append(f"{what}: akun tidak ada di roles.yaml.")
-            continue
-        if last is not None and obs.time < last:
-            entry.skipped.append(f"{what}: lebih awal daripada peristiwa terakhir riwayat.")
-            continue
-        produced = translate(obs, account, opd, previous, survei, sop, pending, pr.head_sha)
-        if not produced:
-            entry.skipped.append(f"{what}: bukan langkah SOP yang boleh berikutnya.")
-        if obs.kind == "minta-perubahan" and produced:
-            pending += [r for _, r in produced if r not in pending]
+    waiting: list[Observation] = []
+
+    def apply(obs: Observation) -> bool:
+        produced = translate(
+            obs, roles.get(obs.login), opd, state["previous"], survei, sop, state["pending"], pr.head_sha,
+            reopen=not state["approved"],
+        )  # fmt: skip
+        state["approved"] = state["approved"] or any(mark == sop.disetujui for mark, _ in produced)
+        if obs.kind == "minta-perubahan":
+            state["pending"] += [r for _, r in produced if r not in state["pending"]]
         for mark, role in produced:
             entry.events.append(_event(obs, mark, role, pr, sop))
-            last = obs.time
+            state["last"] = obs.time
+        return bool(produced)
+
+    for obs in seen:
+        if roles.get(obs.login) is None:
+            entry.skipped.append(f"{_seen(obs, sop)}: akun tidak ada di roles.yaml.")
+        elif state["last"] is not None and obs.time < state["last"]:
+            entry.skipped.append(f"{_seen(obs, sop)}: lebih awal daripada peristiwa terakhir riwayat.")
+        elif apply(obs):
+            while ready := [w for w in waiting if apply(replace(w, time=max(w.time, state["last"])))]:
+                waiting = [w for w in waiting if w not in ready]
+        elif obs.kind == "setuju" and obs.commit == pr.head_sha:
+            waiting.append(obs)
+        else:
+            entry.skipped.append(f"{_seen(obs, sop)}: {_why_not(state['approved'])}")
+    entry.skipped += [f"{_seen(w, sop)}: {_why_not(state['approved'])}" for w in waiting]
+
+
+def _seen(obs: Observation, sop: Sop) -> str:
+    return f"{obs.kind} oleh {obs.login} pada {obs.time.astimezone(sop.jam_kerja.zone).isoformat()}"
+
+
+def _why_not(approved: bool) -> str:
+    if approved:
+        return "kepala PR ini sudah disetujui BPS; tidak membuka siklus pemeriksaan baru."
+    return "bukan langkah SOP yang boleh berikutnya."
 
 
 def write(root: Path, recording: Recording) -> list[Path]:
