@@ -768,8 +768,10 @@ _(
     "forge-data-tidak-sah",
     GALAT,
     "PR",
-    "Data GitHub (payload PR atau tinjauan) tidak dapat dipakai.",
-    "Berikan payload pull_request atau objek PR dan daftar tinjauan dari API GitHub.",
+    "Data GitHub (payload PR, tinjauan, isu) atau laporan JSON dari luar tidak dapat dipakai: bukan JSON, "
+    "terlalu dalam atau terlalu besar, angka tak hingga, isian yang tidak ada atau berjenis salah.",
+    "Berikan data dari API GitHub apa adanya (payload pull_request atau objek PR, daftar tinjauan, daftar isu) "
+    "atau keluaran satudata --format json.",
 )
 _(
     "forge-folder-kerja",

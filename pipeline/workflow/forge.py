@@ -31,7 +31,6 @@ so the publication check can compute it again and compare (:mod:`pipeline.workfl
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -43,12 +42,14 @@ from typing import Any
 from ..contract.roles import ROLES_FILE, Account, Roles
 from ..contract.schema import Schemas
 from ..layout import activity_of, identify
+from ..read import jsondata
 from ..read.loader import LoadError, decode, load, parse
 from ..sop.definition import Sop
 from ..sop.state import allowed_ends, allowed_next, events, marks, needs_recommendation, parse_time, riwayat, status
 from .checkpr import RULE_ROOT_FILES, changes_content, rules_at
 from .revision import Repo
 
+LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
 INDAH = re.compile(r"^[ \t]*/indah[ \t]+([0-9A-Za-z-]{1,40})[ \t]*$", re.MULTILINE)
 NOTE_LIMIT = 2000
 BOT_NAME = "github-actions[bot]"
@@ -62,19 +63,30 @@ class ForgeDataError(ValueError):
     """The JSON given is not a pull request or its reviews; the message says what is missing."""
 
 
-def _time(value, what: str) -> datetime:
+def _time(obj, key: str, what: str, required: bool = True) -> datetime | None:
+    value = jsondata.get(obj, key, str, what, **({} if required else {"default": None}))
+    if value is None:
+        return None
     moment = parse_time(value)
     if moment is None:
         raise ForgeDataError(
-            f"{what}: waktu {value!r} bukan waktu ISO 8601 dengan zona (seperti 2025-02-03T02:00:00Z)."
+            f"{what}: isian '{key}' {value[:40]!r} bukan waktu ISO 8601 dengan zona (seperti 2025-02-03T02:00:00Z)."
         )
     return moment
 
 
 def _login(user, what: str) -> str:
-    if not isinstance(user, Mapping) or not isinstance(user.get("login"), str):
-        raise ForgeDataError(f"{what}: akun (login) tidak ada.")
-    return user["login"]
+    login = jsondata.get(user, "login", str, what) if isinstance(user, Mapping) else None
+    if not login or not LOGIN.fullmatch(login):
+        raise ForgeDataError(f"{what}: akun (login) tidak ada atau bukan nama akun GitHub.")
+    return login
+
+
+def _number(obj, key: str, what: str) -> int:
+    value = jsondata.get(obj, key, int, what)
+    if not 0 < value < 2**53:
+        raise ForgeDataError(f"{what}: isian '{key}' bukan nomor yang sah.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -94,32 +106,39 @@ class PullRequest:
 
     @classmethod
     def from_json(cls, data: Any, closed_by: str | None = None) -> PullRequest:
-        """A ``pull_request`` webhook payload or the REST API's pull request object."""
+        """A ``pull_request`` webhook payload or the REST API's pull request object; every field used
+        is type-checked (a wrong one is a :class:`ForgeDataError` naming it)."""
+        try:
+            return cls._from(data, closed_by)
+        except jsondata.JsonDataError as exc:
+            raise ForgeDataError(str(exc)) from None
+
+    @classmethod
+    def _from(cls, data: Any, closed_by: str | None) -> PullRequest:
         if not isinstance(data, Mapping):
-            raise ForgeDataError("data PR bukan objek JSON.")
+            raise ForgeDataError(f"data PR bukan objek JSON, melainkan {jsondata.kind_word(data)}.")
         pr = data.get("pull_request") if isinstance(data.get("pull_request"), Mapping) else data
         if data is not pr and data.get("action") == "closed" and closed_by is None:
             closed_by = _login(data.get("sender"), "pengirim peristiwa")
-        try:
-            merged = bool(pr.get("merged")) or pr.get("merged_at") is not None
-            return cls(
-                number=int(pr["number"]),
-                title=str(pr.get("title") or ""),
-                author=_login(pr.get("user"), "pembuat PR"),
-                created=_time(pr["created_at"], "PR dibuat"),
-                head_sha=str(pr["head"]["sha"]),
-                base_sha=str(pr["base"]["sha"]),
-                merged=merged,
-                merged_at=_time(pr["merged_at"], "PR digabung") if merged else None,
-                merged_by=_login(pr.get("merged_by"), "penggabung PR") if merged and pr.get("merged_by") else None,
-                merge_commit_sha=pr.get("merge_commit_sha") if merged else None,
-                closed_at=_time(pr["closed_at"], "PR ditutup") if pr.get("closed_at") else None,
-                closed_by=closed_by if pr.get("closed_at") else None,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, ForgeDataError):
-                raise
-            raise ForgeDataError(f"data PR tidak lengkap: {exc!r} tidak ada atau salah.") from None
+        elif closed_by is not None:
+            closed_by = _login({"login": closed_by}, "penutup PR (--ditutup-oleh)")
+        what = "data PR"
+        merged = bool(jsondata.get(pr, "merged", bool, what, default=False)) or pr.get("merged_at") is not None
+        closed_at = _time(pr, "closed_at", "PR ditutup", required=False)
+        return cls(
+            number=_number(pr, "number", what),
+            title=jsondata.get(pr, "title", str, what, default=""),
+            author=_login(pr.get("user"), "pembuat PR"),
+            created=_time(pr, "created_at", "PR dibuat"),
+            head_sha=jsondata.sha(jsondata.get(pr, "head", dict, what), "sha", "kepala PR (head)"),
+            base_sha=jsondata.sha(jsondata.get(pr, "base", dict, what), "sha", "dasar PR (base)"),
+            merged=merged,
+            merged_at=_time(pr, "merged_at", "PR digabung") if merged else None,
+            merged_by=_login(pr["merged_by"], "penggabung PR") if merged and pr.get("merged_by") else None,
+            merge_commit_sha=jsondata.sha(pr, "merge_commit_sha", what, required=False) if merged else None,
+            closed_at=closed_at,
+            closed_by=closed_by if closed_at else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -135,23 +154,25 @@ class Review:
     def many(cls, data: Any) -> list[Review]:
         """Reviews from the REST API's list, one ``pull_request_review`` payload, or a list of them."""
         items = data if isinstance(data, list) else [data]
-        out = []
-        for item in items:
-            review = item.get("review", item) if isinstance(item, Mapping) else None
-            if not isinstance(review, Mapping) or "state" not in review:
-                raise ForgeDataError("data tinjauan bukan daftar tinjauan PR dari GitHub.")
-            submitted = review.get("submitted_at")
-            out.append(
-                cls(
-                    id=int(review.get("id") or 0),
-                    login=_login(review.get("user"), "peninjau"),
-                    state=str(review["state"]).lower(),
-                    body=str(review.get("body") or ""),
-                    submitted=_time(submitted, "tinjauan dikirim") if submitted else None,
-                    commit=review.get("commit_id"),
-                )
-            )
-        return _unique(out)
+        try:
+            return _unique([cls._one(item, i) for i, item in enumerate(items, 1)])
+        except jsondata.JsonDataError as exc:
+            raise ForgeDataError(str(exc)) from None
+
+    @classmethod
+    def _one(cls, item: Any, i: int) -> Review:
+        review = item.get("review", item) if isinstance(item, Mapping) else None
+        if not isinstance(review, Mapping) or "state" not in review:
+            raise ForgeDataError(f"tinjauan ke-{i} bukan tinjauan PR dari GitHub.")
+        what = f"tinjauan ke-{i}"
+        return cls(
+            id=_number(review, "id", what) if review.get("id") is not None else 0,
+            login=_login(review.get("user"), f"peninjau {what}"),
+            state=jsondata.get(review, "state", str, what).lower(),
+            body=jsondata.get(review, "body", str, what, default=""),
+            submitted=_time(review, "submitted_at", f"{what} dikirim", required=False),
+            commit=jsondata.sha(review, "commit_id", what, required=False),
+        )
 
 
 def _unique(reviews: list[Review]) -> list[Review]:
@@ -487,10 +508,11 @@ def trusted(event: Mapping) -> dict:
 
 
 def load_json(path: Path, what: str) -> Any:
+    """A file of GitHub data, read as hostile JSON (:mod:`pipeline.read.jsondata`)."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ForgeDataError(f"{what} {path} tidak dapat dibaca sebagai JSON: {exc}") from None
+        return jsondata.load_file(path, what)
+    except jsondata.JsonDataError as exc:
+        raise ForgeDataError(str(exc)) from None
 
 
 def reviews_from(paths: Iterable[Path]) -> list[Review]:
