@@ -774,6 +774,13 @@ _(
     "atau keluaran satudata --format json.",
 )
 _(
+    "forge-commit-tidak-ada",
+    GALAT,
+    "PR",
+    "Commit kepala atau dasar PR tidak ada di salinan repositori (cabang dihapus, PR dari fork); PR itu tidak dicatat.",
+    "Ambil commit PR dengan git fetch origin refs/pull/NOMOR/head, lalu jalankan catat-forge lagi.",
+)
+_(
     "forge-folder-kerja",
     GALAT,
     "Lingkungan",

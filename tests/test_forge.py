@@ -314,3 +314,34 @@ def test_the_order_of_the_two_required_approvals_does_not_change_the_result(repo
     times = [e["waktu"] for e in data["alur"]["riwayat"]]
     assert times == sorted(times)
     assert CliRunner().invoke(main, ["validate", str(repo.root), "--tanpa-cache"]).exit_code == 0
+
+
+def test_a_pr_whose_head_is_not_in_the_checkout_is_a_finding_until_its_pull_ref_is_fetched(repo, forge, tmp_path):
+    """GitHub's "Delete branch" (or a fork): main's checkout lacks the head; GitHub keeps refs/pull/N/head."""
+    import subprocess
+
+    start(repo, KOMPROMIN_LOG[:1])
+    change_content(repo)
+    pr = forge.open("usulan", OPD, "2025-02-03 10:05")
+    forge.close(pr, OPD, "2025-02-03 12:00")
+    event, reviews = forge.files(pr)
+    repo.git("update-ref", "refs/pull/1/head", "usulan")
+    repo.git("checkout", "-q", "main")
+    repo.git("branch", "-D", "usulan")
+    clone = tmp_path / "salinan"
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(clone), *args], capture_output=True, text=True, check=True).stdout
+
+    subprocess.run(["git", "clone", "-q", "--no-local", "--single-branch", "-b", "main", str(repo.root), str(clone)],
+                   check=True)  # fmt: skip
+    args = ["catat-forge", str(event), "--tinjauan", str(reviews), "--katalog", str(clone), "--commit"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "[forge-commit-tidak-ada]" in result.output, result.output
+    assert "git fetch origin refs/pull/1/head" in result.output and "Traceback" not in result.output
+    assert git("status", "--porcelain") == "" and len(git("log", "--oneline").splitlines()) == 2
+    git("fetch", "-q", "--no-tags", "origin", "refs/pull/1/head")  # what the recorder workflow does
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    recorded = yaml.safe_load((clone / ACTIVITY / "kegiatan.yaml").read_text(encoding="utf-8"))["alur"]["riwayat"]
+    assert [e.get("langkah", e.get("akhir")) for e in recorded] == [1, 7, "dibatalkan"]

@@ -547,6 +547,18 @@ def catat_forge_cmd(pr_file: Path, review_files, closed_by, repo: Path, make_com
     except GitError as exc:
         click.secho(f"Git: {exc}", fg="red", err=True)
         raise SystemExit(EXIT_ENVIRONMENT) from None
+    if recording.missing:
+        echo_finding(
+            finding(
+                "forge-commit-tidak-ada",
+                str(pr_file),
+                f"PR #{pr.number}: commit {', '.join(recording.missing)} tidak ada di salinan repositori ini "
+                "(cabang PR sudah dihapus, atau PR dari fork); tidak ada yang dicatat untuk PR ini.",
+                f"Ambil commit PR dulu: git fetch origin refs/pull/{pr.number}/head (alur kerja pencatat "
+                "melakukannya), lalu ulangi.",
+            )
+        )
+        raise SystemExit(1)
     paths = [a.path for a in recording.activities if a.events]
     dirty = r.git("status", "--porcelain", "--", *paths).decode().strip() if paths else ""
     if dirty:

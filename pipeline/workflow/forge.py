@@ -209,6 +209,7 @@ class Recording:
     pr: PullRequest
     activities: list[Recorded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # commits of the PR this checkout does not have
 
     @property
     def events(self) -> int:
@@ -218,6 +219,7 @@ class Recording:
         return {
             "pr": self.pr.number,
             "catatan": self.notes,
+            "commit_tidak_ada": self.missing,
             "kegiatan": [{"berkas": a.path, "peristiwa": a.events, "dilewati": a.skipped} for a in self.activities],
         }
 
@@ -413,6 +415,13 @@ def record(repo: Repo, commit: str, pr: PullRequest, reviews: list[Review]) -> R
     sop = schemas.sop
     if not pr.merged and pr.closed_at is None:
         recording.notes.append(f"PR #{pr.number} belum ditutup: belum ada yang dicatat.")
+        return recording
+    recording.missing = [
+        f"{label} {sha[:10]}"
+        for label, sha in (("kepala", pr.head_sha), ("dasar", pr.base_sha))
+        if not repo.has_commit(sha)
+    ]
+    if recording.missing:
         return recording
     for activity, content in _activities(repo, pr, schemas).items():
         path = f"metadata/{activity}/kegiatan.yaml"

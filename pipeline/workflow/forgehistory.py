@@ -245,6 +245,8 @@ def _recorder_mismatch(repo: Repo, commit: Commit, number: int, appended: dict, 
         expected = record(repo, commit.parents[0], pr, reviews)
     except (ForgeDataError, GitError) as exc:
         return f"peristiwa PR #{number} tidak dapat dihitung ulang ({exc})"
+    if expected.missing:
+        return f"commit PR #{number} tidak ada di salinan ini ({', '.join(expected.missing)})"
     want = {a.path: [trusted(e) for e in a.events] for a in expected.activities if a.events}
     got = {path: [trusted(e) for e in events] for path, events in appended.items()}
     if want != got:
