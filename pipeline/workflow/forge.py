@@ -527,7 +527,11 @@ def load_json(path: Path, what: str) -> Any:
 def reviews_from(paths: Iterable[Path]) -> list[Review]:
     out: list[Review] = []
     for path in paths:
-        out += Review.many(load_json(path, "Berkas tinjauan"))
+        data = load_json(path, "Berkas tinjauan")
+        try:
+            out += Review.many(data)
+        except ForgeDataError as exc:
+            raise ForgeDataError(f"Berkas tinjauan {Path(path).name}: {exc}") from None
     return _unique(out)
 
 

@@ -49,9 +49,12 @@ class ForgeData:
         for sub in sorted(Path(folder).iterdir()):
             if not sub.is_dir() or not sub.name.isdigit():
                 continue
-            pr = PullRequest.from_json(load_json(sub / "pull_request.json", "Data PR"))
-            reviews_file = sub / "reviews.json"
-            reviews = Review.many(load_json(reviews_file, "Tinjauan PR")) if reviews_file.is_file() else []
+            try:
+                pr = PullRequest.from_json(load_json(sub / "pull_request.json", "Data PR"))
+                reviews_file = sub / "reviews.json"
+                reviews = Review.many(load_json(reviews_file, "Tinjauan PR")) if reviews_file.is_file() else []
+            except ForgeDataError as exc:
+                raise ForgeDataError(f"folder {sub.name}/: {exc}") from None
             data.prs[pr.number] = (pr, reviews)
         return data
 
