@@ -345,3 +345,18 @@ def test_a_pr_whose_head_is_not_in_the_checkout_is_a_finding_until_its_pull_ref_
     assert result.exit_code == 0, result.output
     recorded = yaml.safe_load((clone / ACTIVITY / "kegiatan.yaml").read_text(encoding="utf-8"))["alur"]["riwayat"]
     assert [e.get("langkah", e.get("akhir")) for e in recorded] == [1, 7, "dibatalkan"]
+
+
+def test_check_pr_and_the_recorder_agree_that_a_data_file_is_content(repo, forge):
+    """The OPD's data fix of an approved activity: check-pr says a new cycle opens, the recorder opens it."""
+    repo.text(f"{ACTIVITY}/data/jumlah.csv", "jumlah-kelahiran-hidup\n410\n")
+    start(repo, KOMPROMIN_LOG[:7])
+    repo.text(f"{ACTIVITY}/data/jumlah.csv", "jumlah-kelahiran-hidup\n411\n")
+    repo.commit("angka diperbaiki", author=OPD, date="2025-03-03T10:00:00+07:00")
+    args = ["check-pr", "main", "usulan", "--aktor", OPD, "--katalog", str(repo.root), "--format", "json"]
+    report = json.loads(CliRunner().invoke(main, args, catch_exceptions=False).output)
+    assert any("membuka siklus pemeriksaan baru (langkah 7" in note for note in report["catatan"])
+    pr = forge.open("usulan", OPD, "2025-03-03 10:05")
+    forge.merge(pr, WALIDATA, "2025-03-03 11:00")
+    forge.record(pr)
+    assert [e["langkah"] for e in log(repo, f"{ACTIVITY}/kegiatan.yaml")][-2:] == [11, 7]
