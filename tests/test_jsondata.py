@@ -28,7 +28,7 @@ def _depth(value) -> int:
 
 
 @given(VALUES)
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_what_json_can_say_is_read_back_or_refused_in_words(value):
     raw = json.dumps(value)
     try:
@@ -51,7 +51,7 @@ def _ints(value):
 
 
 @given(st.binary(max_size=300) | st.text(alphabet='[]{}"\\:,0123456789.eE+-ntrufals ', max_size=300))
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 def test_any_bytes_give_a_value_or_a_refusal_never_a_crash(raw):
     try:
         jsondata.loads(raw, "uji")
@@ -67,15 +67,18 @@ def test_any_bytes_give_a_value_or_a_refusal_never_a_crash(raw):
         ("[-Infinity]", "bukan angka JSON"),
         ('{"id": 1' + "0" * 40 + "}", "terlalu panjang"),
         ('{"a": 1, "a": 2}', "dua kali"),
-        ("[" * 100_000 + "]" * 100_000, "bersarang 100000 tingkat"),
+        ("[" * 100_000 + "]" * 100_000, "bersarang terlalu dalam, paling banyak 64 tingkat"),
+        ("[" * 65 + "]" * 65, "bersarang 65 tingkat, paling banyak 64"),
+        ('{"a": ' * 65 + "1" + "}" * 65, "bersarang 65 tingkat"),
         ('["[[[[" , {"a": "]]]"}]', None),  # brackets inside strings are text
         (b"\xff\xfe{", "bukan teks UTF-8"),
+        ("[" * 64 + "]" * 64, None),
         ("{", "bukan JSON yang sah (baris 1, kolom 2)"),
     ],
 )
 def test_refusals_say_what_is_wrong(raw, words):
     if words is None:
-        assert jsondata.loads(raw, "x") == ["[[[[", {"a": "]]]"}]
+        assert jsondata.loads(raw, "x") == json.loads(raw)
         return
     with pytest.raises(jsondata.JsonDataError) as caught:
         jsondata.loads(raw, "x")
@@ -99,7 +102,7 @@ def test_field_types_and_commit_ids_are_checked_where_used():
 
 
 @given(VALUES)
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_forge_objects_from_any_json_are_built_or_refused(value):
     for build in (PullRequest.from_json, Review.many):
         try:

@@ -2,8 +2,9 @@
 hostile data.
 
 :func:`loads` and :func:`load_file` accept only a document a person or GitHub could mean: UTF-8,
-at most ``max_bytes``, nested at most :data:`MAX_DEPTH` deep (checked before parsing, so a file
-of ``[[[…]]]`` never reaches the parser's recursion), finite numbers only (``1e400``, ``NaN`` and
+at most ``max_bytes``, nested at most :data:`MAX_DEPTH` deep (a file of ``[[[…]]]`` stops the C
+decoder's own recursion guard, which is caught; the depth of what parses is then measured without
+recursion), finite numbers only (``1e400``, ``NaN`` and
 ``Infinity`` are refused, as are integers of more than :data:`MAX_DIGITS` digits), and no key twice
 in one object. The accessors (:func:`get`, :func:`sha`) check a field's type where it is used and
 name the field in the message. Every refusal is a :class:`JsonDataError` whose text is for people
@@ -23,8 +24,6 @@ MAX_DEPTH = 64
 MAX_DIGITS = 30
 MAX_BYTES = 16 * 1024 * 1024
 SHA = re.compile(r"[0-9a-f]{40}")
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(rb"[\[\]{}]")
 
 WORDS = {dict: "objek", list: "daftar", str: "teks", int: "bilangan bulat", float: "angka", bool: "true/false"}
 
@@ -42,12 +41,12 @@ def kind_word(value: Any) -> str:
     return type(value).__name__
 
 
-def _depth(raw: bytes) -> int:
-    """The deepest nesting of arrays and objects outside strings (without recursion)."""
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(_STRINGS.sub(b'""', raw)):
-        depth += 1 if match.group() in (b"[", b"{") else -1
-        deepest = max(deepest, depth)
+def _depth(value: Any) -> int:
+    """The deepest nesting of arrays and objects in a parsed document, level by level (no recursion)."""
+    deepest, level = 0, [value]
+    while level := [node for node in level if isinstance(node, dict | list)]:
+        deepest += 1
+        level = [child for node in level for child in (node.values() if isinstance(node, dict) else node)]
     return deepest
 
 
@@ -82,19 +81,22 @@ def loads(raw: bytes | str, what: str, max_bytes: int = MAX_BYTES, max_depth: in
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else bytes(raw)
     if len(data) > max_bytes:
         raise JsonDataError(f"{what}: lebih dari {max_bytes // 1024 // 1024 or 1} MiB")
-    deepest = _depth(data)
-    if deepest > max_depth:
-        raise JsonDataError(f"{what}: bersarang {deepest} tingkat, paling banyak {max_depth}")
     try:
         text = data.decode("utf-8")
-        return json.loads(text, parse_float=_float, parse_int=_int, parse_constant=_constant, object_pairs_hook=_pairs)
+        value = json.loads(text, parse_float=_float, parse_int=_int, parse_constant=_constant, object_pairs_hook=_pairs)
     except JsonDataError as exc:
         raise JsonDataError(f"{what}: {exc}") from None
     except UnicodeDecodeError:
         raise JsonDataError(f"{what}: bukan teks UTF-8") from None
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:  # the C decoder guards its own recursion: far deeper than max_depth
+        raise JsonDataError(f"{what}: bersarang terlalu dalam, paling banyak {max_depth} tingkat") from None
+    except ValueError as exc:
         where = f" (baris {exc.lineno}, kolom {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise JsonDataError(f"{what}: bukan JSON yang sah{where}") from None
+    deepest = _depth(value)
+    if deepest > max_depth:
+        raise JsonDataError(f"{what}: bersarang {deepest} tingkat, paling banyak {max_depth}")
+    return value
 
 
 def load_file(path: Path, what: str, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
