@@ -193,3 +193,33 @@ def test_the_bootstrap_of_a_new_repository_is_published(tmp_path):
     assert result.exit_code == 1 and "terbit-commit-tak-sah" in result.output
     result = CliRunner().invoke(main, [*args, "--sejak", second], catch_exceptions=False)  # TERBIT_AWAL
     assert (result.exit_code, json.loads(result.output)["commit_diperiksa"]) == (0, 0)
+
+
+def test_a_recorded_close_is_checked_once_the_deleted_branch_head_is_fetched(repo, tmp_path):
+    """terbitkan.yml checks out main only: a closed PR's head comes from refs/pull/N/head."""
+    import subprocess
+
+    shutil.copytree(BUNDLED, repo.root / "schemas")
+    repo.write(KEG, with_log(KOMPROMIN, *KOMPROMIN_LOG[:1]))
+    since = repo.commit("terbit terakhir")
+    forge = Forge(repo, {OPD: "opd", WALIDATA: "walidata", BPS: "bps"})
+    repo.branch("batal")
+    repo.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"satuan": "orang"})
+    repo.commit("usulan", author=OPD, date="2025-02-05T10:00:00+07:00")
+    closed = forge.open("batal", OPD, "2025-02-05 10:05")
+    forge.close(closed, OPD, "2025-02-05 12:00")
+    assert "dibatalkan" in forge.record(closed).output  # the recorder had (or fetched) the head
+    forge_dir = forge.forge_dir()
+    repo.git("update-ref", "refs/pull/1/head", "batal")
+    repo.git("branch", "-D", "batal")  # GitHub's "Delete branch"
+    clone = tmp_path / "terbit"
+    subprocess.run(["git", "clone", "-q", "--no-local", "--single-branch", "-b", "main", str(repo.root), str(clone)],
+                   check=True)  # fmt: skip
+    args = ["periksa-terbit", "--sejak", since, "--forge", str(forge_dir), "--katalog", str(clone)]
+    result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
+    data = json.loads(result.output)
+    assert result.exit_code == 1 and [f["kode"] for f in data["temuan"]] == ["terbit-commit-tak-sah"]
+    assert "git fetch origin refs/pull/1/head" in data["temuan"][0]["pesan"]
+    subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--no-tags", "origin", "refs/pull/1/head"], check=True)
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0 and "1 commit diperiksa: siap diterbitkan." in result.output, result.output

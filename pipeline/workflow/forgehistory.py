@@ -249,7 +249,10 @@ def _recorder_mismatch(repo: Repo, commit: Commit, number: int, appended: dict, 
     except (ForgeDataError, GitError) as exc:
         return f"peristiwa PR #{number} tidak dapat dihitung ulang ({exc})"
     if expected.missing:
-        return f"commit PR #{number} tidak ada di salinan ini ({', '.join(expected.missing)})"
+        return (
+            f"commit PR #{number} tidak ada di salinan ini ({', '.join(expected.missing)}; ambil dengan "
+            f"git fetch origin refs/pull/{number}/head)"
+        )
     want = {a.path: [trusted(e) for e in a.events] for a in expected.activities if a.events}
     got = {path: [trusted(e) for e in events] for path, events in appended.items()}
     if want != got:
