@@ -204,6 +204,7 @@ HOSTILE = {
     ("args", "code"),
     [
         (["komentar-pr", "--validasi", "{f}"], "artefak-tidak-sah"),
+        (["komentar-pr", "--artefak", "{f}", "--peristiwa", "{f}", "--pr-github", "{f}"], "forge-data-tidak-sah"),
         (["anotasi", "--periksa-pr", "{f}"], "artefak-tidak-sah"),
         (["banding-indah", "{f}"], "indah-berkas"),
         (["isu-terlambat", "--status", "{f}", "--isu", "{f}"], "forge-data-tidak-sah"),
