@@ -262,3 +262,15 @@ def test_isu_terlambat_names_the_field_of_the_wrong_type(tmp_path, status, issue
     i.write_text(json.dumps(issues), encoding="utf-8")
     result = _run(["isu-terlambat", "--status", s, "--isu", i])
     assert result.exit_code == 1 and "[forge-data-tidak-sah]" in result.output and words in result.output
+
+
+def test_a_head_without_common_history_is_a_finding(repo, tmp_path):
+    base = repo.git("rev-parse", "HEAD")
+    repo.git("checkout", "-q", "--orphan", "lain")
+    other = repo.commit("riwayat lain")
+    repo.git("checkout", "-q", "main")
+    pr = tmp_path / "pr.json"
+    pr.write_text(json.dumps(PR_OK | {"merged": False, "merged_at": None, "head": {"sha": other},
+                                      "base": {"sha": base}}), encoding="utf-8")  # fmt: skip
+    result = _run(["catat-forge", pr, "--katalog", repo.root])
+    assert result.exit_code == 1 and "tidak punya leluhur bersama" in result.output, result.output

@@ -43,6 +43,7 @@ from ..contract.roles import ROLES_FILE, Account, Roles
 from ..contract.schema import Schemas
 from ..layout import activity_of, identify
 from ..read import jsondata
+from ..read.git import GitError
 from ..read.loader import LoadError, decode, load, parse
 from ..sop.definition import Sop
 from ..sop.state import allowed_ends, allowed_next, events, marks, needs_recommendation, parse_time, riwayat, status
@@ -423,6 +424,12 @@ def record(repo: Repo, commit: str, pr: PullRequest, reviews: list[Review]) -> R
     ]
     if recording.missing:
         return recording
+    try:
+        repo.merge_base(pr.base_sha, pr.head_sha)
+    except GitError:
+        raise ForgeDataError(
+            f"PR #{pr.number}: kepala {pr.head_sha[:10]} dan dasar {pr.base_sha[:10]} tidak punya leluhur bersama."
+        ) from None
     for activity, content in _activities(repo, pr, schemas).items():
         path = f"metadata/{activity}/kegiatan.yaml"
         entry = Recorded(path)
