@@ -815,7 +815,7 @@ _(
     "Portal",
     "Commit di main (selain commit akar) bukan penggabungan PR yang diperiksa dan bukan commit pencatat forge "
     "yang sah, apa pun yang diubahnya (metadata, skema, roles.yaml, docs/ …).",
-    "Walidata mengembalikan (revert) commit itu lewat PR.",
+    "Walidata mengembalikan (revert) commit itu lewat PR, lalu menyetel TERBIT_AWAL ke commit penggabungannya.",
 )
 
 # The PR comment from the check's artifact (pipeline.workflow.komentar)

@@ -231,9 +231,9 @@ def _single(repo: Repo, commit: Commit, forge: ForgeData, history: History) -> s
             short,
             f"Commit {short} ('{commit.subject}') oleh {commit.author_email} didorong ke main tanpa PR yang "
             f"diperiksa dan bukan commit pencatat yang sah: {refuse}.",
-            "Portal tidak diterbitkan. Walidata mengembalikan (revert) commit ini lewat PR, lalu alur kerja pencatat "
-            "mencatat ulang peristiwa dari GitHub bila perlu. Untuk repositori baru lihat docs/panduan/admin.md "
-            "(TERBIT_AWAL).",
+            "Portal tidak diterbitkan. Walidata mengembalikan (revert) commit ini lewat PR, memeriksa main, lalu "
+            "menyetel variabel TERBIT_AWAL ke commit penggabungan PR itu agar pemeriksaan dimulai sesudahnya "
+            "(docs/panduan/admin.md, Penerbitan portal).",
         )
     )
     return set()
