@@ -360,3 +360,22 @@ def test_check_pr_and_the_recorder_agree_that_a_data_file_is_content(repo, forge
     forge.merge(pr, WALIDATA, "2025-03-03 11:00")
     forge.record(pr)
     assert [e["langkah"] for e in log(repo, f"{ACTIVITY}/kegiatan.yaml")][-2:] == [11, 7]
+
+
+def test_walidatas_re_approval_after_a_fix_and_bps_approval_keeps_the_publication(repo, forge):
+    """The ruleset's require_last_push_approval: after the OPD's fix, the code owner approves again,
+    after BPS; the merge is still step 12 and the activity is public."""
+    start(repo, KOMPROMIN_LOG[:1])
+    change_content(repo)
+    pr = forge.open("usulan", OPD, "2025-02-10 10:05")
+    forge.review(pr, WALIDATA, "approved", "2025-02-10 11:00", "/indah 12")
+    forge.review(pr, BPS, "changes_requested", "2025-02-11 09:00", "Satuan belum baku.")
+    repo.git("checkout", "-q", "usulan")
+    change_content(repo, date="2025-02-11T10:00:00+07:00", unit="jiwa per tahun")
+    forge.review(pr, BPS, "approved", "2025-02-11 13:00")
+    forge.review(pr, WALIDATA, "approved", "2025-02-11 14:00")
+    forge.merge(pr, WALIDATA, "2025-02-11 14:30")
+    result = forge.record(pr)
+    data = load(repo.root / ACTIVITY / "kegiatan.yaml").data
+    assert [e["langkah"] for e in data["alur"]["riwayat"]] == [1, 7, 8, 9, 11, 12], result.output
+    assert is_public(data) and "tidak membuka siklus pemeriksaan baru" in result.output
