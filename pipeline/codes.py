@@ -768,8 +768,17 @@ _(
     "forge-data-tidak-sah",
     GALAT,
     "PR",
-    "Data GitHub (payload PR atau tinjauan) tidak dapat dipakai.",
-    "Berikan payload pull_request atau objek PR dan daftar tinjauan dari API GitHub.",
+    "Data GitHub (payload PR, tinjauan, isu) atau laporan JSON dari luar tidak dapat dipakai: bukan JSON, "
+    "terlalu dalam atau terlalu besar, angka tak hingga, isian yang tidak ada atau berjenis salah.",
+    "Berikan data dari API GitHub apa adanya (payload pull_request atau objek PR, daftar tinjauan, daftar isu) "
+    "atau keluaran satudata --format json.",
+)
+_(
+    "forge-commit-tidak-ada",
+    GALAT,
+    "PR",
+    "Commit kepala atau dasar PR tidak ada di salinan repositori (cabang dihapus, PR dari fork); PR itu tidak dicatat.",
+    "Ambil commit PR dengan git fetch origin refs/pull/NOMOR/head, lalu jalankan catat-forge lagi.",
 )
 _(
     "forge-folder-kerja",
@@ -804,15 +813,9 @@ _(
     "terbit-commit-tak-sah",
     GALAT,
     "Portal",
-    "Commit di main mengubah metadata tanpa PR yang diperiksa dan bukan commit pencatat forge yang sah.",
-    "Walidata mengembalikan (revert) commit itu lewat PR.",
-)
-_(
-    "terbit-dorongan-langsung",
-    PERINGATAN,
-    "Portal",
-    "Commit didorong langsung ke main tanpa PR (tidak mengubah metadata).",
-    "Periksa siapa yang melewati aturan cabang.",
+    "Commit di main (selain commit akar) bukan penggabungan PR yang diperiksa dan bukan commit pencatat forge "
+    "yang sah, apa pun yang diubahnya (metadata, skema, roles.yaml, docs/ …).",
+    "Walidata mengembalikan (revert) commit itu lewat PR, lalu menyetel TERBIT_AWAL ke commit penggabungannya.",
 )
 
 # The PR comment from the check's artifact (pipeline.workflow.komentar)

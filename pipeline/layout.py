@@ -135,6 +135,13 @@ def activity_of(path: str) -> str | None:
     return None
 
 
+def is_data_file(path: str) -> bool:
+    """A file under an activity's ``data/`` folder (``metadata/<opd>/<tahun>-<slug>/data/…``): published
+    with the activity, so a change of it is a change of the activity's content, like a record's."""
+    parts = path.split("/")
+    return len(parts) >= 5 and activity_of(path) is not None and parts[3] == DATA_DIR
+
+
 def opd_of(path: str) -> str | None:
     """The OPD folder a path under ``metadata/`` is in, else None."""
     parts = path.split("/")

@@ -485,3 +485,16 @@ def test_broken_rules_at_the_base_refuse_the_pr_with_a_finding(repo):
     repo.commit("ajukan", author=OPD)
     result = check(repo, OPD)
     assert result.exit_code == 1 and "[pr-aturan-rusak]" in result.output and "Traceback" not in result.output
+
+
+def test_a_data_file_of_an_approved_activity_is_content_as_for_the_recorder(repo):
+    """data/*.csv is published with the activity: changing it re-opens review exactly as a record does."""
+    repo.text(f"{ACTIVITY}/data/jumlah.csv", "jumlah-kelahiran-hidup\n410\n")
+    start(repo, APPROVED)
+    repo.text(f"{ACTIVITY}/data/jumlah.csv", "jumlah-kelahiran-hidup\n999999\n")
+    repo.commit("angka baru", author=BPS)
+    assert codes(repo, BPS) == {"pr-perlu-siklus-baru"}
+    assert "atau berkas datanya (data/)" in check(repo, BPS).output
+    data = report(repo, OPD)
+    assert data["ringkasan"]["galat"] == 0
+    assert "PR ini membuka siklus pemeriksaan baru (langkah 7" in data["catatan"][0]

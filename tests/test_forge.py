@@ -287,3 +287,95 @@ def test_a_merge_by_the_opd_is_the_publication_walidata_approved(repo, forge):
     last = log(repo, f"{ACTIVITY}/kegiatan.yaml")[-1]
     assert (last["langkah"], last["peran"], last["aktor"]) == (12, "walidata", WALIDATA)
     assert last["catatan"].endswith("Digabung oleh dinkes-pasuruan atas persetujuan Walidata walidata-pasuruan.")
+
+
+@pytest.mark.parametrize(
+    ("on_main", "first", "steps"),
+    [
+        (KOMPROMIN_LOG[:1], BPS, [1, 7, 8, 9, 11, 12]),  # BPS's approval waits for Walidata's step 8
+        (KOMPROMIN_LOG[:1], WALIDATA, [1, 7, 8, 9, 11, 12]),
+        (KOMPROMIN_LOG[:4], BPS, [1, 7, 8, 9, 11, 12]),  # at step 9: Walidata's later approval opens no cycle
+        (KOMPROMIN_LOG[:4], WALIDATA, [1, 7, 8, 9, 10, 11, 12]),  # Walidata's approval is its revision (10)
+    ],
+)
+def test_the_order_of_the_two_required_approvals_does_not_change_the_result(repo, forge, on_main, first, steps):
+    """Walidata (code owner) and BPS approve the same head in either order: BPS's approval (11) and
+    the merge (12) are recorded, in time order, and the activity is public."""
+    start(repo, on_main)
+    change_content(repo)
+    pr = forge.open("usulan", OPD, "2025-02-10 10:05")
+    forge.review(pr, first, "approved", "2025-02-10 11:00")
+    forge.review(pr, WALIDATA if first == BPS else BPS, "approved", "2025-02-10 13:00")
+    forge.merge(pr, WALIDATA, "2025-02-10 14:00")
+    result = forge.record(pr)
+    data = load(repo.root / ACTIVITY / "kegiatan.yaml").data
+    assert [e["langkah"] for e in data["alur"]["riwayat"]] == steps, result.output
+    assert status(data, pada=None).disetujui and is_public(data)
+    times = [e["waktu"] for e in data["alur"]["riwayat"]]
+    assert times == sorted(times)
+    assert CliRunner().invoke(main, ["validate", str(repo.root), "--tanpa-cache"]).exit_code == 0
+
+
+def test_a_pr_whose_head_is_not_in_the_checkout_is_a_finding_until_its_pull_ref_is_fetched(repo, forge, tmp_path):
+    """GitHub's "Delete branch" (or a fork): main's checkout lacks the head; GitHub keeps refs/pull/N/head."""
+    import subprocess
+
+    start(repo, KOMPROMIN_LOG[:1])
+    change_content(repo)
+    pr = forge.open("usulan", OPD, "2025-02-03 10:05")
+    forge.close(pr, OPD, "2025-02-03 12:00")
+    event, reviews = forge.files(pr)
+    repo.git("update-ref", "refs/pull/1/head", "usulan")
+    repo.git("checkout", "-q", "main")
+    repo.git("branch", "-D", "usulan")
+    clone = tmp_path / "salinan"
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(clone), *args], capture_output=True, text=True, check=True).stdout
+
+    subprocess.run(["git", "clone", "-q", "--no-local", "--single-branch", "-b", "main", str(repo.root), str(clone)],
+                   check=True)  # fmt: skip
+    args = ["catat-forge", str(event), "--tinjauan", str(reviews), "--katalog", str(clone), "--commit"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "[forge-commit-tidak-ada]" in result.output, result.output
+    assert "git fetch origin refs/pull/1/head" in result.output and "Traceback" not in result.output
+    assert git("status", "--porcelain") == "" and len(git("log", "--oneline").splitlines()) == 2
+    git("fetch", "-q", "--no-tags", "origin", "refs/pull/1/head")  # what the recorder workflow does
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    recorded = yaml.safe_load((clone / ACTIVITY / "kegiatan.yaml").read_text(encoding="utf-8"))["alur"]["riwayat"]
+    assert [e.get("langkah", e.get("akhir")) for e in recorded] == [1, 7, "dibatalkan"]
+
+
+def test_check_pr_and_the_recorder_agree_that_a_data_file_is_content(repo, forge):
+    """The OPD's data fix of an approved activity: check-pr says a new cycle opens, the recorder opens it."""
+    repo.text(f"{ACTIVITY}/data/jumlah.csv", "jumlah-kelahiran-hidup\n410\n")
+    start(repo, KOMPROMIN_LOG[:7])
+    repo.text(f"{ACTIVITY}/data/jumlah.csv", "jumlah-kelahiran-hidup\n411\n")
+    repo.commit("angka diperbaiki", author=OPD, date="2025-03-03T10:00:00+07:00")
+    args = ["check-pr", "main", "usulan", "--aktor", OPD, "--katalog", str(repo.root), "--format", "json"]
+    report = json.loads(CliRunner().invoke(main, args, catch_exceptions=False).output)
+    assert any("membuka siklus pemeriksaan baru (langkah 7" in note for note in report["catatan"])
+    pr = forge.open("usulan", OPD, "2025-03-03 10:05")
+    forge.merge(pr, WALIDATA, "2025-03-03 11:00")
+    forge.record(pr)
+    assert [e["langkah"] for e in log(repo, f"{ACTIVITY}/kegiatan.yaml")][-2:] == [11, 7]
+
+
+def test_walidatas_re_approval_after_a_fix_and_bps_approval_keeps_the_publication(repo, forge):
+    """The ruleset's require_last_push_approval: after the OPD's fix, the code owner approves again,
+    after BPS; the merge is still step 12 and the activity is public."""
+    start(repo, KOMPROMIN_LOG[:1])
+    change_content(repo)
+    pr = forge.open("usulan", OPD, "2025-02-10 10:05")
+    forge.review(pr, WALIDATA, "approved", "2025-02-10 11:00", "/indah 12")
+    forge.review(pr, BPS, "changes_requested", "2025-02-11 09:00", "Satuan belum baku.")
+    repo.git("checkout", "-q", "usulan")
+    change_content(repo, date="2025-02-11T10:00:00+07:00", unit="jiwa per tahun")
+    forge.review(pr, BPS, "approved", "2025-02-11 13:00")
+    forge.review(pr, WALIDATA, "approved", "2025-02-11 14:00")
+    forge.merge(pr, WALIDATA, "2025-02-11 14:30")
+    result = forge.record(pr)
+    data = load(repo.root / ACTIVITY / "kegiatan.yaml").data
+    assert [e["langkah"] for e in data["alur"]["riwayat"]] == [1, 7, 8, 9, 11, 12], result.output
+    assert is_public(data) and "tidak membuka siklus pemeriksaan baru" in result.output

@@ -154,9 +154,72 @@ def test_a_merge_commit_with_changes_of_its_own_is_refused(repo):
     assert code == 1 and [f["kode"] for f in data["temuan"]] == ["terbit-gabungan-diubah"]
 
 
-def test_a_direct_push_outside_metadata_is_a_warning(flow):
+def _drop_private(repo):
+    path = repo.root / "schemas" / "kegiatan.schema.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"x-pribadi": true', '"x-pribadi": false'), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (_drop_private, "schemas/kegiatan.schema.json"),  # would publish private contacts
+        (lambda r: r.text("roles.yaml", (r.root / "roles.yaml").read_text("utf-8") + "\n"), "roles.yaml"),
+        (lambda r: r.text("docs/catatan.md", "# Catatan\n"), "docs/catatan.md"),
+        (lambda r: None, None),  # an empty commit is no PR either
+    ],
+)
+def test_a_direct_push_is_refused_whatever_it_changes(flow, change, path):
     flow.forge.record(flow.pr)
-    flow.text("docs/catatan.md", "# Catatan\n")
-    flow.commit("dokumen", author=WALIDATA)
+    change(flow)
+    sha = flow.commit("perbarui langsung", author=WALIDATA)
     code, data = verify(flow)
-    assert (code, data["siap"], [f["kode"] for f in data["temuan"]]) == (0, True, ["terbit-dorongan-langsung"])
+    (found,) = data["temuan"]
+    assert (code, data["siap"], found["kode"], found["berkas"]) == (1, False, "terbit-commit-tak-sah", sha[:10])
+    assert "tanpa PR" in found["pesan"] and "perbarui langsung" in found["pesan"]
+    assert (f"mengubah berkas aturan {path}" if path else "commit kosong") in found["pesan"]
+
+
+def test_the_bootstrap_of_a_new_repository_is_published(tmp_path):
+    """docs/panduan/admin.md: `satudata init`, one push (the root commit); later pushes need TERBIT_AWAL."""
+    from conftest import GitCatalog
+
+    repo = GitCatalog(tmp_path / "baru")  # one root commit, as the admin guide's first push
+    args = ["periksa-terbit", "--katalog", str(repo.root), "--format", "json"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert (result.exit_code, json.loads(result.output)["siap"]) == (0, True)
+    repo.text("katalog.yaml", "# isi nama pemda\n")
+    second = repo.commit("isi katalog.yaml sebelum ruleset dipasang", author=WALIDATA)
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 1 and "terbit-commit-tak-sah" in result.output
+    result = CliRunner().invoke(main, [*args, "--sejak", second], catch_exceptions=False)  # TERBIT_AWAL
+    assert (result.exit_code, json.loads(result.output)["commit_diperiksa"]) == (0, 0)
+
+
+def test_a_recorded_close_is_checked_once_the_deleted_branch_head_is_fetched(repo, tmp_path):
+    """terbitkan.yml checks out main only: a closed PR's head comes from refs/pull/N/head."""
+    import subprocess
+
+    shutil.copytree(BUNDLED, repo.root / "schemas")
+    repo.write(KEG, with_log(KOMPROMIN, *KOMPROMIN_LOG[:1]))
+    since = repo.commit("terbit terakhir")
+    forge = Forge(repo, {OPD: "opd", WALIDATA: "walidata", BPS: "bps"})
+    repo.branch("batal")
+    repo.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"satuan": "orang"})
+    repo.commit("usulan", author=OPD, date="2025-02-05T10:00:00+07:00")
+    closed = forge.open("batal", OPD, "2025-02-05 10:05")
+    forge.close(closed, OPD, "2025-02-05 12:00")
+    assert "dibatalkan" in forge.record(closed).output  # the recorder had (or fetched) the head
+    forge_dir = forge.forge_dir()
+    repo.git("update-ref", "refs/pull/1/head", "batal")
+    repo.git("branch", "-D", "batal")  # GitHub's "Delete branch"
+    clone = tmp_path / "terbit"
+    subprocess.run(["git", "clone", "-q", "--no-local", "--single-branch", "-b", "main", str(repo.root), str(clone)],
+                   check=True)  # fmt: skip
+    args = ["periksa-terbit", "--sejak", since, "--forge", str(forge_dir), "--katalog", str(clone)]
+    result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
+    data = json.loads(result.output)
+    assert result.exit_code == 1 and [f["kode"] for f in data["temuan"]] == ["terbit-commit-tak-sah"]
+    assert "git fetch origin refs/pull/1/head" in data["temuan"][0]["pesan"]
+    subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--no-tags", "origin", "refs/pull/1/head"], check=True)
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0 and "1 commit diperiksa: siap diterbitkan." in result.output, result.output

@@ -123,7 +123,9 @@ def test_the_job_that_can_write_never_checks_out_or_runs_pr_code():
     assert job["environment"] == "pencatat"
     checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
     assert [s["with"]["ref"] for s in checkouts] == ["main"]
-    assert "github.event.pull_request" not in text and "head_ref" not in text and "head.sha" not in text
+    assert "github.event.pull_request" not in text and "head_ref" not in text and "head.sha }}" not in text
+    runs = " ".join(s.get("run", "") for s in job["steps"])
+    assert not re.search(r"git (checkout|switch|worktree|restore)", runs)  # PR heads are fetched as objects only
     for path in WORKFLOWS:  # the deploy key is read in that one step, nowhere else
         uses = path.read_text(encoding="utf-8").count("secrets.")
         assert uses == (1 if path.name == "catat-forge.yml" else 0), path.name
@@ -268,3 +270,112 @@ def test_issue_forms_and_pr_template_are_indonesian_yaml():
         assert form["name"] and form["description"] and form["body"]
     template = (REPO / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
     assert "satudata langkah" in template and "Langkah SOP" in template
+
+
+GH = """#!/usr/bin/env python3
+# GitHub's REST API as recorded answers in $GH_DATA: `gh api PATH [--paginate] [--jq EXPR]`.
+import os, pathlib, re, subprocess, sys
+args, jq, path = sys.argv[2:], None, None
+while args:
+    arg = args.pop(0)
+    if arg == "--jq":
+        jq = args.pop(0)
+    elif arg != "--paginate":
+        path = arg
+f = pathlib.Path(os.environ["GH_DATA"]) / (re.sub(r"[^A-Za-z0-9]+", "_", path) + ".json")
+if not f.is_file():
+    sys.exit("gh: Not Found (HTTP 404)")
+sys.exit(subprocess.run(["jq", "-r", jq or ".", str(f)]).returncode)
+"""
+
+
+def test_the_recorder_step_records_every_pr_even_when_one_fails(repo, tmp_path):
+    """The step's own script, run by bash as GitHub runs it, on a clone of main that (like actions/checkout)
+    lacks deleted PR branches: the PR with broken data fails alone, the closed PR's head is fetched from
+    refs/pull/N/head, the merged one is recorded, and the failure is reported to the last step."""
+    import json
+    import os
+    import shutil as sh
+
+    from conftest import ACTIVITY, KOMPROMIN, KOMPROMIN_LOG, VARIABEL, with_log
+    from forgetools import Forge
+
+    from pipeline.contract.schema import BUNDLED
+
+    opd, walidata, bps = "dinkes-pasuruan", "walidata-pasuruan", "bps-kab-pasuruan"
+    other = "metadata/dinkes/2025-profil-kedua"
+    sh.copytree(BUNDLED, repo.root / "schemas")
+    for folder in (ACTIVITY, other):
+        repo.write(f"{folder}/kegiatan.yaml", with_log(KOMPROMIN, *KOMPROMIN_LOG[:1]))
+    repo.commit("awal")
+    forge = Forge(repo, {opd: "opd", walidata: "walidata", bps: "bps"})
+    forge.open("main", opd, "2025-02-03 09:00")  # #1: its data from GitHub will be broken
+    repo.branch("usulan")
+    repo.write(f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL | {"satuan": "orang"})
+    repo.commit("ubah satuan", author=opd, date="2025-02-03T10:00:00+07:00")
+    merged = forge.open("usulan", opd, "2025-02-03 10:05")
+    forge.review(merged, walidata, "approved", "2025-02-03 11:00")
+    forge.review(merged, bps, "approved", "2025-02-04 09:00")
+    forge.merge(merged, walidata, "2025-02-04 09:10")
+    repo.branch("batal")
+    repo.write(f"{other}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL)
+    repo.commit("usulan batal", author=opd, date="2025-02-04T10:00:00+07:00")
+    closed = forge.open("batal", opd, "2025-02-04 10:05")
+    forge.close(closed, opd, "2025-02-04 12:00")
+    repo.git("update-ref", "refs/pull/3/head", "batal")
+    repo.git("checkout", "-q", "main")
+
+    data = tmp_path / "api"
+    data.mkdir()
+
+    def answer(path: str, value) -> None:
+        (data / (re.sub(r"[^A-Za-z0-9]+", "_", path) + ".json")).write_text(json.dumps(value), encoding="utf-8")
+
+    base = "repos/pemda/katalog"
+    answer(f"{base}/pulls?state=closed&sort=updated&direction=desc&per_page=30", [{"number": n} for n in (3, 2, 1)])
+    (data / f"{re.sub(r'[^A-Za-z0-9]+', '_', base + '/pulls/1')}.json").write_text('{"number": 1e400}', "utf-8")
+    answer(f"{base}/pulls/1/reviews", [])
+    answer(f"{base}/issues/1", {"closed_by": None})
+    for pr in (merged, closed):
+        answer(f"{base}/pulls/{pr.number}", forge.pull_request(pr, "closed")["pull_request"])
+        answer(f"{base}/pulls/{pr.number}/reviews", [p["review"] for p in pr.reviews])
+        answer(f"{base}/issues/{pr.number}", {"closed_by": {"login": pr.closed["by"]}})
+    repo.git("branch", "-D", "batal", "usulan")  # GitHub's "Delete branch"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(GH, encoding="utf-8")
+    (bin_dir / "gh").chmod(0o755)
+
+    clone = tmp_path / "main"
+    subprocess.run(["git", "clone", "-q", "--no-local", "--single-branch", "-b", "main", str(repo.root), str(clone)],
+                   check=True)  # fmt: skip
+    step = next(s for s in load(REPO / ".github/workflows/catat-forge.yml")["jobs"]["catat"]["steps"]
+                if s.get("id") == "catat")  # fmt: skip
+    (tmp_path / "langkah.sh").write_text(step["run"], encoding="utf-8")
+    output, summary = tmp_path / "output", tmp_path / "summary"
+    env = {
+        "PATH": f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GH_DATA": str(data),
+        "GH_TOKEN": "tidak-dipakai",
+        "REPO": "pemda/katalog",
+        "PERISTIWA": "schedule",
+        "COMMIT": repo.git("rev-parse", "main"),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    proc = subprocess.run(["bash", "-e", str(tmp_path / "langkah.sh")], cwd=clone, env=os.environ | env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert output.read_text(encoding="utf-8") == "gagal= #1\n"
+    assert "[forge-data-tidak-sah]" in proc.stdout
+    log = subprocess.run(["git", "-C", str(clone), "log", "--format=%s", "-3"], capture_output=True, text=True)
+    assert log.stdout.splitlines()[:2] == [
+        "SOP: peristiwa dari GitHub untuk PR #3",
+        "SOP: peristiwa dari GitHub untuk PR #2",
+    ]
+    ended = yaml.safe_load((clone / other / "kegiatan.yaml").read_text(encoding="utf-8"))["alur"]["riwayat"]
+    assert ended[-1].get("akhir") == "dibatalkan"
+    assert (
+        subprocess.run(["git", "-C", str(clone), "status", "--porcelain"], capture_output=True, text=True).stdout == ""
+    )

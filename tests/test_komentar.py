@@ -126,7 +126,7 @@ def test_hostile_reports_are_rendered_inert(tmp_path):
     )
     (tmp_path / "besar.json").write_text("[" * 10, encoding="utf-8")
     result = CliRunner().invoke(main, ["komentar-pr", "--validasi", str(tmp_path / "besar.json")])
-    assert result.exit_code == 2 and "bukan JSON" in result.output
+    assert result.exit_code == 1 and "[artefak-tidak-sah]" in result.output and "bukan JSON" in result.output
 
 
 # --- the privileged workflow: the comment from the artifact of the read-only run ------------------

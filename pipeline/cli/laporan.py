@@ -10,28 +10,96 @@ from . import echo_finding, main
 
 BOT_LOGIN = "github-actions[bot]"
 
+_TEXT, _COUNT = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
+_WAIT = {
+    "type": "object",
+    "required": ["langkah", "nama", "waktu_baku", "akun"],
+    "properties": {
+        "langkah": {"type": "integer"}, "nama": {"type": "string"}, "waktu_baku": {"type": "string"},
+        "baku_menit": _COUNT, "tenggat": _TEXT, "akun": {"type": "array", "items": {"type": "string"}},
+    },
+}  # fmt: skip
+STATUS_SHAPE = {
+    "type": "object",
+    "properties": {
+        "kegiatan": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["kegiatan", "berkas", "menunggu"],
+                "properties": {
+                    "kegiatan": {"type": "string"}, "berkas": {"type": "string"}, "judul": _TEXT,
+                    "waktu_terakhir": _TEXT, "berjalan": _TEXT, "berjalan_menit": _COUNT,
+                    "terlambat": {"type": ["boolean", "null"]}, "menunggu": {"type": "array", "items": _WAIT},
+                },
+            },
+        }
+    },
+}  # fmt: skip
+"""The fields of ``satudata status --format json`` that ``isu-terlambat`` reads, with their types."""
+_LOGIN = {"type": ["object", "null"], "properties": {"login": _TEXT}}
+ISSUES_SHAPE = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["number"],
+        "properties": {
+            "number": {"type": "integer"}, "state": _TEXT, "title": _TEXT, "body": _TEXT, "user": _LOGIN,
+            "labels": {"type": ["array", "null"], "items": {"type": ["object", "null"], "properties": {"name": _TEXT}}},
+            "assignees": {"type": ["array", "null"], "items": {"type": "object", "required": ["login"],
+                                                               "properties": {"login": {"type": "string"}}}},
+        },
+    },
+}  # fmt: skip
+"""The fields of GitHub's issue objects that ``isu-terlambat`` reads, with their types."""
+
 REPORT = click.Path(dir_okay=False, path_type=Path)
 
 
 def _reports(validasi, periksa_pr, diff):
+    from ..codes import finding
     from ..workflow.komentar import ReportError, read_report
 
     try:
         return read_report(validasi), read_report(periksa_pr), read_report(diff)
     except ReportError as exc:
-        raise click.BadParameter(str(exc)) from None
+        echo_finding(finding("artefak-tidak-sah", "laporan", f"Laporan tidak dapat dipakai: {exc}."))
+        raise SystemExit(1) from None
 
 
 def _github_json(path: Path | None, what: str):
     """A JSON file written by the workflow from GitHub's own API or event (trusted, but still checked)."""
-    import json
+    from ..read import jsondata
 
     if path is None:
         return []
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise click.BadParameter(f"{what}: {exc}") from None
+        return jsondata.load_file(path, what)
+    except jsondata.JsonDataError as exc:
+        _refuse(path, str(exc))
+
+
+def _refuse(path: Path, why: str):
+    """Hostile or broken JSON from GitHub or a workflow: a finding, exit 1."""
+    from ..codes import finding
+
+    echo_finding(finding("forge-data-tidak-sah", path.name, f"Data tidak dapat dipakai: {why}."))
+    raise SystemExit(1)
+
+
+def _shaped(value, shape: dict, path: Path, what: str) -> None:
+    """Refuse ``value`` (a finding naming the field) unless its fields have the types ``shape`` says."""
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(shape).iter_errors(value))
+    if error is not None:
+        where = "/".join(map(str, error.absolute_path)) or "(akar)"
+        if error.validator == "type":
+            kinds = error.validator_value
+            why = f"harus berjenis {' atau '.join([kinds] if isinstance(kinds, str) else kinds)}"
+        else:
+            why = f"tidak sesuai ({error.validator}: {error.validator_value})"
+        _refuse(path, f"{what}: isian {where} {why}")
 
 
 @main.command(name="komentar-pr")
@@ -151,9 +219,9 @@ def anotasi(validasi, periksa_pr, diff) -> None:
 
 
 @main.command(name="isu-terlambat")
-@click.option("--status", "status_file", required=True, type=click.File("r", encoding="utf-8"),
+@click.option("--status", "status_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Keluaran satudata status --format json.")  # fmt: skip
-@click.option("--isu", "issues_file", required=True, type=click.File("r", encoding="utf-8"),
+@click.option("--isu", "issues_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Isu terbuka, seperti dijawab GET /repos/{owner}/{repo}/issues (JSON; boleh gabungan halaman).")  # fmt: skip
 @click.option("--pembuat", default="github-actions[bot]", show_default=True, help="Akun yang membuat isu otomatis.")
 def isu_terlambat(status_file, issues_file, pembuat: str) -> None:
@@ -166,13 +234,14 @@ def isu_terlambat(status_file, issues_file, pembuat: str) -> None:
 
     from ..workflow.tugas import issue_actions
 
-    try:
-        status = json.load(status_file)
-        issues = json.load(issues_file)
-    except ValueError as exc:
-        raise click.BadParameter(f"bukan JSON: {exc}") from None
+    status = _github_json(status_file, "--status")
+    issues = _github_json(issues_file, "--isu")
     if isinstance(issues, list) and issues and all(isinstance(page, list) for page in issues):
         issues = [i for page in issues for i in page]  # gh api --paginate --slurp
-    if not isinstance(status, dict) or not isinstance(issues, list):
-        raise click.BadParameter("--status harus objek JSON satudata status, --isu daftar isu GitHub.")
+    if not isinstance(status, dict):
+        _refuse(status_file, "--status harus objek JSON keluaran satudata status --format json")
+    if not isinstance(issues, list):
+        _refuse(issues_file, "--isu harus daftar isu GitHub (JSON)")
+    _shaped(status, STATUS_SHAPE, status_file, "--status")
+    _shaped(issues, ISSUES_SHAPE, issues_file, "--isu")
     click.echo(json.dumps(issue_actions(status, issues, pembuat), ensure_ascii=False, indent=2))

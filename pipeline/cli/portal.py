@@ -167,7 +167,9 @@ def unsafe_output(root: Path, out: Path) -> str | None:
 @click.argument(
     "directory", metavar="SITUS", default="site", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
-@click.option("--port", default=8000, show_default=True, type=int, help="Nomor port HTTP.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Nomor port HTTP (0–65535)."
+)
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Alamat yang didengarkan (127.0.0.1: hanya komputer ini)."
 )

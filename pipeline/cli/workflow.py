@@ -547,18 +547,7 @@ def catat_forge_cmd(pr_file: Path, review_files, closed_by, repo: Path, make_com
     except GitError as exc:
         click.secho(f"Git: {exc}", fg="red", err=True)
         raise SystemExit(EXIT_ENVIRONMENT) from None
-    paths = [a.path for a in recording.activities if a.events]
-    dirty = r.git("status", "--porcelain", "--", *paths).decode().strip() if paths else ""
-    if dirty:
-        echo_finding(
-            finding(
-                "forge-folder-kerja",
-                paths[0],
-                "Berkas kegiatan di folder kerja berbeda dengan HEAD; peristiwa forge hanya ditambahkan pada salinan bersih.",
-                "Jalankan pada checkout bersih dari main (alur kerja pencatat melakukannya).",
-            )
-        )
-        raise SystemExit(1)
+    _refuse_unrecordable(r, str(pr_file), recording)
     written = write(root, recording)
     if make_commit and written:
         r.git("add", "--", *(str(p) for p in written))
@@ -582,6 +571,35 @@ def catat_forge_cmd(pr_file: Path, review_files, closed_by, repo: Path, make_com
         fg="green",
         bold=True,
     )
+
+
+def _refuse_unrecordable(repo, pr_file: str, recording) -> None:
+    """Exit 1 with a finding when this PR cannot be recorded here: its commits are missing, or the
+    working tree's activity files differ from HEAD."""
+    number = recording.pr.number
+    if recording.missing:
+        echo_finding(
+            finding(
+                "forge-commit-tidak-ada",
+                pr_file,
+                f"PR #{number}: commit {', '.join(recording.missing)} tidak ada di salinan repositori ini "
+                "(cabang PR sudah dihapus, atau PR dari fork); tidak ada yang dicatat untuk PR ini.",
+                f"Ambil commit PR dulu: git fetch origin refs/pull/{number}/head (alur kerja pencatat "
+                "melakukannya), lalu ulangi.",
+            )
+        )
+        raise SystemExit(1)
+    paths = [a.path for a in recording.activities if a.events]
+    if paths and repo.git("status", "--porcelain", "--", *paths).decode().strip():
+        echo_finding(
+            finding(
+                "forge-folder-kerja",
+                paths[0],
+                "Berkas kegiatan di folder kerja berbeda dengan HEAD; peristiwa forge hanya ditambahkan pada salinan bersih.",
+                "Jalankan pada checkout bersih dari main (alur kerja pencatat melakukannya).",
+            )
+        )
+        raise SystemExit(1)
 
 
 @main.command(name="periksa-terbit")

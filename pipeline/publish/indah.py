@@ -27,6 +27,7 @@ from typing import Any
 from ..codes import GALAT, PERINGATAN, Finding
 from ..contract.schema import Field, RecordSchema
 from ..layout import record_path
+from ..read import jsondata
 from ..read.catalog import resolve_ref
 from .model import Activity, CatalogModel, Item
 from .urls import activity_url
@@ -236,14 +237,24 @@ def _records(doc) -> list[dict]:
     )
 
 
+def _typed(record: dict) -> dict | None:
+    """The record with ``data`` an object and child lists of objects (hostile shapes dropped), or None."""
+    if not isinstance(record.get("data", {}), dict):
+        return None
+    out = dict(record)
+    for key in CHILDREN.values():
+        if key in out:
+            items = out[key] if isinstance(out[key], list) else []
+            out[key] = [c for c in items if isinstance(c, dict) and isinstance(c.get("data", {}), dict)]
+    return out
+
+
 def read_export(path: Path) -> list[dict]:
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IndahFileError(f"Berkas tidak dapat dibaca: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise IndahFileError(f"Berkas bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno}).") from None
-    records = _records(doc)
+        doc = jsondata.load_file(path, "Berkas")
+    except jsondata.JsonDataError as exc:
+        raise IndahFileError(f"{exc}.") from None
+    records = [r for r in map(_typed, _records(doc)) if r is not None]
     flat_children = [r for r in records if "ms_keg_id" in r]
     kegiatan = [r for r in records if "ms_keg_id" not in r and isinstance(r.get("data"), dict)]
     for r in kegiatan:  # children listed separately point at their MS-Keg by id/base_id

@@ -44,7 +44,7 @@ from ..codes import GALAT, Finding, finding
 from ..contract.config import CONFIG_FILE
 from ..contract.roles import ROLES_FILE, Account, Roles
 from ..contract.schema import BUNDLED, RecordSchema, Schemas, values_at
-from ..layout import SLUG, identify
+from ..layout import SLUG, activity_of, identify, is_data_file, opd_of
 from ..read.git import Revision, resolve
 from ..read.loader import LoadError, decode, load, parse
 from ..sop.definition import Sop, SopError
@@ -314,6 +314,19 @@ def review_content(data, rs: RecordSchema) -> object:
     return content
 
 
+def changes_content(path: str, old: bytes | None, new: bytes | None, schemas: Schemas) -> bool:
+    """Whether changing catalog-relative ``path`` from ``old`` to ``new`` (bytes; None: absent) changes
+    what review approves: a record's :func:`review_content` (not its SOP log, not its formatting),
+    or any byte of a data file (the portal publishes it). check-pr and the forge recorder both ask here."""
+    found = identify(path)
+    if found is None:
+        return is_data_file(path) and old != new
+    a, b = _doc(old), _doc(new)
+    a, b = (a.data if a else None), (b.data if b else None)
+    rs = schemas[found.kind]
+    return review_content(a, rs) != review_content(b, rs) or (a is None) != (b is None)
+
+
 def _doc(raw: bytes | None):
     if raw is None:
         return None
@@ -336,9 +349,13 @@ def _records(
     sop, account, actor = report.sop, report.akun, report.aktor
     paths = [c.path[len(repo.prefix) :] for c in changes if c.path.startswith(repo.prefix)]
     activities: dict[str, dict] = {}
+    old_raw, new_raw = repo.read(report.since, paths), repo.read(report.head, paths)
     for path in paths:
         found = identify(path)
         if found is None:
+            if is_data_file(path) and changes_content(path, old_raw[path], new_raw[path], schemas):
+                info = activities.setdefault(activity_of(path), {"opd": opd_of(path), "content": False})
+                info["content"] = True
             continue
         rs = schemas[found.kind]
         old, new = before.catalog.get(found.kind, found.ident), after.catalog.get(found.kind, found.ident)
@@ -368,7 +385,7 @@ def _records(
         if found.activity is None:
             continue
         info = activities.setdefault(found.activity, {"opd": found.opd, "content": False})
-        if review_content(old_data, rs) != review_content(new_data, rs) or (old_data is None) != (new_data is None):
+        if changes_content(path, old_raw[path], new_raw[path], schemas):
             info["content"] = True
     commits = repo.commits(report.since, report.head)
     for activity, info in sorted(activities.items()):
@@ -418,7 +435,8 @@ def _cycle(report: PrReport, keg: str, info: dict, old, new) -> None:
             "pr-perlu-siklus-baru",
             keg,
             f"Kegiatan ini sudah disetujui BPS (langkah {sop.disetujui}); PR oleh '{report.aktor}' mengubah isi "
-            "MS-Keg/MS-Var/MS-Ind, tetapi PR dari akun ini tidak membuka siklus pemeriksaan baru.",
+            "MS-Keg/MS-Var/MS-Ind atau berkas datanya (data/), tetapi PR dari akun ini tidak membuka siklus "
+            "pemeriksaan baru.",
             f"Perubahan isi kegiatan yang sudah disetujui diajukan oleh pelaksana langkah {cycle}: "
             "GitHub mencatat langkah itu saat PR dibuka, lalu kegiatan ditinjau ulang.",
             baris=new.line(()) if new is not None else None,

@@ -15,6 +15,9 @@ without merge — and turns each into the SOP step that ``schemas/sop.yaml`` say
   the role in ``catatan_dari``.
 - BPS's approval is step 11 only for the commit that was merged (``review.commit_id`` equals
   the PR's head); an approval of an older commit is a review (9), not an approval.
+- The approvals standing on the merged head do not depend on their order: an approval whose
+  step cannot follow yet waits for the step before it; once BPS approved the head in this PR, no
+  later review of the same PR re-opens the cycle (so the merge is step 12).
 - An observation earlier than the log's last event (for example a review before an event the
   PR typed later) is left out and reported, so the log stays in time order.
 - A PR closed without merge ends an activity that is not approved (``akhir``: ``ditutup`` by
@@ -28,11 +31,10 @@ so the publication check can compute it again and compare (:mod:`pipeline.workfl
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,12 +42,15 @@ from typing import Any
 from ..contract.roles import ROLES_FILE, Account, Roles
 from ..contract.schema import Schemas
 from ..layout import activity_of, identify
+from ..read import jsondata
+from ..read.git import GitError
 from ..read.loader import LoadError, decode, load, parse
 from ..sop.definition import Sop
 from ..sop.state import allowed_ends, allowed_next, events, marks, needs_recommendation, parse_time, riwayat, status
-from .checkpr import RULE_ROOT_FILES, review_content, rules_at
+from .checkpr import RULE_ROOT_FILES, changes_content, rules_at
 from .revision import Repo
 
+LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
 INDAH = re.compile(r"^[ \t]*/indah[ \t]+([0-9A-Za-z-]{1,40})[ \t]*$", re.MULTILINE)
 NOTE_LIMIT = 2000
 BOT_NAME = "github-actions[bot]"
@@ -59,19 +64,30 @@ class ForgeDataError(ValueError):
     """The JSON given is not a pull request or its reviews; the message says what is missing."""
 
 
-def _time(value, what: str) -> datetime:
+def _time(obj, key: str, what: str, required: bool = True) -> datetime | None:
+    value = jsondata.get(obj, key, str, what, **({} if required else {"default": None}))
+    if value is None:
+        return None
     moment = parse_time(value)
     if moment is None:
         raise ForgeDataError(
-            f"{what}: waktu {value!r} bukan waktu ISO 8601 dengan zona (seperti 2025-02-03T02:00:00Z)."
+            f"{what}: isian '{key}' {value[:40]!r} bukan waktu ISO 8601 dengan zona (seperti 2025-02-03T02:00:00Z)."
         )
     return moment
 
 
 def _login(user, what: str) -> str:
-    if not isinstance(user, Mapping) or not isinstance(user.get("login"), str):
-        raise ForgeDataError(f"{what}: akun (login) tidak ada.")
-    return user["login"]
+    login = jsondata.get(user, "login", str, what) if isinstance(user, Mapping) else None
+    if not login or not LOGIN.fullmatch(login):
+        raise ForgeDataError(f"{what}: akun (login) tidak ada atau bukan nama akun GitHub.")
+    return login
+
+
+def _number(obj, key: str, what: str) -> int:
+    value = jsondata.get(obj, key, int, what)
+    if not 0 < value < 2**53:
+        raise ForgeDataError(f"{what}: isian '{key}' bukan nomor yang sah.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -91,32 +107,39 @@ class PullRequest:
 
     @classmethod
     def from_json(cls, data: Any, closed_by: str | None = None) -> PullRequest:
-        """A ``pull_request`` webhook payload or the REST API's pull request object."""
+        """A ``pull_request`` webhook payload or the REST API's pull request object; every field used
+        is type-checked (a wrong one is a :class:`ForgeDataError` naming it)."""
+        try:
+            return cls._from(data, closed_by)
+        except jsondata.JsonDataError as exc:
+            raise ForgeDataError(str(exc)) from None
+
+    @classmethod
+    def _from(cls, data: Any, closed_by: str | None) -> PullRequest:
         if not isinstance(data, Mapping):
-            raise ForgeDataError("data PR bukan objek JSON.")
+            raise ForgeDataError(f"data PR bukan objek JSON, melainkan {jsondata.kind_word(data)}.")
         pr = data.get("pull_request") if isinstance(data.get("pull_request"), Mapping) else data
         if data is not pr and data.get("action") == "closed" and closed_by is None:
             closed_by = _login(data.get("sender"), "pengirim peristiwa")
-        try:
-            merged = bool(pr.get("merged")) or pr.get("merged_at") is not None
-            return cls(
-                number=int(pr["number"]),
-                title=str(pr.get("title") or ""),
-                author=_login(pr.get("user"), "pembuat PR"),
-                created=_time(pr["created_at"], "PR dibuat"),
-                head_sha=str(pr["head"]["sha"]),
-                base_sha=str(pr["base"]["sha"]),
-                merged=merged,
-                merged_at=_time(pr["merged_at"], "PR digabung") if merged else None,
-                merged_by=_login(pr.get("merged_by"), "penggabung PR") if merged and pr.get("merged_by") else None,
-                merge_commit_sha=pr.get("merge_commit_sha") if merged else None,
-                closed_at=_time(pr["closed_at"], "PR ditutup") if pr.get("closed_at") else None,
-                closed_by=closed_by if pr.get("closed_at") else None,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, ForgeDataError):
-                raise
-            raise ForgeDataError(f"data PR tidak lengkap: {exc!r} tidak ada atau salah.") from None
+        elif closed_by is not None:
+            closed_by = _login({"login": closed_by}, "penutup PR (--ditutup-oleh)")
+        what = "data PR"
+        merged = bool(jsondata.get(pr, "merged", bool, what, default=False)) or pr.get("merged_at") is not None
+        closed_at = _time(pr, "closed_at", "PR ditutup", required=False)
+        return cls(
+            number=_number(pr, "number", what),
+            title=jsondata.get(pr, "title", str, what, default=""),
+            author=_login(pr.get("user"), "pembuat PR"),
+            created=_time(pr, "created_at", "PR dibuat"),
+            head_sha=jsondata.sha(jsondata.get(pr, "head", dict, what), "sha", "kepala PR (head)"),
+            base_sha=jsondata.sha(jsondata.get(pr, "base", dict, what), "sha", "dasar PR (base)"),
+            merged=merged,
+            merged_at=_time(pr, "merged_at", "PR digabung") if merged else None,
+            merged_by=_login(pr["merged_by"], "penggabung PR") if merged and pr.get("merged_by") else None,
+            merge_commit_sha=jsondata.sha(pr, "merge_commit_sha", what, required=False) if merged else None,
+            closed_at=closed_at,
+            closed_by=closed_by if closed_at else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -132,23 +155,25 @@ class Review:
     def many(cls, data: Any) -> list[Review]:
         """Reviews from the REST API's list, one ``pull_request_review`` payload, or a list of them."""
         items = data if isinstance(data, list) else [data]
-        out = []
-        for item in items:
-            review = item.get("review", item) if isinstance(item, Mapping) else None
-            if not isinstance(review, Mapping) or "state" not in review:
-                raise ForgeDataError("data tinjauan bukan daftar tinjauan PR dari GitHub.")
-            submitted = review.get("submitted_at")
-            out.append(
-                cls(
-                    id=int(review.get("id") or 0),
-                    login=_login(review.get("user"), "peninjau"),
-                    state=str(review["state"]).lower(),
-                    body=str(review.get("body") or ""),
-                    submitted=_time(submitted, "tinjauan dikirim") if submitted else None,
-                    commit=review.get("commit_id"),
-                )
-            )
-        return _unique(out)
+        try:
+            return _unique([cls._one(item, i) for i, item in enumerate(items, 1)])
+        except jsondata.JsonDataError as exc:
+            raise ForgeDataError(str(exc)) from None
+
+    @classmethod
+    def _one(cls, item: Any, i: int) -> Review:
+        review = item.get("review", item) if isinstance(item, Mapping) else None
+        if not isinstance(review, Mapping) or "state" not in review:
+            raise ForgeDataError(f"tinjauan ke-{i} bukan tinjauan PR dari GitHub.")
+        what = f"tinjauan ke-{i}"
+        return cls(
+            id=_number(review, "id", what) if review.get("id") is not None else 0,
+            login=_login(review.get("user"), f"peninjau {what}"),
+            state=jsondata.get(review, "state", str, what).lower(),
+            body=jsondata.get(review, "body", str, what, default=""),
+            submitted=_time(review, "submitted_at", f"{what} dikirim", required=False),
+            commit=jsondata.sha(review, "commit_id", what, required=False),
+        )
 
 
 def _unique(reviews: list[Review]) -> list[Review]:
@@ -185,6 +210,7 @@ class Recording:
     pr: PullRequest
     activities: list[Recorded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # commits of the PR this checkout does not have
 
     @property
     def events(self) -> int:
@@ -194,6 +220,7 @@ class Recording:
         return {
             "pr": self.pr.number,
             "catatan": self.notes,
+            "commit_tidak_ada": self.missing,
             "kegiatan": [{"berkas": a.path, "peristiwa": a.events, "dilewati": a.skipped} for a in self.activities],
         }
 
@@ -286,8 +313,11 @@ def translate(
     sop: Sop,
     pending: list[str],
     head_sha: str,
+    reopen: bool = True,
 ) -> list[tuple[int | str, str]]:
-    """The steps (or end state) ``obs`` is in this state: [(step or end key, role)], in order."""
+    """The steps (or end state) ``obs`` is in this state: [(step or end key, role)], in order.
+
+    ``reopen`` False: the observation may not start a new review cycle (``siklus_baru``)."""
     roles = _roles_of(account, opd)
     produced: list[tuple[int | str, str]] = []
     used: set[int] = set()
@@ -296,6 +326,8 @@ def translate(
         for n in allowed_next(sop, previous, survei):
             step = sop.langkah[n]
             if not step.by_forge or obs.kind not in step.forge or n in used:
+                continue
+            if not reopen and _only_as_new_cycle(sop, previous, n):
                 continue
             if obs.kind == "perbaikan" and step.catatan_dari not in pending:
                 continue
@@ -321,6 +353,12 @@ def translate(
                 previous.append(key)
                 break
     return produced
+
+
+def _only_as_new_cycle(sop: Sop, previous: list, n: int) -> bool:
+    """Whether step ``n`` may follow ``previous`` only because a new review cycle starts there."""
+    last = sop.step(previous[-1]) if previous and isinstance(previous[-1], int) else None
+    return n in sop.siklus_baru and (last is None or n not in last.berikutnya)
 
 
 def _event(obs: Observation, mark, role: str, pr: PullRequest, sop: Sop) -> dict:
@@ -351,16 +389,8 @@ def _activities(repo: Repo, pr: PullRequest, schemas: Schemas) -> dict[str, bool
     out = {}
     for activity, paths in sorted(touched.items()):
         old, new = repo.read(since, paths), repo.read(pr.head_sha, paths)
-        out[activity] = any(_changes_content(p, old[p], new[p], schemas) for p in paths)
+        out[activity] = any(changes_content(p, old[p], new[p], schemas) for p in paths)
     return out
-
-
-def _changes_content(path: str, old: bytes | None, new: bytes | None, schemas: Schemas) -> bool:
-    found = identify(path)
-    if found is None:  # a data file of the activity
-        return old != new
-    rs = schemas[found.kind]
-    return review_content(_data(old), rs) != review_content(_data(new), rs)
 
 
 def _data(raw: bytes | None):
@@ -387,6 +417,19 @@ def record(repo: Repo, commit: str, pr: PullRequest, reviews: list[Review]) -> R
     if not pr.merged and pr.closed_at is None:
         recording.notes.append(f"PR #{pr.number} belum ditutup: belum ada yang dicatat.")
         return recording
+    recording.missing = [
+        f"{label} {sha[:10]}"
+        for label, sha in (("kepala", pr.head_sha), ("dasar", pr.base_sha))
+        if not repo.has_commit(sha)
+    ]
+    if recording.missing:
+        return recording
+    try:
+        repo.merge_base(pr.base_sha, pr.head_sha)
+    except GitError:
+        raise ForgeDataError(
+            f"PR #{pr.number}: kepala {pr.head_sha[:10]} dan dasar {pr.base_sha[:10]} tidak punya leluhur bersama."
+        ) from None
     for activity, content in _activities(repo, pr, schemas).items():
         path = f"metadata/{activity}/kegiatan.yaml"
         entry = Recorded(path)
@@ -408,29 +451,55 @@ def record(repo: Repo, commit: str, pr: PullRequest, reviews: list[Review]) -> R
 
 
 def _replay(entry: Recorded, data: dict, opd: str, pr: PullRequest, seen: list[Observation], roles: Roles, sop: Sop):
+    """Turn the observations into events, in time order.
+
+    The approvals standing on the merged head are facts of the PR, not of their order: an
+    approval whose step cannot follow yet (BPS approved before Walidata) waits and counts, at the
+    time it could, once an earlier step is recorded. Once BPS approved the head in this PR, the
+    merged content is what was approved, so no later review of the same PR re-opens the cycle."""
     evs = events(data)
-    previous = marks(sop, evs)
+    state = {"previous": marks(sop, evs), "last": None, "approved": False, "pending": []}
     times = [e.waktu for e in evs if e.waktu is not None]
-    last = times[-1] if times else None
+    state["last"] = times[-1] if times else None
     survei = needs_recommendation(data, sop)
-    pending: list[str] = []
-    for obs in seen:
-        what = f"{obs.kind} oleh {obs.login} pada {obs.time.astimezone(sop.jam_kerja.zone).isoformat()}"
-        account = roles.get(obs.login)
-        if account is None:
-            entry.skipped.append(f"{what}: akun tidak ada di roles.yaml.")
-            continue
-        if last is not None and obs.time < last:
-            entry.skipped.append(f"{what}: lebih awal daripada peristiwa terakhir riwayat.")
-            continue
-        produced = translate(obs, account, opd, previous, survei, sop, pending, pr.head_sha)
-        if not produced:
-            entry.skipped.append(f"{what}: bukan langkah SOP yang boleh berikutnya.")
-        if obs.kind == "minta-perubahan" and produced:
-            pending += [r for _, r in produced if r not in pending]
+    waiting: list[Observation] = []
+
+    def apply(obs: Observation) -> bool:
+        produced = translate(
+            obs, roles.get(obs.login), opd, state["previous"], survei, sop, state["pending"], pr.head_sha,
+            reopen=not state["approved"],
+        )  # fmt: skip
+        state["approved"] = state["approved"] or any(mark == sop.disetujui for mark, _ in produced)
+        if obs.kind == "minta-perubahan":
+            state["pending"] += [r for _, r in produced if r not in state["pending"]]
         for mark, role in produced:
             entry.events.append(_event(obs, mark, role, pr, sop))
-            last = obs.time
+            state["last"] = obs.time
+        return bool(produced)
+
+    for obs in seen:
+        if roles.get(obs.login) is None:
+            entry.skipped.append(f"{_seen(obs, sop)}: akun tidak ada di roles.yaml.")
+        elif state["last"] is not None and obs.time < state["last"]:
+            entry.skipped.append(f"{_seen(obs, sop)}: lebih awal daripada peristiwa terakhir riwayat.")
+        elif apply(obs):
+            while ready := [w for w in waiting if apply(replace(w, time=max(w.time, state["last"])))]:
+                waiting = [w for w in waiting if w not in ready]
+        elif obs.kind == "setuju" and obs.commit == pr.head_sha:
+            waiting.append(obs)
+        else:
+            entry.skipped.append(f"{_seen(obs, sop)}: {_why_not(state['approved'])}")
+    entry.skipped += [f"{_seen(w, sop)}: {_why_not(state['approved'])}" for w in waiting]
+
+
+def _seen(obs: Observation, sop: Sop) -> str:
+    return f"{obs.kind} oleh {obs.login} pada {obs.time.astimezone(sop.jam_kerja.zone).isoformat()}"
+
+
+def _why_not(approved: bool) -> str:
+    if approved:
+        return "kepala PR ini sudah disetujui BPS; tidak membuka siklus pemeriksaan baru."
+    return "bukan langkah SOP yang boleh berikutnya."
 
 
 def write(root: Path, recording: Recording) -> list[Path]:
@@ -455,16 +524,21 @@ def trusted(event: Mapping) -> dict:
 
 
 def load_json(path: Path, what: str) -> Any:
+    """A file of GitHub data, read as hostile JSON (:mod:`pipeline.read.jsondata`)."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ForgeDataError(f"{what} {path} tidak dapat dibaca sebagai JSON: {exc}") from None
+        return jsondata.load_file(path, what)
+    except jsondata.JsonDataError as exc:
+        raise ForgeDataError(str(exc)) from None
 
 
 def reviews_from(paths: Iterable[Path]) -> list[Review]:
     out: list[Review] = []
     for path in paths:
-        out += Review.many(load_json(path, "Berkas tinjauan"))
+        data = load_json(path, "Berkas tinjauan")
+        try:
+            out += Review.many(data)
+        except ForgeDataError as exc:
+            raise ForgeDataError(f"Berkas tinjauan {Path(path).name}: {exc}") from None
     return _unique(out)
 
 

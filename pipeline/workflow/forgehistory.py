@@ -12,9 +12,11 @@ last published commit must be one of:
   GitHub's data and the repository at the commit's parent, gives exactly those events (their
   step, time, role, account, PR and commit; the free text of a note is not compared, since a
   reviewer may edit it);
-- a commit that changes nothing under ``metadata/`` (a warning: it was pushed without a PR).
-
-Anything else is refused with the commit and the reason. A pull request that was merged but
+Anything else is refused with the commit and the reason, whatever it changes: a push straight to
+``main`` of ``schemas/``, ``roles.yaml`` or ``docs/`` would decide what the portal shows (``x-pribadi``)
+and the rules every later PR in the same run is checked under. Only the root commit is taken as
+it is: that is the repository's bootstrap (``satudata init``, pushed once), and ``--sejak`` (the
+last published commit, or the commit an admin checked by hand) is where checking starts. A pull request that was merged but
 whose forge events are not recorded yet makes publication wait (the recorder's commit will be
 published by the next run), so unapproved content is never shown as approved.
 """
@@ -28,7 +30,7 @@ from ..codes import Finding, finding
 from ..read.git import GitError, resolve
 from ..read.loader import LoadError, decode, parse
 from ..sop.state import riwayat
-from .checkpr import check_pr
+from .checkpr import RULES, check_pr, classify
 from .forge import ForgeDataError, PullRequest, Review, load_json, logs_equal_before, record, trusted
 from .revision import Commit, Repo
 
@@ -47,9 +49,12 @@ class ForgeData:
         for sub in sorted(Path(folder).iterdir()):
             if not sub.is_dir() or not sub.name.isdigit():
                 continue
-            pr = PullRequest.from_json(load_json(sub / "pull_request.json", "Data PR"))
-            reviews_file = sub / "reviews.json"
-            reviews = Review.many(load_json(reviews_file, "Tinjauan PR")) if reviews_file.is_file() else []
+            try:
+                pr = PullRequest.from_json(load_json(sub / "pull_request.json", "Data PR"))
+                reviews_file = sub / "reviews.json"
+                reviews = Review.many(load_json(reviews_file, "Tinjauan PR")) if reviews_file.is_file() else []
+            except ForgeDataError as exc:
+                raise ForgeDataError(f"folder {sub.name}/: {exc}") from None
             data.prs[pr.number] = (pr, reviews)
         return data
 
@@ -105,7 +110,8 @@ def _appended(repo: Repo, commit: Commit) -> tuple[dict[str, list[dict]] | None,
     for change in changes:
         path = change.path[len(repo.prefix) :] if change.path.startswith(repo.prefix) else change.path
         if not change.regular or not path.startswith("metadata/") or not path.endswith("/kegiatan.yaml"):
-            return None, f"mengubah {change.path}, bukan hanya riwayat alur kegiatan.yaml"
+            what = "berkas aturan " if classify(change.path, repo.prefix)[0] == RULES else ""
+            return None, f"mengubah {what}{change.path}, bukan hanya riwayat alur kegiatan.yaml"
         old = _data(repo.read(parent, [path])[path])
         new = _data(repo.read(commit.sha, [path])[path])
         if old is None or new is None or not logs_equal_before(old, new):
@@ -203,53 +209,52 @@ def _merge(repo: Repo, commit: Commit, found) -> list[Finding]:
 
 
 def _single(repo: Repo, commit: Commit, forge: ForgeData, history: History) -> set[int]:
-    """A commit with one parent: a recorder's commit, a push that leaves metadata alone, or refused."""
-    short = commit.sha[:10]
-    changes = repo.changes(commit.parents[0], commit.sha)
-    if not any(c.path.startswith(f"{repo.prefix}metadata/") for c in changes):
-        if changes:
-            history.temuan.append(
-                finding(
-                    "terbit-dorongan-langsung",
-                    short,
-                    f"Commit {short} ('{commit.subject}') didorong langsung ke main tanpa PR (tidak mengubah metadata/).",
-                    "Periksa siapa yang melewati aturan cabang; perubahan berikutnya diajukan lewat PR.",
-                )
-            )
-        return set()
+    """A commit with one parent: a valid recorder's commit, or refused whatever it changes."""
     appended, why = _appended(repo, commit)
     numbers = {e.get("pr") for events in (appended or {}).values() for e in events}
     history.perlu_pr += [n for n in numbers if isinstance(n, int)]
-    refuse = None
     if appended is None:
         refuse = why
+    elif not appended:
+        refuse = "tidak mengubah apa pun (commit kosong)"
     elif len(numbers) != 1 or not isinstance(next(iter(numbers)), int):
         refuse = "menambah peristiwa forge dari lebih dari satu PR"
     else:
         number = next(iter(numbers))
-        if number not in forge.prs:
-            refuse = f"data GitHub untuk PR #{number} tidak tersedia"
-        else:
-            pr, reviews = forge.prs[number]
-            try:
-                expected = record(repo, commit.parents[0], pr, reviews)
-            except (ForgeDataError, GitError) as exc:
-                expected, refuse = None, f"peristiwa PR #{number} tidak dapat dihitung ulang ({exc})"
-            if expected is not None:
-                want = {a.path: [trusted(e) for e in a.events] for a in expected.activities if a.events}
-                got = {path: [trusted(e) for e in events] for path, events in appended.items()}
-                if want != got:
-                    refuse = f"peristiwanya tidak sama dengan yang dicatat GitHub untuk PR #{number}"
-                else:
-                    return {number}
+        refuse = _recorder_mismatch(repo, commit, number, appended, forge)
+        if refuse is None:
+            return {number}
+    short = commit.sha[:10]
     history.temuan.append(
         finding(
             "terbit-commit-tak-sah",
             short,
-            f"Commit {short} ('{commit.subject}') oleh {commit.author_email} mengubah metadata di main tanpa PR "
-            f"yang diperiksa dan bukan commit pencatat yang sah: {refuse}.",
-            "Portal tidak diterbitkan. Walidata mengembalikan (revert) commit ini lewat PR, lalu alur kerja pencatat "
-            "mencatat ulang peristiwa dari GitHub bila perlu.",
+            f"Commit {short} ('{commit.subject}') oleh {commit.author_email} didorong ke main tanpa PR yang "
+            f"diperiksa dan bukan commit pencatat yang sah: {refuse}.",
+            "Portal tidak diterbitkan. Walidata mengembalikan (revert) commit ini lewat PR, memeriksa main, lalu "
+            "menyetel variabel TERBIT_AWAL ke commit penggabungan PR itu agar pemeriksaan dimulai sesudahnya "
+            "(docs/panduan/admin.md, Penerbitan portal).",
         )
     )
     return set()
+
+
+def _recorder_mismatch(repo: Repo, commit: Commit, number: int, appended: dict, forge: ForgeData) -> str | None:
+    """Why the events a recorder's commit appends for PR ``number`` are not GitHub's, or None."""
+    if number not in forge.prs:
+        return f"data GitHub untuk PR #{number} tidak tersedia"
+    pr, reviews = forge.prs[number]
+    try:
+        expected = record(repo, commit.parents[0], pr, reviews)
+    except (ForgeDataError, GitError) as exc:
+        return f"peristiwa PR #{number} tidak dapat dihitung ulang ({exc})"
+    if expected.missing:
+        return (
+            f"commit PR #{number} tidak ada di salinan ini ({', '.join(expected.missing)}; ambil dengan "
+            f"git fetch origin refs/pull/{number}/head)"
+        )
+    want = {a.path: [trusted(e) for e in a.events] for a in expected.activities if a.events}
+    got = {path: [trusted(e) for e in events] for path, events in appended.items()}
+    if want != got:
+        return f"peristiwanya tidak sama dengan yang dicatat GitHub untuk PR #{number}"
+    return None

@@ -16,12 +16,12 @@ only as plain paths inside the repository.
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..read import jsondata
 from .diff import md
 
 MARKER = "<!-- satudata:komentar-pr -->"
@@ -43,9 +43,9 @@ class ReportError(ValueError):
 
 def _parse(name: str, raw: bytes) -> dict:
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ReportError(f"{name}: bukan JSON ({exc})") from None
+        data = jsondata.loads(raw, name, max_bytes=MAX_REPORT)
+    except jsondata.JsonDataError as exc:
+        raise ReportError(str(exc)) from None
     if not isinstance(data, dict):
         raise ReportError(f"{name}: bukan objek JSON")
     return data

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..read.git import git
+from ..read.git import GitError, git
 from ..read.loader import MAX_BYTES
 
 REGULAR = ("100644", "100755")
@@ -79,6 +79,13 @@ class Repo:
 
     def git(self, *args: str, data: bytes | None = None) -> bytes:
         return git(self.top, *args, data=data)
+
+    def has_commit(self, sha: str) -> bool:
+        """Whether the commit ``sha`` (a full id) is in this repository's object store."""
+        try:
+            return self.git("cat-file", "-t", sha).strip() == b"commit"
+        except GitError:
+            return False
 
     def merge_base(self, a: str, b: str) -> str:
         return self.git("merge-base", a, b).decode().strip()
