@@ -1031,6 +1031,13 @@ _(
     "Disetujui di katalog, tetapi belum disetujui di Indah.",
     "Periksa status pemeriksaan di Indah.",
 )
+_(
+    "indah-tanpa-padanan",
+    PERINGATAN,
+    "Indah",
+    "Isian terisi yang tidak punya tempat di Indah v2 (x-indah di skema), sehingga tidak ikut export-indah.",
+    "Lengkapi isian ini langsung di Indah setelah mengunggah berkasnya.",
+)
 
 # The tool's own failures (exceptions derived from SatudataError; pipeline.cli prints them)
 _(

@@ -116,13 +116,13 @@ def under(finding: Finding, root: Path, target: Path) -> bool:
     return (root / finding.berkas).resolve().is_relative_to(target)
 
 
-def echo_finding(f: Finding) -> None:
+def echo_finding(f: Finding, err: bool = False) -> None:
     color = "red" if f.is_error else "yellow"
     head = click.style(f"{f.where()}: ", bold=True) + click.style(f.tingkat.upper(), fg=color, bold=True)
     item = f.item()
-    click.echo(f"{head} [{f.kode}]" + (f" {item}" if item else "") + (f" ({f.lokasi})" if f.lokasi else ""))
-    click.echo(f"    {f.pesan}")
-    click.echo(f"    Perbaikan: {f.saran}")
+    click.echo(f"{head} [{f.kode}]" + (f" {item}" if item else "") + (f" ({f.lokasi})" if f.lokasi else ""), err=err)
+    click.echo(f"    {f.pesan}", err=err)
+    click.echo(f"    Perbaikan: {f.saran}", err=err)
 
 
 def now(sop) -> datetime:

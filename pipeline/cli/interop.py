@@ -35,7 +35,8 @@ def export_indah(path: Path, out: Path, internal: bool) -> None:
     """Tulis katalog (atau satu OPD/kegiatan di PATH) dalam kunci dan enum Indah v2.
 
     Bawaan: hanya yang publik (kegiatan yang sudah disetujui BPS, tanpa data pribadi), sama
-    dengan api/indah.json di portal.
+    dengan api/indah.json di portal. Isian terisi yang tidak punya tempat di Indah disebut sebagai
+    peringatan (indah-tanpa-padanan): lengkapi langsung di Indah.
     """
     from ..publish.indah import export
 
@@ -46,7 +47,10 @@ def export_indah(path: Path, out: Path, internal: bool) -> None:
     if target != root and not chosen:
         click.secho(f"Tidak ada kegiatan{'' if internal else ' publik'} di {path}.", fg="red", bold=True)
         raise SystemExit(EXIT_FINDINGS)
-    text = json.dumps(export(model, chosen if target != root else None), ensure_ascii=False, indent=1) + "\n"
+    lost: list[Finding] = []
+    text = json.dumps(export(model, chosen if target != root else None, lost), ensure_ascii=False, indent=1) + "\n"
+    for f in lost:  # on stderr: stdout may be the JSON itself
+        echo_finding(f, err=True)
     if str(out) == "-":
         sys.stdout.write(text)
         return

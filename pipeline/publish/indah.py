@@ -1,14 +1,21 @@
 """Catalog model ⇄ Indah v2 (BPS's Indonesia Data Hub): its JSON keys, enums and record envelope.
 
-Each schema field says where it goes in Indah's ``data`` object with ``x-indah``: a dotted key
-(``"blok_i.instansi_penyelanggara"``), ``false`` when Indah has no such field, or an object
-``{"kunci": …, "pilihan": {option: Indah value}, "jenis": …}`` where the value is converted:
-``pilihan`` maps an option to Indah's UPPER_SNAKE enum or boolean; ``jenis`` is
-``boolean-per-pilihan`` (a multiple choice becomes an object of booleans), ``daftar`` (a text
-becomes a one-item list), ``huruf-besar`` (a code-list name in UPPER_SNAKE), ``objek-bernama``
-(texts become ``{"nama": …}`` objects) or ``rujukan`` (references to variables/indicators become
-``{"nama": …}`` objects). Keys inside list items are relative to the item; a key with ``[].``
-(``variabel_pembangun[].kegiatan_penghasil``) is set on every item of that list.
+Each schema field says where it goes in Indah with ``x-indah``; nothing else holds the mapping.
+- a dotted key: ``"blok_i.instansi_penyelanggara"`` in Indah's ``data`` object (in
+  ``opd.schema.json``, in the record envelope: ``"produsen_data.name"``);
+- an object ``{"kunci": …, "pilihan": {option: Indah value}, "jenis": …}`` where the value is
+  converted: ``pilihan`` maps an option to Indah's UPPER_SNAKE enum or boolean; ``jenis`` is
+  ``boolean-per-pilihan`` (a multiple choice becomes an object of booleans), ``daftar`` (a text
+  becomes a one-item list), ``huruf-besar`` (a code-list name in UPPER_SNAKE), ``objek-bernama``
+  (texts become ``{"nama": …}`` objects), ``rujukan`` (references to variables/indicators become
+  ``{"nama": …}`` objects) or ``kode-wilayah`` (a BPS region code becomes ``province_code`` and
+  ``city_code``);
+- ``{"kunci": null, "alasan": …}`` when Indah has no such field. An option mapped to ``null`` has no
+  Indah value either (the object's ``alasan`` says why). With ``"isi-manual": true`` what is lost
+  must be entered in Indah by hand, and :func:`export` reports it (``indah-tanpa-padanan``).
+Objects that only group fields carry no ``x-indah``; their fields do. Keys inside list items are
+relative to the item; a key with ``[].`` (``variabel_pembangun[].kegiatan_penghasil``) is set on
+every item of that list.
 
 :func:`export` writes the catalog as Indah record envelopes; :func:`compare` reads an Indah
 export and reports, as findings labelled with form numbers, approved records missing in Indah
@@ -24,7 +31,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..codes import GALAT, PERINGATAN, Finding
+from ..codes import GALAT, PERINGATAN, Finding, finding
 from ..contract.schema import Field, RecordSchema
 from ..layout import record_path
 from ..read import jsondata
@@ -33,40 +40,43 @@ from .model import Activity, CatalogModel, Item
 from .urls import activity_url
 
 VERSION = "v2"
-TEMPORARY = Path(__file__).with_name("indah_sementara.json")  # until the schemas carry x-indah
 CHILDREN = {"variabel": "metadata_statistik_variabel", "indikator": "metadata_statistik_indikator"}
 APPROVED = ("APPROVED", "PUBLISHED")
 FORMS = {"kegiatan": "MS-Keg", "variabel": "MS-Var", "indikator": "MS-Ind"}
+KINDS = ("boolean-per-pilihan", "daftar", "huruf-besar", "objek-bernama", "rujukan", "kode-wilayah")
+"""The conversions ``jenis`` names (tests/test_indah.py holds the schemas to them)."""
+_SKIP = object()  # a value Indah has no counterpart for
 
 
 def snake(text: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", str(text).upper()).strip("_")
 
 
-def _temporary() -> dict:
-    return json.loads(TEMPORARY.read_text(encoding="utf-8")) if TEMPORARY.is_file() else {}
-
-
-_TEMP: dict | None = None
-
-
 def annotation(rs: RecordSchema, path: tuple[str, ...]) -> Any:
-    """The ``x-indah`` of a field (schema path, '[]' for list items); None if not annotated."""
-    global _TEMP
+    """The ``x-indah`` of a field (schema path, '[]' for list items); None if it has none."""
     node = rs.schema
     for part in path:
         node = (node.get("items") or {}) if part == "[]" else (node.get("properties") or {}).get(part, {})
-    if "x-indah" in node:
-        return node["x-indah"]
-    if _TEMP is None:
-        _TEMP = _temporary()
-    return _TEMP.get(rs.kind, {}).get(".".join(path).replace(".[].", "[]."))
+        if not isinstance(node, dict):
+            return None
+    return node.get("x-indah")
 
 
 def _spec(note) -> dict | None:
-    if note in (None, False):
-        return None
-    return {"kunci": note} if isinstance(note, str) else dict(note)
+    """How a field is converted, or None where it goes nowhere in Indah (or its ``x-indah`` is not one this
+    tool reads: a catalog may ship its own schemas)."""
+    if isinstance(note, str) and note:
+        return {"kunci": note}
+    if isinstance(note, dict) and isinstance(note.get("kunci"), str) and note["kunci"]:
+        return note
+    return None
+
+
+def _manual(note) -> str | None:
+    """Why a filled field of this ``x-indah`` must be entered in Indah by hand, or None."""
+    if isinstance(note, dict) and note.get("isi-manual") is True:
+        return str(note.get("alasan") or "Indah tidak memiliki isian ini.")
+    return None
 
 
 def _put(out: dict, key: str, value) -> None:
@@ -74,24 +84,33 @@ def _put(out: dict, key: str, value) -> None:
     node = out
     for part in parts[:-1]:
         node = node.setdefault(part, {})
+        if not isinstance(node, dict):  # two fields claim the same key (a catalog's own schema)
+            return
     if isinstance(value, dict) and isinstance(node.get(parts[-1]), dict):
         node[parts[-1]].update(value)
     else:
         node[parts[-1]] = value
 
 
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 class Converter:
-    """One record kind's data → Indah ``data``, remembering which form field each Indah key came from."""
+    """One record kind's data → Indah ``data``, remembering which form field each Indah key came from
+    and (in :attr:`lost`) what of the last record converted Indah cannot hold."""
 
     def __init__(self, rs: RecordSchema, names: dict[str, str], resolve: Callable[[str, str], str]):
         self.rs = rs
         self.names = names  # wilayah code → name
         self.resolve = resolve  # (kind, reference) → the record's name
         self.origin: dict[tuple[str, ...], Field] = {}  # Indah key path → our field
+        self.lost: list[tuple[Field, Any, str]] = []  # (field, value, why) of the last record converted
 
     def convert(self, data: dict) -> dict:
         out: dict = {}
         later = []
+        self.lost = []
         self._visit(self.rs.schema, data, (), out, later)
         for key, spec, value, field in later:
             head, tail = key.split("[].", 1)
@@ -100,23 +119,27 @@ class Converter:
                 node = node.get(part) if isinstance(node, dict) else None
             for item in node if isinstance(node, list) else []:
                 if isinstance(item, dict):
-                    item[tail] = self._value(spec, field.schema, value)
+                    converted = self._value(spec, field, value)
+                    if converted is not _SKIP:
+                        item[tail] = converted
             self.origin[tuple(head.split(".")) + (tail,)] = field
         return out
 
     def _visit(self, node: dict, data: dict, path: tuple, out: dict, later: list) -> None:
         for key, sub in (node.get("properties") or {}).items():
-            if key not in data:
+            if key not in data or not isinstance(sub, dict):
                 continue
             p = path + (key,)
             value = data[key]
             if sub.get("type") == "object" and isinstance(value, dict):
                 self._visit(sub, value, p, out, later)
                 continue
-            spec = _spec(annotation(self.rs, p))
-            if spec is None:
-                continue
+            note = annotation(self.rs, p)
+            spec = _spec(note)
             field = Field(p, sub)
+            if spec is None:
+                self._lose(field, value, _manual(note))
+                continue
             if "[]." in spec["kunci"]:
                 later.append((spec["kunci"], spec, value, field))
                 continue
@@ -124,29 +147,41 @@ class Converter:
             if sub.get("type") == "array" and items.get("type") == "object" and isinstance(value, list):
                 converted = [self._item(items, v, p + ("[]",)) for v in value if isinstance(v, dict)]
             else:
-                converted = self._value(spec, sub, value)
-            _put(out, spec["kunci"], converted)
+                converted = self._value(spec, field, value)
+            if converted is not _SKIP:
+                _put(out, spec["kunci"], converted)
             self.origin[tuple(spec["kunci"].split("."))] = field
 
     def _item(self, schema: dict, item: dict, path: tuple) -> dict:
         out = {}
         for key, sub in (schema.get("properties") or {}).items():
-            spec = _spec(annotation(self.rs, path + (key,)))
-            if spec is None or key not in item:
+            if key not in item:
                 continue
-            out[spec["kunci"]] = self._value(spec, sub, item[key])
-            if spec.get("nama"):
+            note = annotation(self.rs, path + (key,))
+            spec = _spec(note)
+            field = Field(tuple(p for p in path if p != "[]") + (key,), sub)
+            if spec is None:
+                self._lose(field, item[key], _manual(note))
+                continue
+            converted = self._value(spec, field, item[key])
+            if converted is not _SKIP:
+                out[spec["kunci"]] = converted
+            if isinstance(spec.get("nama"), str):
                 out[spec["nama"]] = self.names.get(str(item[key]), "")
         return out
 
-    def _value(self, spec: dict, sub: dict, value):
+    def _lose(self, field: Field, value, why: str | None) -> None:
+        if why is not None and value not in (None, "", [], {}):
+            self.lost.append((field, value, why))
+
+    def _value(self, spec: dict, field: Field, value):
         kind = spec.get("jenis")
-        options = spec.get("pilihan") or {}
+        options = spec.get("pilihan") if isinstance(spec.get("pilihan"), dict) else {}
         if kind == "boolean-per-pilihan":
             chosen = value if isinstance(value, list) else [value]
-            out = dict.fromkeys(dict.fromkeys(options.values()), False)
+            out = dict.fromkeys((v for v in options.values() if isinstance(v, str)), False)
             for option in chosen:
-                if option in options:
+                if isinstance(options.get(option), str):
                     out[options[option]] = True
             return out
         if kind == "daftar":
@@ -154,11 +189,19 @@ class Converter:
         if kind == "huruf-besar":
             return snake(value)
         if kind == "objek-bernama":
-            return [{"nama": str(v), **spec.get("tambahan", {})} for v in value or []]
+            extra = spec.get("tambahan") if isinstance(spec.get("tambahan"), dict) else {}
+            return [{"nama": str(v), **extra} for v in _listed(value)]
         if kind == "rujukan":
-            return [{"nama": self.resolve(spec.get("rujukan", ""), str(v))} for v in value or []]
-        if options and not isinstance(value, (list, dict)):
-            return options.get(value, value)
+            target = spec.get("rujukan") if isinstance(spec.get("rujukan"), str) else ""
+            return [{"nama": self.resolve(target, str(v))} for v in _listed(value)]
+        if kind == "kode-wilayah":
+            code = str(value)
+            return {"province_code": code[:2], "city_code": code if len(code) >= 4 else ""}
+        if options and isinstance(value, (str, int, float, bool)) and value in options:
+            if options[value] is None:
+                self._lose(field, value, str(spec.get("alasan") or "Indah tidak memiliki pilihan ini."))
+                return _SKIP
+            return options[value]
         return copy.deepcopy(value)
 
 
@@ -169,49 +212,79 @@ def status_of(a: Activity) -> str:
     return {8: "SUBMITTED", 9: "UNDER_REVIEW", 10: "REVISED"}.get(a.step, "DRAFT")
 
 
-def converters(model: CatalogModel, a: Activity) -> dict[str, Converter]:
-    names = (
-        {k: r["nama"] for k, r in model.schemas.codelists["wilayah"].lookup().items()}
-        if ("wilayah" in model.schemas.codelists)
-        else {}
-    )
+def region_names(model: CatalogModel) -> dict[str, str]:
+    """Wilayah code → name (4.5 rows carry both in Indah)."""
+    if "wilayah" not in model.schemas.codelists:
+        return {}
+    return {k: r["nama"] for k, r in model.schemas.codelists["wilayah"].lookup().items()}
 
+
+def converters(model: CatalogModel, a: Activity, names: dict[str, str]) -> dict[str, Converter]:
     def resolve(kind: str, ref: str) -> str:
-        found = model.item(kind, resolve_ref(ref, a.ident)) if kind else None
+        found = model.item(kind, resolve_ref(ref, a.ident)) if kind in ("variabel", "indikator") else None
         return found.name if found else ref
 
-    return {k: Converter(model.schemas[k], names, resolve) for k in FORMS}
+    return {k: Converter(model.schemas[k], names, resolve) for k in (*FORMS, "opd")}
 
 
-def envelope(model: CatalogModel, a: Activity) -> dict:
-    """One activity as an Indah MS-Keg record with its MS-Var and MS-Ind records."""
-    conv = converters(model, a)
+def _lost(conv: Converter, kind: str, ident: str) -> list[Finding]:
+    """The values of the record ``conv`` converted last that Indah has no place for."""
+    form = FORMS.get(kind, "OPD")
+    return [
+        finding(
+            "indah-tanpa-padanan",
+            record_path(kind, ident),
+            f"{form} {field.heading()} ({_show(value)}) tidak terkirim ke Indah: {why}",
+            lokasi=".".join(field.path),
+            nomor=field.nomor,
+            label=field.label,
+            formulir=form,
+        )  # fmt: skip
+        for field, value, why in conv.lost
+    ]
+
+
+def envelope(model: CatalogModel, a: Activity, names: dict[str, str], lost: list[Finding] | None = None) -> dict:
+    """One activity as an Indah MS-Keg record with its MS-Var and MS-Ind records; what Indah cannot
+    hold is added to ``lost``."""
+    conv = converters(model, a, names)
+    lost = [] if lost is None else lost
     opd = model.opds[a.opd]
-    region = str(opd.data.get("kode_wilayah") or model.config.kode_wilayah or "")
-    producer = {"name": opd.name, "province_code": region[:2], "city_code": region if len(region) >= 4 else ""}
+    region = opd.data.get("kode_wilayah") or model.config.kode_wilayah
+    top = conv["opd"].convert({**opd.data, **({"kode_wilayah": region} if region else {})})
+    lost.extend(_lost(conv["opd"], "opd", a.opd))
+    producer = top.get("produsen_data") or {}
     status = status_of(a)
+
+    def converted(kind: str, ident: str, data: dict) -> dict:
+        out = conv[kind].convert(data)
+        lost.extend(_lost(conv[kind], kind, ident))
+        return out
 
     def child(item: Item) -> dict:
         return {"submission_period": a.year, "status": status, "version": VERSION, "produsen_data": producer,
-                "data": conv[item.kind].convert(item.data), "satudata": {"id": item.ident}}  # fmt: skip
+                "data": converted(item.kind, item.ident, item.data), "satudata": {"id": item.ident}}  # fmt: skip
 
     return {
         "submission_period": a.year,
         "status": status,
         "version": VERSION,
         "produsen_data": producer,
-        "data": conv["kegiatan"].convert(a.data),
+        "data": converted("kegiatan", a.ident, a.data),
         CHILDREN["variabel"]: [child(v) for v in a.variables],
         CHILDREN["indikator"]: [child(i) for i in a.indicators],
         "satudata": {"id": a.ident, "halaman": model.url(activity_url(a))},
     }
 
 
-def export(model: CatalogModel, activities: list[Activity] | None = None) -> dict:
+def export(model: CatalogModel, activities: list[Activity] | None = None, lost: list[Finding] | None = None) -> dict:
+    """The catalog (or ``activities``) as Indah v2 records; what Indah cannot hold is added to ``lost``."""
+    names = region_names(model)
+    chosen = model.activities if activities is None else activities
     return {
         "versi": VERSION,
         "keterangan": "Metadata dalam kunci dan enum Indah v2 (indah.bps.go.id); satu MS-Keg per kegiatan dengan MS-Var dan MS-Ind-nya.",
-        "kegiatan": [envelope(model, a) for a in (model.activities if activities is None else activities)],
+        "kegiatan": [envelope(model, a, names, lost) for a in chosen],
     }
 
 
@@ -344,6 +417,7 @@ def compare(model: CatalogModel, records: list[dict], source: str) -> list[Findi
     Indah that the catalog does not have, status and field differences. ``model`` is the internal
     view (Indah also holds non-public variables, flagged)."""
     out: list[Finding] = []
+    names = region_names(model)
     theirs: dict[tuple[str, str], dict] = {}
     for r in records:
         data = r.get("data") or {}
@@ -364,8 +438,8 @@ def compare(model: CatalogModel, records: list[dict], source: str) -> list[Findi
                 ))  # fmt: skip
             continue
         matched.add(key)
-        mine = envelope(model, a)
-        conv = converters(model, a)
+        mine = envelope(model, a, names)
+        conv = converters(model, a, names)
         conv["kegiatan"].convert(a.data)
         status = str(other.get("status") or "")
         if a.public and status not in APPROVED:
