@@ -2,7 +2,7 @@
 
 ``docs/api.md`` describes every export in words; where it lists fields it holds the marker
 :data:`MARK`, which the build replaces with one table per form: the CSV column (dotted key, the
-same key in JSON), the form number and label, the allowed options and the Indah v2 key.
+same key in JSON), the form number and label, the allowed options and the Indah v2 key (or why Indah has none).
 """
 
 from __future__ import annotations
@@ -23,15 +23,14 @@ ID_COLUMNS = {
 }
 
 
-def _schema_path(rs, dotted: str) -> tuple[str, ...]:
-    return tuple(dotted.split("."))
-
-
-def _indah(rs, dotted: str) -> str:
-    note = annotation(rs, _schema_path(rs, dotted))
-    if note in (None, False):
-        return "—"
-    return note if isinstance(note, str) else str(note.get("kunci", "—"))
+def _indah(rs, dotted: str) -> Markup:
+    """The Indah v2 key of a column, or why Indah has none."""
+    note = annotation(rs, tuple(dotted.split(".")))
+    key = note if isinstance(note, str) else note.get("kunci") if isinstance(note, dict) else None
+    if isinstance(key, str) and key:
+        return Markup("<code>%s</code>") % key
+    why = note.get("alasan") if isinstance(note, dict) else None
+    return Markup("— %s") % why if why else Markup("—")
 
 
 def _options(sub: dict) -> str:
@@ -56,7 +55,7 @@ def field_tables(schemas: Schemas) -> str:
         ]
         for dotted, sub in columns(rs):
             rows.append(
-                Markup("<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>")
+                Markup("<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
                 % (dotted, sub.get("x-nomor") or "", sub.get("title", dotted), _options(sub), _indah(rs, dotted))
             )
         parts.append(
