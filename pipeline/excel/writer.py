@@ -81,6 +81,7 @@ def _extra_keys(data: Any, node: dict, path: tuple, top: bool) -> Iterable[tuple
 class Exported:
     findings: list[Finding] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # sheet → data rows written
+    origin: dict[str, list[str]] = field(default_factory=dict)  # sheet → the record (ident) of each data row
 
 
 def _warn(record: Record, rs: RecordSchema, path: tuple, pesan: str, saran: str) -> Finding:
@@ -312,8 +313,8 @@ def _write_help(ws, layout: Layout) -> None:
 
 def _catalog_rows(
     layout: Layout, catalog: Catalog, keep: Callable[[Record], bool] | None, findings: list[Finding]
-) -> Iterator[tuple[str, list]]:
-    """(sheet name, cell contents) of every row the catalog's records give, in record order."""
+) -> Iterator[tuple[str, list, str]]:
+    """(sheet name, cell contents, record ident) of every row the catalog's records give, in record order."""
     for kind in KINDS:
         main = layout.main(kind).name
         for record in sorted(catalog.of(kind), key=lambda r: r.ident):
@@ -331,10 +332,10 @@ def _catalog_rows(
                 )
                 continue
             row, children, warnings = record_rows(layout, record)
-            yield main, row
+            yield main, row, record.ident
             for name, items in children.items():
                 for item in items:
-                    yield name, item
+                    yield name, item, record.ident
             findings.extend(warnings)
 
 
@@ -376,7 +377,7 @@ def write_workbook(
     result = Exported()
     rows: dict[str, list[list]] = {s.name: [] for s in layout.sheets}
     if catalog is not None:
-        for name, row in _catalog_rows(layout, catalog, keep, result.findings):
+        for name, row, _ in _catalog_rows(layout, catalog, keep, result.findings):
             rows[name].append(row)
     wb = Workbook()
     help_ws = wb.active
@@ -444,9 +445,11 @@ def write_public_workbook(out: Path, layout: Layout, catalog: Catalog) -> Export
         ws.flush()
         sheets[sheet.name] = (ws.ws, [_text_column(c) for c in sheet.columns])
         result.rows[sheet.name] = 0
-    for name, values in _catalog_rows(layout, catalog, None, result.findings):
+        result.origin[sheet.name] = []
+    for name, values, ident in _catalog_rows(layout, catalog, None, result.findings):
         ws, text = sheets[name]
         ws.append([streamed_cell(ws, v, t) for v, t in zip(values, text, strict=True)])
         result.rows[name] += 1
+        result.origin[name].append(ident)
     _save(wb, out)
     return result
