@@ -130,3 +130,49 @@ def test_public_workbook_reads_back_as_the_published_records(portal):
     assert cells[formula].data_type == "s" and cells[formula].quotePrefix
     assert cells["0042"].data_type == "s"
     assert ws.freeze_panes == "D3"
+
+
+def test_each_activity_workbook_is_the_writers_workbook_of_its_records(portal, tmp_path):
+    """metadata.xlsx is cut from the catalog workbook: the same sheets, rows, values and cell formats as
+    the writer gives for the activity's own records, and it imports as exactly those records."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from pipeline.excel.workbook import build_layout, read_workbook, write_public_workbook
+    from pipeline.publish.exports import model_catalog
+    from pipeline.publish.model import build_model
+    from pipeline.read.catalog import load_catalog
+
+    other = "metadata/dinkes/2024-profil-kesehatan"
+    portal.write(f"{other}/kegiatan.yaml", KOMPROMIN | {"tahun": 2024, "alur": PUBLIC_ALUR})
+    portal.write(f"{other}/variabel/jumlah-kelahiran-hidup.yaml", VARIABEL)
+    portal.write(f"{other}/variabel/jumlah-bidan.yaml", VARIABEL | {"nama": "Jumlah bidan"})
+    portal.write(f"{ACTIVITY}/variabel/nik-responden.yaml", VARIABEL | {"nama": "NIK Responden", "akses_umum": "Tidak"})
+    site = portal.build()
+    schemas = Schemas.find(portal.root)
+    layout = build_layout(schemas)
+    model = build_model(load_catalog(portal.root), schemas)
+    assert len(model.activities) == 2
+    for a in model.activities:
+        path = site / "api/kegiatan" / a.ident / "metadata.xlsx"
+        assert zipfile.ZipFile(path).testzip() is None
+        book = read_workbook(path, layout)
+        assert book.findings == []
+        mine = {("opd", a.opd), ("kegiatan", a.ident), *((i.kind, i.ident) for i in (*a.variables, *a.indicators))}
+        assert {(r.kind, r.ident) for r in book.records} == mine
+        write_public_workbook(tmp_path / "alone.xlsx", layout, model_catalog(model, portal.root, [a]))
+        cut, alone = load_workbook(path), load_workbook(tmp_path / "alone.xlsx")
+        assert cut.sheetnames == alone.sheetnames
+        for ws in alone.worksheets:
+
+            def cells(sheet):
+                return [
+                    (c.coordinate, c.value, c.number_format, c.quotePrefix, c.font.b)
+                    for r in sheet.iter_rows()
+                    for c in r
+                ]
+
+            assert cells(cut[ws.title]) == cells(ws), (a.ident, ws.title)
+            assert cut[ws.title].freeze_panes == ws.freeze_panes
+    assert (site / "api/kegiatan/dinkes/2024-profil-kesehatan/metadata.xlsx").read_bytes() != path.read_bytes()

@@ -33,6 +33,7 @@ from .downloads import activity_downloads
 from .downloads import record_path as activity_record_path
 from .model import Activity, CatalogModel, Item
 from .urls import activity_url, item_url
+from .workbooks import STAMP, CatalogWorkbook
 
 ID_COLUMNS = {"kegiatan": ["id", "opd"], "variabel": ["id", "kegiatan"], "indikator": ["id", "kegiatan"]}
 JSON_TYPES = {"integer": "integer", "number": "number", "string": "string", "boolean": "boolean"}
@@ -270,8 +271,9 @@ def activity_datapackage(model: CatalogModel, a: Activity, header: dict[str, lis
     return package
 
 
-def write_activity(model: CatalogModel, a: Activity, site: Path, made: set[Path], layout) -> int:
-    """Every download file of ``a`` (:func:`activity_downloads`); returns how many were written."""
+def write_activity(model: CatalogModel, a: Activity, site: Path, made: set[Path], workbook: CatalogWorkbook) -> int:
+    """Every download file of ``a`` (:func:`activity_downloads`), its workbook cut from the catalog's;
+    returns how many were written."""
     own = tables(model, [a])
     count = 0
     for d in activity_downloads(model, a):
@@ -280,8 +282,7 @@ def write_activity(model: CatalogModel, a: Activity, site: Path, made: set[Path]
         if d.isi == "semua" and d.format == "JSON":
             _dump(path, record_json(model, a), made)
         elif d.isi == "semua":
-            write_public_workbook(path, layout, model_catalog(model, site, [a]))
-            fix_zip_times(path)
+            workbook.write(path, {a.opd, a.ident, *(item.ident for item in (*a.variables, *a.indicators))})
         elif d.isi in TABLE_FILES:
             head, rows = own[TABLE_FILES[d.isi]]
             path.write_text(_csv(head, rows), encoding="utf-8")
@@ -305,9 +306,13 @@ def write_exports(model: CatalogModel, site: Path) -> int:
     made: set[Path] = set()
     count = 0
     index = []
-    layout = build_layout(model.schemas)
+    # the same workbook layout as `satudata export-xlsx` (streamed, no dropdowns), from the published records only
+    api.mkdir(parents=True, exist_ok=True)
+    written = write_public_workbook(api / "katalog.xlsx", build_layout(model.schemas), model_catalog(model, site))
+    fix_zip_times(api / "katalog.xlsx")
+    workbook = CatalogWorkbook(api / "katalog.xlsx", written.origin)
     for a in model.activities:
-        count += write_activity(model, a, site, made, layout)
+        count += write_activity(model, a, site, made, workbook)
         for item in [*a.variables, *a.indicators]:
             _dump(api / item.kind / f"{item.ident}.json", item_json(model, item), made)
             count += 1
@@ -325,9 +330,6 @@ def write_exports(model: CatalogModel, site: Path) -> int:
     _dump(api / "data.json", datajson.catalog(model), made)
     _dump(api / "ckan.json", ckan.packages(model), made)
     _dump(api / "indah.json", indah.export(model), made)
-    # the same workbook layout as `satudata export-xlsx` (streamed, no dropdowns), from the published records only
-    write_public_workbook(api / "katalog.xlsx", build_layout(model.schemas), model_catalog(model, site))
-    fix_zip_times(api / "katalog.xlsx")
     return count + 1 + len(header) + 6  # katalog.json, the CSVs, datapackage, DCAT, data.json, CKAN, Indah, workbook
 
 
@@ -341,4 +343,4 @@ def fix_zip_times(path: Path) -> None:
         for name, data in items:
             if name == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
-            zout.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            zout.writestr(zipfile.ZipInfo(name, date_time=STAMP), data, zipfile.ZIP_DEFLATED)
