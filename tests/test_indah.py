@@ -158,7 +158,11 @@ def test_an_api_page_with_children_listed_apart_is_read(indah, tmp_path):
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("text", ["{bukan json", '{"apa": 1}', '"teks"', "[1, 2]", "\xff\xfe"])
+@pytest.mark.parametrize(
+    "text",
+    ["{bukan json", '{"apa": 1}', '"teks"', "[1, 2]", "\xff\xfe", "[" * 100_000 + "]" * 100_000,
+     '{"kegiatan": ' * 900 + "[]" + "}" * 900],
+)  # fmt: skip
 def test_a_broken_file_is_a_finding_not_a_traceback(indah, tmp_path, text):
     out = tmp_path / "indah.json"
     out.write_bytes(text.encode("latin-1"))
