@@ -4,7 +4,11 @@ the catalog (banding-indah), labelled with form numbers."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import resource
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -101,6 +105,23 @@ def test_one_activity_to_a_file(indah, tmp_path):
     assert [k["satudata"]["id"] for k in json.loads(out.read_text())["kegiatan"]] == ["dinkes/2025-profil-kesehatan"]
     result = run("export-indah", indah.root / "metadata/dinkes/2025-survei-draf")
     assert result.exit_code == 1 and "Tidak ada kegiatan publik" in result.output
+
+
+def test_a_full_disk_keeps_the_old_file_and_no_half_written_one(indah, tmp_path):
+    """RLIMIT_FSIZE stands in for a full disk: the real command in its own process."""
+    folder = tmp_path / "keluar"
+    folder.mkdir()
+    out = folder / "indah.json"
+    out.write_text('{"lama": true}\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "export-indah", str(indah.root), "--internal", "--keluar", str(out)],
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000)),
+        capture_output=True, text=True, cwd=REPO, env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "[disk-penuh]" in result.stderr and "Traceback" not in result.stderr
+    assert [p.name for p in folder.iterdir()] == ["indah.json"]  # no temp file (it would hold private contacts)
+    assert out.read_text(encoding="utf-8") == '{"lama": true}\n'
 
 
 def test_comparing_the_export_with_the_catalog_finds_nothing(indah, tmp_path):

@@ -11,8 +11,9 @@ import click
 
 from ..codes import GALAT, Finding
 from ..contract.schema import Schemas
+from ..edit.writer import replace_file
 from ..read.catalog import find_root, load_catalog
-from . import EXIT_ENVIRONMENT, EXIT_FINDINGS, catalog_option, echo_finding, format_option, main
+from . import EXIT_FINDINGS, catalog_option, echo_finding, format_option, main
 
 
 def _model(root: Path, internal: bool):
@@ -54,13 +55,7 @@ def export_indah(path: Path, out: Path, internal: bool) -> None:
     if str(out) == "-":
         sys.stdout.write(text)
         return
-    try:
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-    except OSError as exc:
-        click.secho(f"Berkas {out} tidak dapat ditulis: {exc.strerror or exc}.", fg="red", bold=True)
-        raise SystemExit(EXIT_ENVIRONMENT) from None
+    replace_file(out, text.encode("utf-8"))  # all or nothing; a full disk is sistem-gagal (the group says it)
     n = len(chosen if target != root else model.activities)
     click.secho(f"{n} kegiatan ditulis ke {out} (Indah v2).", fg="green", bold=True)
     if internal:
