@@ -4,9 +4,9 @@ The catalog workbook (``api/katalog.xlsx``) holds every published record's rows 
 sheet, header rows, comments and styles that one activity's workbook has. Writing that fixed part again
 for each activity made the per-activity workbooks most of a portal build (≈ 54 ms each), so the build
 writes the catalog workbook once and :class:`CatalogWorkbook` copies it, keeping in each data sheet only
-the rows of one activity's records (renumbered). The files are the same workbooks: same sheets, columns,
-header rows and cells as the writer gives for those records alone, so they import like any export.
-"""
+the rows of one activity's records (renumbered). Each file has the sheets, cells and cell formats of the
+workbook the writer gives for those records alone; its style table is the catalog's (the same, or with the
+styles of other activities' special cells, such as quoted formula text, as well)."""
 
 from __future__ import annotations
 
@@ -106,8 +106,8 @@ _DOS_TIME, _DOS_DATE = 0, (STAMP[0] - 1980) << 9 | STAMP[1] << 5 | STAMP[2]
 
 
 def _zip(entries: list[tuple[str, _Packed]]) -> bytes:
-    """A zip archive (deflated entries, fixed dates) as :mod:`zipfile` writes it, from parts compressed
-    beforehand (``zipfile`` compresses every part again on each write)."""
+    """The zip archive :mod:`zipfile` writes for these entries (deflated, fixed dates), byte for byte, from
+    parts compressed beforehand (``zipfile`` compresses every part again on each write)."""
     body, directory = [], []
     offset = 0
     for name, p in entries:
@@ -116,7 +116,8 @@ def _zip(entries: list[tuple[str, _Packed]]) -> bytes:
         fields = (20, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, p.crc, len(p.data), p.size, len(raw))
         local = struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0)
         body += (local, raw, p.data)
-        directory.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, offset) + raw)
+        made_by, mode = 3 << 8 | 20, 0o600 << 16  # Unix, rw-------: what zipfile writes
+        directory.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", made_by, *fields, 0, 0, 0, 0, mode, offset) + raw)
         offset += len(local) + len(raw) + len(p.data)
     listing = b"".join(directory)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(listing), offset, 0)
