@@ -12,7 +12,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import ACTIVITY, KOMPROMIN, PUBLIC_ALUR, REPO, VARIABEL
+from conftest import ACTIVITY, KOMPROMIN, PUBLIC_ALUR, REPO, SURVEI, VARIABEL, events
 from markupsafe import escape
 from ruamel.yaml import YAML
 
@@ -105,6 +105,22 @@ def test_one_activity_to_a_file(indah, tmp_path):
     assert [k["satudata"]["id"] for k in json.loads(out.read_text())["kegiatan"]] == ["dinkes/2025-profil-kesehatan"]
     result = run("export-indah", indah.root / "metadata/dinkes/2025-survei-draf")
     assert result.exit_code == 1 and "Tidak ada kegiatan publik" in result.output
+
+
+def test_what_indah_cannot_hold_is_named_and_left_out(indah):
+    draft = "metadata/dinkes/2025-survei-draf/kegiatan.yaml"
+    survei = SURVEI | {"judul_kegiatan": "Survei Draf Rahasia Tahunan", "versi_formulir": "Romantik 2023"}
+    survei["pengumpulan_data"] = SURVEI["pengumpulan_data"] | {"petugas": "Lainnya", "petugas_lainnya": "Relawan desa"}
+    indah.write(draft, survei | {"alur": events(1, 2, 3)})
+    result = run("export-indah", indah.root, "--internal")
+    assert result.exit_code == 0, result.output
+    keg = next(k for k in json.loads(result.stdout)["kegiatan"] if k["satudata"]["id"] == "dinkes/2025-survei-draf")
+    assert "petugas_pengumpulan_data" not in keg["data"]["blok_vi"]  # no Indah value for 'Lainnya'
+    assert keg["data"]["blok_vi"]["persyaratan_pendidikan_terendah_petugas_pengumpulan_data"]
+    lost = [line for line in result.stderr.splitlines() if "tidak terkirim ke Indah" in line]
+    assert len(lost) == 2 and all("6.4" in line for line in lost), result.stderr
+    assert "'Lainnya'" in lost[0] and "'Relawan desa'" in lost[1]
+    assert result.stderr.count("[indah-tanpa-padanan]") == 2 and draft in result.stderr
 
 
 def test_a_full_disk_keeps_the_old_file_and_no_half_written_one(indah, tmp_path):
