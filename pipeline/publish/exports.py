@@ -320,6 +320,7 @@ def write_exports(model: CatalogModel, site: Path) -> int:
                       "halaman": model.url(activity_url(a)), "json": model.url(activity_record_path(a)),
                       "unduhan": [{"label": d.label, "format": d.format, "url": model.url(d.path)}
                                   for d in activity_downloads(model, a)]})  # fmt: skip
+    del workbook  # its sheets' rows: not held while the catalog-wide exports are built
     _dump(api / "katalog.json", {"kegiatan": index}, made)
     header = {}
     for kind, (head, rows) in tables(model).items():
