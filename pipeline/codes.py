@@ -297,6 +297,13 @@ _(
     "Nilai tidak memenuhi aturan skema katalog sendiri yang kata kuncinya tidak dipakai skema bawaan.",
     "Periksa isian terhadap petunjuk pengisian; pesan menyebut kata kuncinya.",
 )
+_(
+    "berkas-skema-rusak",
+    GALAT,
+    "Skema",
+    "Berkas skema di schemas/ tidak dapat dibaca: bukan JSON yang sah, bukan objek, atau bukan JSON Schema 2020-12 yang sah.",
+    "Perbaiki berkas yang disebut pesan (atau pulihkan dari git: git checkout -- schemas/); skema diubah hanya lewat PR Walidata.",
+)
 family(
     "aturan-",
     GALAT,
@@ -306,6 +313,14 @@ family(
 )
 
 # Code lists (pipeline.check.records)
+_(
+    "daftar-kode-rusak",
+    GALAT,
+    "Daftar kode",
+    "schemas/kode/datapackage.json atau salah satu CSV-nya tidak dapat dibaca (bukan JSON/CSV UTF-8 yang sah, "
+    "berkas hilang, atau kolom kunci tidak ada).",
+    "Perbaiki berkas yang disebut pesan (atau pulihkan dari git: git checkout -- schemas/kode/).",
+)
 _(
     "kode-tidak-dikenal",
     GALAT,

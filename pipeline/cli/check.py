@@ -38,8 +38,7 @@ def validate(path: Path, fmt: str, ketat: bool, tanpa_cache: bool, pekerja: int 
 
     target = path.resolve()
     root = find_root(target)
-    schemas = Schemas.find(root)
-    schemas.sop  # noqa: B018  (a broken sop.yaml is reported as findings before anything is checked)
+    schemas = Schemas.find(root)  # broken rules (schemas, code lists, sop.yaml) are refused before any record
     result = validate_catalog(root, schemas, workers=pekerja, cache=not tanpa_cache)
     if result.stats.cache_note:
         click.echo(result.stats.cache_note, err=True)

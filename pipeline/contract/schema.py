@@ -17,9 +17,38 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
+from ..codes import SatudataError
 from ..layout import BUNDLED_SCHEMAS as BUNDLED
 from ..layout import KINDS
+from ..read.jsondata import JsonDataError, loads
 from ..sop.definition import Sop, load_sop
+
+
+class RulesError(SatudataError):
+    """A rule file of ``schemas/`` (a record schema, the code lists' data package or one of its CSVs)
+    cannot be read, so nothing can be judged by it."""
+
+    kode = "berkas-skema-rusak"
+
+
+def _rule_file(path: Path) -> str:
+    """'schemas/kegiatan.schema.json' for a catalog's own file, the full path for the tool's."""
+    parts = Path(path).parts
+    return "/".join(parts[-3:] if "kode" in parts[-2:-1] else parts[-2:])
+
+
+def read_rule_json(path: Path, kode: str = "berkas-skema-rusak") -> dict:
+    """A JSON object of ``schemas/``, read as :mod:`pipeline.read.jsondata` reads hostile JSON."""
+    where = _rule_file(path)
+    try:
+        data = loads(Path(path).read_bytes(), where)
+    except OSError as exc:
+        raise RulesError(f"{where}: tidak dapat dibaca ({exc.strerror or exc}).", kode=kode) from None
+    except JsonDataError as exc:
+        raise RulesError(f"{exc}.", kode=kode) from None
+    if not isinstance(data, dict):
+        raise RulesError(f"{where}: isinya harus objek JSON ({{…}}), bukan {type(data).__name__}.", kode=kode)
+    return data
 
 
 @dataclass(frozen=True)
@@ -248,19 +277,52 @@ class CodeList:
         return CodeList(self.name, self.title, self.path, tuple(merged.values()), self.key, path, local, replaced)
 
 
+_LISTS = "daftar-kode-rusak"
+
+
+def _csv_rows(path: Path) -> tuple[dict, ...]:
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return tuple(csv.DictReader(fh))
+    except OSError as exc:
+        raise RulesError(f"{_rule_file(path)}: tidak dapat dibaca ({exc.strerror or exc}).", kode=_LISTS) from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise RulesError(f"{_rule_file(path)}: bukan CSV UTF-8 yang sah ({exc}).", kode=_LISTS) from None
+
+
+def _resource(package_path: Path, res: Any) -> tuple[dict, tuple[dict, ...], str]:
+    """One resource of the data package: its description, its rows and its key column."""
+    where = _rule_file(package_path)
+    path = res.get("path") if isinstance(res, dict) else None
+    name = res.get("name") if isinstance(res, dict) else None
+    if not isinstance(path, str) or not isinstance(name, str) or "/" in path or path.startswith("."):
+        raise RulesError(
+            f"{where}: setiap sumber daya perlu name dan path (nama berkas CSV di schemas/kode/).", kode=_LISTS
+        )
+    rows = _csv_rows(package_path.parent / path)
+    schema = res.get("schema") if isinstance(res.get("schema"), dict) else {}
+    fields = [f.get("name") for f in schema.get("fields") or () if isinstance(f, dict)]
+    key = (schema.get("primaryKey") or fields or [None])[0]
+    missing = [n for n in dict.fromkeys([key, *fields]) if rows and n not in rows[0]]
+    if missing:
+        names = ", ".join(map(repr, missing))
+        raise RulesError(f"schemas/kode/{path}: kolom {names} dari {where} tidak ada di kepala CSV.", kode=_LISTS)
+    return res, rows, key
+
+
 def read_codelists(schema_root: Path) -> dict[str, CodeList]:
-    """The code lists of ``<schema_root>/kode/datapackage.json``, by resource name."""
+    """The code lists of ``<schema_root>/kode/datapackage.json``, by resource name; a file that cannot
+    be read, or a key column that is not in its CSV, is a :class:`RulesError` (daftar-kode-rusak)."""
     package_path = Path(schema_root) / "kode" / "datapackage.json"
-    package = json.loads(package_path.read_text(encoding="utf-8"))
+    resources = read_rule_json(package_path, _LISTS).get("resources")
+    if not isinstance(resources, list):
+        raise RulesError(f"{_rule_file(package_path)}: resources harus daftar sumber daya.", kode=_LISTS)
     lists: dict[str, CodeList] = {}
     local = []
-    for res in package["resources"]:
-        with open(package_path.parent / res["path"], encoding="utf-8", newline="") as fh:
-            rows = tuple(csv.DictReader(fh))
+    for res, rows, key in (_resource(package_path, r) for r in resources):
         if res.get("x-menimpa"):  # the catalog's own rows of another list
             local.append((res, rows))
             continue
-        key = (res.get("schema", {}).get("primaryKey") or [res["schema"]["fields"][0]["name"]])[0]
         lists[res["name"]] = CodeList(
             res["name"], res.get("title", res["name"]), f"schemas/kode/{res['path']}", rows, key
         )
@@ -280,7 +342,23 @@ class Schemas:
         self._allowed: dict[tuple, frozenset[str]] = {}
 
     def _json(self, name: str) -> dict:
-        return json.loads((self.root / name).read_text(encoding="utf-8"))
+        return read_rule_json(self.root / name)
+
+    def verify(self) -> Schemas:
+        """Read every rule now, so that a broken rule file is one :class:`RulesError` before any
+        record is judged, never a crash half-way: each record schema must be a valid JSON Schema
+        2020-12 (as jsonschema-rs compiles it), the code lists must read, and sop.yaml must hold."""
+        import jsonschema_rs
+
+        for kind, record in self.records.items():
+            try:
+                jsonschema_rs.validator_for(record.schema)
+            except (jsonschema_rs.ValidationError, ValueError) as exc:
+                first = str(exc).split("\n", 1)[0]
+                raise RulesError(f"schemas/{kind}.schema.json: bukan JSON Schema 2020-12 yang sah ({first}).") from None
+        self.codelists  # noqa: B018
+        self.sop  # noqa: B018
+        return self
 
     def allowed(self, daftar: str, kolom: str | None, tingkat: str | None) -> frozenset[str]:
         """The set of valid values of one code-list column (cached)."""
@@ -298,12 +376,11 @@ class Schemas:
 
     def has_local_codes(self) -> bool:
         """Whether the catalog adds rows of its own to a code list (read without loading the lists)."""
-        package = json.loads((self.root / "kode" / "datapackage.json").read_text(encoding="utf-8"))
-        for res in package["resources"]:
-            if res.get("x-menimpa"):
-                with open(self.root / "kode" / res["path"], encoding="utf-8") as fh:
-                    if sum(1 for line in fh if line.strip()) > 1:
-                        return True
+        package = read_rule_json(self.root / "kode" / "datapackage.json", _LISTS)
+        for res in package.get("resources") or ():
+            if isinstance(res, dict) and res.get("x-menimpa"):
+                if len(_csv_rows(self.root / "kode" / str(res.get("path")))) > 0:
+                    return True
         return False
 
     def _own_or_bundled(self, name: str) -> Path:
@@ -329,9 +406,10 @@ class Schemas:
 
     @classmethod
     def find(cls, catalog_root: Path) -> Schemas:
-        """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool."""
+        """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool,
+        verified (:meth:`verify`)."""
         own = Path(catalog_root) / "schemas"
-        return cls(own if (own / "kegiatan.schema.json").is_file() else BUNDLED)
+        return cls(own if (own / "kegiatan.schema.json").is_file() else BUNDLED).verify()
 
 
 def values_at(data: Any, pattern: tuple) -> list[tuple[tuple, Any]]:

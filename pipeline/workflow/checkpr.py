@@ -43,7 +43,7 @@ from ..check.engine import validate_catalog
 from ..codes import GALAT, Finding, finding
 from ..contract.config import CONFIG_FILE
 from ..contract.roles import ROLES_FILE, Account, Roles
-from ..contract.schema import BUNDLED, RecordSchema, Schemas, values_at
+from ..contract.schema import BUNDLED, RecordSchema, RulesError, Schemas, values_at
 from ..layout import SLUG, activity_of, identify, is_data_file, opd_of
 from ..read.git import Revision, resolve
 from ..read.loader import LoadError, decode, load, parse
@@ -137,11 +137,11 @@ def rules_at(root: Path, label: str) -> tuple[Schemas | None, list[Finding]]:
     """The schemas at ``root/schemas`` (the tool's when there are none) and their SOP, or findings."""
     try:
         own = root / "schemas"
-        schemas = Schemas(own if (own / "kegiatan.schema.json").is_file() else BUNDLED)
-        schemas.codelists  # noqa: B018  (read now: a broken code list is a finding, not a crash later)
-        schemas.sop  # noqa: B018
+        schemas = Schemas(own if (own / "kegiatan.schema.json").is_file() else BUNDLED).verify()
     except SopError as exc:
         return None, sop_file_findings(exc, "schemas/sop.yaml")
+    except RulesError as exc:
+        return None, [finding("pr-aturan-rusak", "schemas", f"Aturan di {label} tidak dapat dibaca: {exc.pesan}")]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return None, [
             finding(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..codes import Finding
+from ..codes import Finding, SatudataError
 from ..contract.roles import ROLES_FILE, Roles
 from ..contract.schema import BUNDLED, Field, RecordSchema, Schemas, read_codelists
 from ..edit.records import same
@@ -370,7 +370,7 @@ def compare(repo: Repo, before: Side, after: Side, base: Revision, head: Revisio
     if schemas is None:
         try:
             schemas = Schemas.find(after.root)
-        except (OSError, ValueError, KeyError):  # the head's own schemas are broken: label with ours
+        except (OSError, ValueError, KeyError, SatudataError):  # the head's rules are broken: label with ours
             schemas = Schemas(BUNDLED)
     report = Report(base, head)
     problems = {"base": _problems(before.catalog), "head": _problems(after.catalog)}
@@ -449,7 +449,7 @@ def _read_lists(root: Path) -> dict:
         return {}
     try:
         return read_codelists(root / "schemas")
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, SatudataError):
         return {}
 
 
