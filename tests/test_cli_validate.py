@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 from click.testing import CliRunner
 from conftest import ACTIVITY, INDIKATOR, REPO, VARIABEL
 
@@ -71,9 +70,6 @@ def test_missing_metadata_folder(tmp_path):
     assert result.exit_code == 1 and "Folder metadata/ tidak ditemukan" in result.output
 
 
-@pytest.mark.skipif(
-    not (REPO / "metadata").is_dir(), reason="the sample catalog metadata/ is written on main, not on this branch"
-)
 def test_sample_catalog_is_valid():
     """The shipped Kabupaten Pasuruan catalog passes its own rules (through the console script)."""
     proc = subprocess.run(

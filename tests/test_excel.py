@@ -353,7 +353,6 @@ def test_libreoffice_files_keep_literal_escape_like_text(catalog, tmp_path):
     assert snapshot(catalog.root) == before
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice tidak terpasang")
 def test_a_workbook_saved_again_by_libreoffice_imports_without_changes(tmp_path):
     import subprocess
 

@@ -127,7 +127,7 @@ def test_workflows_install_only_the_locked_set():
 
 
 def test_install_without_root_says_what_to_run_as_root():
-    # A copy of the script on a PATH without chromium, java, npm or sudo, run as an unprivileged user.
+    # A copy of the script on a PATH without chromium, java, soffice, npm or sudo, run as an unprivileged user.
     box = Path(tempfile.mkdtemp(prefix="satudata-install-"))
     try:
         (box / "scripts").mkdir()
@@ -146,9 +146,9 @@ def test_install_without_root_says_what_to_run_as_root():
     finally:
         shutil.rmtree(box)
     assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert "paket Debian berikut belum terpasang: chromium default-jre-headless nodejs npm" in proc.stderr
+    assert "paket Debian berikut belum terpasang: chromium default-jre-headless libreoffice-calc-nogui nodejs npm" in proc.stderr
     assert "perlu hak root" in proc.stderr
-    assert "sudo apt-get install -y --no-install-recommends chromium default-jre-headless nodejs npm" in proc.stderr
+    assert "sudo apt-get install -y --no-install-recommends chromium default-jre-headless libreoffice-calc-nogui nodejs npm" in proc.stderr
     assert not (box / ".venv").exists()
 
 
