@@ -30,6 +30,9 @@ CONFIG = {
     "legend": {"labelFontSize": 13, "titleFontSize": 13, "orient": "bottom", "direction": "horizontal",
                "columns": 1, "labelLimit": 0, "symbolType": "square"},
     "view": {"stroke": None},
+    # vl-convert lays text out with its own Liberation Sans (Arial's widths); a reader whose font is
+    # wider (DejaVu Sans, Linux's default) would see the longest axis labels cut at the left edge
+    "padding": {"left": 24, "right": 5, "top": 5, "bottom": 5},
 }  # fmt: skip
 
 
@@ -56,6 +59,14 @@ def _counts(values: list[dict]) -> dict:
     top = max(totals.values(), default=1)
     step = max(1, math.ceil(top / 5))
     return {"values": list(range(0, top + step, step)), "format": "d"}
+
+
+def _hours(values: list[dict]) -> dict:
+    """A symlog axis of hours with ticks 1, 2, 5, 10, 20, 50 … up to the longest bar: the default
+    ticks crowd together where the scale bends ("10 15 20")."""
+    top = max((v["jam"] for v in values), default=1)
+    ticks = [0] + [m * 10**e for e in range(6) for m in (1, 2, 5) if m * 10**e <= max(top, 1)]
+    return {"values": ticks, "format": "d"}
 
 
 def _spec(values: list[dict], mark, encoding: dict, height: int, **extra) -> dict:
@@ -136,9 +147,12 @@ def _step_times(model: CatalogModel, durations: dict[int, list[int]]) -> Chart:
         f"Median jam kerja (1 hari kerja = {hours:g} jam) dari langkah sebelumnya sampai langkah itu dicatat, "
         "dibandingkan dengan waktu baku SOP.",
         _spec(values, {"type": "bar"}, {
-            "y": {"field": "langkah", "type": "nominal", "title": "Langkah SOP", "sort": [s.label() for s, _ in steps]},
+            # no axis title: the labels name the steps, and a title beside them collides with a label
+            # that the reader's font draws wider than vl-convert measured it
+            "y": {"field": "langkah", "type": "nominal", "title": None, "sort": [s.label() for s, _ in steps]},
             "yOffset": {"field": "jenis"},
-            "x": {"field": "jam", "type": "quantitative", "title": "Jam kerja", "scale": {"type": "symlog"}},
+            "x": {"field": "jam", "type": "quantitative", "title": "Jam kerja", "scale": {"type": "symlog"},
+                  "axis": _hours(values)},
             "color": {"field": "jenis", "type": "nominal", "title": None,
                       "scale": {"domain": ["Median waktu nyata", "Waktu baku SOP"], "range": ["#1f78b4", "#bdbdbd"]}},
             "tooltip": [{"field": "langkah"}, {"field": "jenis"}, {"field": "jam"}],
