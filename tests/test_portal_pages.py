@@ -157,7 +157,7 @@ def test_no_page_type_scrolls_sideways(browser, built, shots, width):
     for name, path in PAGES.items():
         page.goto(url + path)
         _settled(page)
-        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True, animations="disabled")
         scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         if scroll > client:
             wide[name] = scroll
@@ -174,7 +174,7 @@ def test_internal_sop_log_names_steps_local_times_and_who_acts_next(browser, bui
     expect(log).to_contain_text("10-03-2025 09:00")  # the event's own time, in WIB
     expect(log).to_contain_text("Yang harus bertindak: Walidata")
     expect(page.locator(".sd-alur caption")).to_contain_text("WIB")
-    page.screenshot(path=str(shots / "internal-kegiatan-360.png"), full_page=True)
+    page.screenshot(path=str(shots / "internal-kegiatan-360.png"), full_page=True, animations="disabled")
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.close()
 

@@ -79,7 +79,7 @@ def picture(page, name: str, tmp_path: Path, full: bool = False) -> Path:
     folder = PICTURES if os.environ.get("SATUDATA_GAMBAR") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full)
+    page.screenshot(path=str(path), full_page=full, animations="disabled")  # no half-faded header
     assert path.stat().st_size > 5000
     return path
 
