@@ -146,9 +146,15 @@ def test_install_without_root_says_what_to_run_as_root():
     finally:
         shutil.rmtree(box)
     assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert "paket Debian berikut belum terpasang: chromium default-jre-headless libreoffice-calc-nogui nodejs npm" in proc.stderr
+    assert (
+        "paket Debian berikut belum terpasang: chromium default-jre-headless libreoffice-calc-nogui nodejs npm"
+        in proc.stderr
+    )
     assert "perlu hak root" in proc.stderr
-    assert "sudo apt-get install -y --no-install-recommends chromium default-jre-headless libreoffice-calc-nogui nodejs npm" in proc.stderr
+    assert (
+        "sudo apt-get install -y --no-install-recommends chromium default-jre-headless libreoffice-calc-nogui nodejs npm"
+        in proc.stderr
+    )
     assert not (box / ".venv").exists()
 
 
