@@ -157,7 +157,7 @@ class _Reader:
                 self._close_text()
             if len(stack) >= max_depth:
                 raise Unusual
-            if content == "---" and not started:
+            if content == "---" and not started and depth == 0:  # a marker only at column 0
                 started = True
                 continue
             started = True
