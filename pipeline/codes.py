@@ -191,6 +191,15 @@ _(
     "Tag YAML (!!python, !ref …) tidak didukung.",
     "Hapus tag; tulis nilainya sebagai teks atau angka biasa.",
 )
+_(
+    "yaml-karakter",
+    GALAT,
+    "Berkas",
+    "Teks memuat karakter kendali (U+0000–U+001F selain tab dan baris baru, U+007F–U+009F) atau bukan-karakter "
+    "Unicode (U+FFFE, U+FFFF …), yang tidak dapat ditampilkan portal maupun ditulis ke XML dan Excel.",
+    "Hapus karakter itu (biasanya ikut tersalin dari PDF atau Word), atau escape-nya (\\v, \\0, \\x0b, \\uFFFE) "
+    "di teks bertanda kutip ganda.",
+)
 _("yaml-alias", GALAT, "Berkas", "Alias YAML (& dan *) tidak didukung.", "Salin nilainya secara lengkap.")
 _("yaml-gabung", GALAT, "Berkas", "Kunci gabungan YAML '<<' tidak didukung.", "Tulis setiap isian secara lengkap.")
 _("yaml-kunci-ganda", GALAT, "Berkas", "Satu isian ditulis dua kali.", "Hapus salah satu.")
@@ -954,6 +963,13 @@ _(
     "Tulis butir dipisah titik koma.",
 )
 _("excel-rumus", GALAT, "Excel", "Sel berisi rumus Excel.", "Tulis nilainya langsung.")
+_(
+    "excel-karakter",
+    GALAT,
+    "Excel",
+    "Sel memuat karakter kendali atau bukan-karakter Unicode (lihat yaml-karakter).",
+    "Hapus karakter itu, misalnya dengan mengetik ulang teks selnya.",
+)
 _("excel-galat-sel", GALAT, "Excel", "Sel berisi galat Excel (#N/A, #REF! …).", "Ganti dengan nilai yang benar.")
 _("excel-bilangan", GALAT, "Excel", "Sel bukan bilangan bulat.", "Tulis angka saja tanpa satuan.")
 _("excel-angka", GALAT, "Excel", "Sel bukan angka.", "Tulis angka saja tanpa satuan.")

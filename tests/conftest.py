@@ -16,8 +16,16 @@ from pipeline.check.catalog import check
 from pipeline.check.reference import entries
 from pipeline.contract.schema import BUNDLED, Schemas
 from pipeline.read.catalog import load_catalog
+from pipeline.read.loader import UNWRITABLE
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def writable(text):
+    """A Hypothesis text strategy without what no record may hold (yaml-karakter: controls and
+    noncharacters, which XML and HTML cannot carry)."""
+    return text.map(lambda s: UNWRITABLE.sub("", s))
+
 
 # A bug inside a command shows its traceback in tests; users get an Indonesian message instead.
 os.environ.setdefault("SATUDATA_JEJAK", "1")

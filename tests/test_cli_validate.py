@@ -65,6 +65,18 @@ def test_broken_yaml_is_reported_not_raised(catalog):
     assert {"yaml-kunci-ganda", "berkas-biner"} <= codes
 
 
+def test_a_control_character_that_xml_cannot_carry_is_refused_and_nothing_is_built(catalog, tmp_path):
+    """Valid YAML (a double-quoted escape), but no feed, DDI codebook, workbook or page could hold it."""
+    path = f"{ACTIVITY}/variabel/jumlah-kelahiran-hidup.yaml"
+    catalog.text(path, 'nama: "Jumlah kelahiran\\vhidup"\n' + catalog.root.joinpath(path).read_text().split("\n", 1)[1])
+    result = run("validate", str(catalog.root))
+    assert result.exit_code == 1
+    assert f"{path}:1: GALAT [yaml-karakter]" in result.output
+    assert "karakter U+000B" in result.output and "hapus escape seperti \\v" in result.output
+    built = run("build", str(catalog.root), "--keluar", str(tmp_path / "site"))
+    assert built.exit_code == 1 and not (tmp_path / "site").exists()
+
+
 def test_missing_metadata_folder(tmp_path):
     result = run("validate", str(tmp_path))
     assert result.exit_code == 1 and "Folder metadata/ tidak ditemukan" in result.output

@@ -10,7 +10,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import ACTIVITY, REPO, SURVEI, VARIABEL, CatalogBuilder
+from conftest import ACTIVITY, REPO, SURVEI, VARIABEL, CatalogBuilder, writable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsxtools import add_row, clear_rows, column, edit, export, find_row, import_, run, snapshot
@@ -106,6 +106,18 @@ def test_clearing_a_required_list_is_refused_before_anything_is_written(sample, 
     assert "GALAT [skema-wajib] MS-Keg 3.4 Variabel (Karakteristik) yang Dikumpulkan" in result.output
     assert "Di Excel: lembar MS-Keg" in result.output
     assert "Tidak ada berkas yang ditulis: 1 galat pada rekaman yang akan ditulis." in result.output
+    assert snapshot(sample) == before
+
+
+def test_a_control_character_in_a_cell_is_named_at_its_cell_and_nothing_is_written(sample, tmp_path):
+    """Excel keeps a vertical tab pasted from Word as _x000B_; no record may hold it (XML cannot)."""
+    xlsx = export(sample, tmp_path / "dinkes.xlsx")
+    ref = edit(xlsx, "MS-Keg", KEG, "judul_kegiatan", "Kompilasi Produk_x000B_Administrasi Profil Kesehatan")
+    before = snapshot(sample)
+    result = import_(xlsx, sample)
+    assert result.exit_code == 1
+    assert "GALAT [excel-karakter] MS-Keg Judul Kegiatan" in result.output
+    assert f"kolom {ref.rstrip('0123456789')}: Sel memuat karakter kendali U+000B" in result.output
     assert snapshot(sample) == before
 
 
@@ -429,7 +441,7 @@ TEXT_FIELDS = ("alias", "konsep", "definisi", "referensi_pemilihan", "aturan_val
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.fixed_dictionaries({k: st.text(min_size=1, max_size=80) for k in TEXT_FIELDS}))
+@given(st.fixed_dictionaries({k: writable(st.text(min_size=1, max_size=80)).filter(bool) for k in TEXT_FIELDS}))
 def test_any_text_in_a_record_survives_export_and_import(tmp_path_factory, values):
     root = tmp_path_factory.mktemp("asal")
     CatalogBuilder(root)

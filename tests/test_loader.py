@@ -80,6 +80,32 @@ def test_unsafe_tags_rejected():
     assert error("a: !custom x\n").kode == "yaml-tag"
 
 
+@pytest.mark.parametrize(
+    "text, line, char",
+    [
+        ('a: 1\njudul: "Profil\\vKesehatan"\n', 2, "U+000B"),  # an escape: only double quotes have them
+        ('a:\n  - b: "\\x1b[31m merah"\n', 2, "U+001B"),
+        ('a: "x\\0"\n', 1, "U+0000"),
+        ('a: "NEL\\N"\n', 1, "U+0085"),
+        ('a: "\\uFFFE"\n', 1, "U+FFFE"),
+        ('a: "\\U0010FFFF"\n', 1, "U+10FFFF"),
+        ('"k\\x01": 1\n', 1, "U+0001"),  # a key
+        ('a: {"x\\x02": 1}\n', 1, "U+0002"),  # flow style: libyaml's composer hands it over
+        ("a: 1\nb: x\x7fy\n", 2, "U+007F"),  # raw: libyaml refuses it before parsing
+        ("a: 'x\x9f'\n", 1, "U+009F"),
+    ],
+)
+def test_text_that_xml_and_html_cannot_carry_is_refused_with_its_line(text, line, char):
+    exc = error(text)
+    assert (exc.kode, exc.baris) == ("yaml-karakter", line)
+    assert char in exc.pesan and "Hapus" in exc.saran
+
+
+@pytest.mark.parametrize("text", ['a: "tab\\there\\nbaris"\n', 'a: "\\_ \\L \\P é 🙂"\n'])
+def test_tabs_line_breaks_and_other_unicode_stay(text):
+    assert parse(text).data == yaml.safe_load(text)
+
+
 def test_multiple_documents():
     assert error("a: 1\n---\nb: 2\n").kode == "yaml-banyak-dokumen"
 
@@ -376,3 +402,9 @@ def test_a_file_saved_as_unicode_is_named_and_the_fix_says_utf8(tmp_path, encodi
     assert caught.value.kode == "berkas-bukan-utf8"
     assert name in caught.value.pesan and "biner" not in caught.value.pesan
     assert "Simpan sebagai UTF-8" in caught.value.saran
+
+
+def test_an_indented_document_marker_is_not_one():
+    """' ---' is a plain text at column 1, so the key below it at column 0 is a syntax error."""
+    assert error(" ---\na: x\n").kode == "yaml-sintaks"
+    assert parse("---\na: x\n").data == {"a": "x"}

@@ -468,7 +468,7 @@ def test_the_browser_writes_new_files_as_the_python_writer_does(page, editor_url
     tricky = {"l": ["a: 'b'", "it's \"x\": y", "- it's", "x: \"y\"", "2025-1-5", "2025-13-01", "12:30", "-", "x:", "? x",
                     ",x", "a ", " lead", "+1", "1.", ".nan", "Yes", "no", "=", "<<", "--- x", "a\tb", "x\n", "x\n\n",
                     " a\nb", "a\n\nb", "01111", "true", "~", "", "1_000", "0o17", "e5", "@at", "a #b", "a# b", "é 中文",
-                    "\u00a0nbsp", "x\u0085y", "2025-01-01T10:00:00+07:00", "w" * 99 + " " + "v" * 5],
+                    "\u00a0nbsp", "x\u2028y", "2025-01-01T10:00:00+07:00", "w" * 99 + " " + "v" * 5],
               "n": 0.05, "k": 1e-05, "i": 3, "neg": -2.5, "e": [], "d": {},
               "sq": [{"a": "u" * 99 + " tail", "b": ["x", {"c": 1}]}]}  # fmt: skip
     corpus = [*records, tricky]

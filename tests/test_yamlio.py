@@ -5,17 +5,17 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import REPO
+from conftest import REPO, writable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.edit.records import new_text, same, updated_text
+from pipeline.edit.records import WriteError, new_text, same, updated_text
 from pipeline.read.loader import parse
 
 SAMPLE = REPO / "metadata/dinkes/2025-profil-kesehatan/kegiatan.yaml"
 KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
 SCALARS = (
-    st.text()
+    writable(st.text())
     | st.integers(min_value=-(2**63), max_value=2**63)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.booleans()
@@ -58,12 +58,20 @@ def test_long_prose_is_folded_and_multiline_text_is_a_literal_block():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.text(), st.sampled_from(["judul_kegiatan", "sektor_kegiatan", "tahun"]))
+@given(writable(st.text()), st.sampled_from(["judul_kegiatan", "sektor_kegiatan", "tahun"]))
 def test_any_new_value_in_a_real_file_reads_back(value, key):
     text = SAMPLE.read_text()
     expected = parse(text).data | {key: value}
     out = updated_text(text, [("set", (key,), value)], expected, order)
     assert same(parse(out).data, expected)
+
+
+@pytest.mark.parametrize("value", ["Profil\x0bKesehatan", "\x00", "\x1b[31m", "Profil \ufffe", "NEL\x85"])
+def test_a_value_that_no_record_may_hold_is_refused_before_it_is_written(value):
+    text = SAMPLE.read_text()
+    expected = parse(text).data | {"judul_kegiatan": value}
+    with pytest.raises(WriteError, match="karakter U\\+"):
+        updated_text(text, [("set", ("judul_kegiatan",), value)], expected, order)
 
 
 def _comments(text):

@@ -25,6 +25,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 
 from ..codes import SatudataError
 from ..contract.dates import form_date
+from ..read.loader import UNWRITABLE
 from .layout import KIND_WORDS, Column
 
 MAX_CELL = 32767  # Excel's limit on the characters in one cell
@@ -185,6 +186,12 @@ def convert(column: Column, content: Any) -> Any:
         )
     if isinstance(content, ExcelError):
         raise CellError("excel-galat-sel", f"Sel berisi galat Excel {content.text}.", "Ganti dengan nilai yang benar.")
+    if isinstance(content, str) and (bad := UNWRITABLE.search(content)):
+        raise CellError(
+            "excel-karakter",
+            f"Sel memuat karakter kendali U+{ord(bad.group()):04X}, yang tidak dapat disimpan di katalog.",
+            "Hapus karakter itu (biasanya ikut tersalin dari PDF atau Word), misalnya dengan mengetik ulang teks selnya.",
+        )
     if isinstance(content, str) and column.trim and not column.is_list:
         content = content.strip()
         if not content:

@@ -460,7 +460,7 @@ def _texts(plans: list[Planned], root: Path, schemas: Schemas, result: ImportRes
                     kode="excel-tulis",
                     tingkat=GALAT,
                     berkas=plan.path,
-                    pesan=f"Berkas tidak dapat ditulis dengan aman: {message}.",
+                    pesan=f"Berkas tidak dapat ditulis dengan aman: {message.rstrip('.')}.",
                     saran="Tidak ada berkas yang ditulis. Laporkan ke Walidata beserta berkas Excel-nya.",
                 )
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,7 +90,30 @@ class Document:
             path = path[:-1]
 
 
+# What XML 1.0 and HTML cannot carry (the portal, the feed, DDI, XLSX): C0 and C1 controls but tab,
+# line feed and carriage return, DEL, and noncharacters. libyaml refuses them raw; only a
+# double-quoted escape ("\v", "\x00", "\uFFFE", "\N") can write one.
+UNWRITABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
+
+
+def _unwritable(char: str, line: int | None) -> LoadError:
+    return LoadError(
+        "yaml-karakter",
+        f"Teks memuat karakter U+{ord(char):04X} (karakter kendali atau bukan-karakter Unicode), yang tidak "
+        "dapat ditampilkan portal maupun ditulis ke ekspor XML dan Excel.",
+        "Hapus karakter itu (biasanya ikut tersalin dari PDF atau Word); di teks bertanda kutip ganda, "
+        "hapus escape seperti \\v, \\0, \\x0b atau \\uFFFE.",
+        line,
+    )
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
+    if event.style == '"' and UNWRITABLE.search(event.value):
+        raise _unwritable(UNWRITABLE.search(event.value).group(), event.start_mark.line + 1)
     tag = event.tag
     if tag is None or tag == "!":
         return resolve_plain(event.value) if event.implicit[0] else event.value
@@ -171,6 +195,8 @@ _Scalar = yaml.ScalarNode
 
 def _scalar_node(node) -> Any:
     value = node.value
+    if node.style == '"' and UNWRITABLE.search(value):
+        raise _Unusual  # the event reader says where
     if node.tag is _PLAIN:
         return resolve_plain(value)
     if node.tag is None:  # quoted, or the non-specific tag '!'
@@ -193,6 +219,8 @@ def _build(node, path: Path_, lines: dict, depth: int) -> Any:
     for key_node, value_node in node.value:
         key = key_node.value
         if key_node.__class__ is not _Scalar or key_node.tag not in (_PLAIN, None) or key in data or key == "<<":
+            raise _Unusual
+        if key_node.style == '"' and UNWRITABLE.search(key):
             raise _Unusual
         child = path + (key,)
         lines[child] = key_node.start_mark.line + 1
@@ -219,6 +247,12 @@ def parse_events(text: str) -> Document:
             "dan tanda kutip yang belum ditutup di sekitar baris ini.",
             _where(mark),
         ) from None
+    except yaml.reader.ReaderError as exc:  # a raw control character: no mark, a position
+        line = text.count("\n", 0, exc.position) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        if UNWRITABLE.fullmatch(char):
+            raise _unwritable(char, line) from None
+        raise LoadError("yaml-sintaks", f"YAML tidak dapat dibaca: {exc}.", "Periksa isi berkas.", line) from None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         raise LoadError("yaml-sintaks", f"YAML tidak dapat dibaca: {exc}.", "Periksa isi berkas.") from None
     return Document(reader.root, reader.lines)
@@ -241,8 +275,8 @@ class _EventReader:
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 if stack and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict):
-                    if event.tag is not None and event.tag != "!":
-                        _scalar(event)  # rejects unsupported tags on keys too
+                    if (event.tag is not None and event.tag != "!") or event.style == '"':
+                        _scalar(event)  # rejects unsupported tags and unwritable text on keys too
                     value = event.value  # keys keep their exact text: `2025:` is the key "2025"
                 else:
                     value = _scalar(event)
