@@ -307,6 +307,64 @@ def test_surveys_have_a_ddi_codebook_valid_against_the_xsd(sample):
     assert not schema.validate(broken)
 
 
+def _built(site: Path, url: str) -> Path:
+    rel = unquote(urlsplit(url).path)[len(urlsplit(BASE).path) :]
+    return site / rel / "index.html" if rel == "" or rel.endswith("/") else site / rel
+
+
+def test_the_sitemap_is_valid_against_the_sitemaps_org_schema_and_lists_every_page(sample):
+    import gzip
+
+    from lxml import etree
+
+    _, site, model = sample
+    xsd = etree.XMLSchema(etree.parse(str(DATA / "sitemaps/sitemap.xsd"), etree.XMLParser(no_network=True)))
+    doc = etree.parse(str(site / "sitemap.xml"))
+    assert xsd.validate(doc), xsd.error_log
+    locs = [e.text for e in doc.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) == len(set(locs)) and all(loc.startswith(BASE) for loc in locs)
+    assert [loc for loc in locs if not _built(site, loc).is_file()] == []
+    assert {BASE + f"kegiatan/{a.ident}/" for a in model.activities} <= set(locs)
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (site / "sitemap.xml").read_bytes()
+    broken = etree.parse(str(site / "sitemap.xml"))
+    broken.getroot()[0].insert(0, etree.Element("{http://www.sitemaps.org/schemas/sitemap/0.9}prioritas"))
+    assert not xsd.validate(broken)
+
+
+def test_the_atom_feed_has_what_rfc_4287_requires(sample):
+    import datetime
+
+    from lxml import etree
+
+    _, site, model = sample
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = etree.parse(str(site / "feed.xml")).getroot()
+    assert feed.tag == f"{atom}feed"
+
+    def one(node, name):
+        found = node.findall(f"{atom}{name}")
+        assert len(found) == 1, name
+        return found[0]
+
+    def stamp(text):  # RFC 3339: a date-time with its offset
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)", text), text
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    assert one(feed, "id").text == BASE + "feed.xml" and one(feed, "title").text
+    updated = stamp(one(feed, "updated").text)
+    assert one(one(feed, "author"), "name").text
+    assert {(e.get("rel"), e.get("href")) for e in feed.findall(f"{atom}link")} == {
+        ("self", BASE + "feed.xml"), ("alternate", BASE)}  # fmt: skip
+    entries = feed.findall(f"{atom}entry")
+    assert entries and len({one(e, "id").text for e in entries}) == len(entries)
+    for e in entries:
+        assert one(e, "title").text and one(e, "summary").text
+        link = one(e, "link")
+        assert link.get("rel") == "alternate" and link.get("href") == one(e, "id").text
+        assert _built(site, link.get("href")).is_file()
+        assert stamp(one(e, "published").text) <= stamp(one(e, "updated").text) <= updated
+
+
 def test_ckan_package_dicts_carry_the_sdi_fields(sample):
     _, site, model = sample
     doc = json.loads((site / "api/ckan.json").read_text(encoding="utf-8"))
