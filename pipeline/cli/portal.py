@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -59,15 +58,18 @@ def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: b
 def build_portal(path: Path, out: Path, *, internal=False, site_url=None, terbit=False, pada=None) -> Path:
     """The work of ``satudata build`` (also for ``satudata sunting``); returns the site folder."""
     from ..codes import finding
-    from ..contract.config import CONFIG_FILE
+    from ..contract.config import CONFIG_FILE, SITE_URL
     from ..publish.history import read_history
     from ..publish.model import PREVIEW_URL, build_model, preview_config, read_config, with_site_url
     from ..publish.site import build_site
 
     if terbit and internal:
         raise click.UsageError("--terbit membangun portal publik; tampilan --internal tidak boleh diterbitkan.")
-    if site_url is not None and not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", site_url):
-        raise click.BadParameter(f"'{site_url}' bukan alamat http(s)://…", param_hint="--url-situs")
+    if site_url is not None and not SITE_URL.fullmatch(site_url):
+        raise click.BadParameter(
+            f"'{site_url}' bukan alamat http(s)://… (tanpa spasi, tanda kutip, < > & \\ atau {{ }})",
+            param_hint="--url-situs",
+        )
     root = find_root(path.resolve())
     schemas = Schemas.find(root)
     catalog = load_catalog(root)

@@ -7,11 +7,16 @@ and the licence. Nothing about one region is written in the tool itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_FILE = "katalog.yaml"
+# A portal address as ``--url-situs`` takes it (http too, for a local preview; the final '/' may be
+# left out): only characters that need no escaping in an HTML attribute, XML or JSON, so that no
+# template can be broken by it. katalog.schema.json's url_situs allows the same characters.
+SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$()*+,;=:@%-]*)*")
 
 
 @dataclass(frozen=True)
