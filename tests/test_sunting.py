@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import KOMPROMIN, REPO
+from conftest import KOMPROMIN, REPO, VARIABEL
 from playwright.sync_api import expect
 from test_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
@@ -333,7 +333,7 @@ def in_browser(kode: str) -> bool:
 
 def bad_catalog(root: Path):
     """One OPD with activities broken in every way one activity can be."""
-    from conftest import INDIKATOR, SURVEI, VARIABEL, CatalogBuilder
+    from conftest import INDIKATOR, SURVEI, CatalogBuilder
 
     b = CatalogBuilder(root)
     act = "metadata/dinkes/2025-{}"
@@ -458,6 +458,39 @@ def test_the_editor_gives_the_codes_satudata_validate_gives(page, editor_url, tm
         if f["kode"].startswith("aturan-"):
             assert f["saran"] == rules[(f["berkas"], f["lokasi"])]["saran"]
             assert rules[(f["berkas"], f["lokasi"])]["pesan"].endswith(f["pesan"])
+
+
+def test_the_editor_refuses_text_that_the_reader_refuses(page, editor_url):
+    """A vertical tab pasted from Word: the editor names the field; satudata refuses the file (yaml-karakter)."""
+    from pipeline.edit.records import WriteError, new_text
+
+    record = VARIABEL | {"nama": "Jumlah kelahiran\vhidup", "klasifikasi_isian": [{"kode": "1", "nama": "x\ufffe"}]}
+    with pytest.raises(WriteError, match="U\\+000B"):
+        new_text(record)
+    page.goto(editor_url)
+    found = page.evaluate(
+        """async (data) => {
+            const { Checker } = await import('./periksa.js');
+            const bundle = await (await fetch('formulir.json')).json();
+            return new Checker(bundle, window.ajv2020).record("variabel", "v.yaml", data)
+                .filter((f) => f.kode === "yaml-karakter").map((f) => [f.lokasi, f.label, f.pesan]);
+        }""",
+        record,
+    )
+    assert [(lokasi, label) for lokasi, label, _ in found] == [
+        ("nama", "Nama Variabel"),
+        ("klasifikasi_isian.0.nama", found[1][1]),
+    ]
+    assert found[0][2].startswith("U+000B: Teks memuat karakter kendali") and found[1][2].startswith("U+FFFE")
+    clean = page.evaluate(
+        """async (data) => {
+            const { Checker } = await import('./periksa.js');
+            const bundle = await (await fetch('formulir.json')).json();
+            return new Checker(bundle, window.ajv2020).record("variabel", "v.yaml", data).map((f) => f.kode);
+        }""",
+        VARIABEL | {"nama": "Jumlah kelahiran\thidup \u2028 é 🙂"},
+    )
+    assert "yaml-karakter" not in clean
 
 
 def test_the_browser_writes_new_files_as_the_python_writer_does(page, editor_url):

@@ -20,6 +20,7 @@ from .. import codes
 from ..check.naming import TITLE_PREFIXES, browser_rules
 from ..contract.edition import WORKFLOW, cleared_paths
 from ..contract.schema import Schemas
+from ..read.loader import UNWRITABLE
 
 FOLDER = "sunting"
 WEB = Path(__file__).resolve().parent / "web" / "sunting"
@@ -49,6 +50,7 @@ def bundle(schemas: Schemas) -> dict:
         },
         "temuan": {k: _code(c) for k, c in codes.REGISTRY.items()},
         "keluarga": {k: _code(c) for k, c in codes.FAMILIES.items()},
+        "karakter_terlarang": UNWRITABLE.pattern,  # yaml-karakter: what no record may hold
         "awalan_judul": list(TITLE_PREFIXES),
         "nama": browser_rules(),
         "kunci_alur": [WORKFLOW],

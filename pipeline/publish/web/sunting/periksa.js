@@ -51,11 +51,33 @@ export class Checker {
       }
     }
     out.push(...this.codelists(kind, berkas, data));
+    out.push(...this.characters(kind, berkas, data));
     if (data && typeof data === "object" && !Array.isArray(data)) {
       if (kind === "variabel" || kind === "indikator") out.push(...this.names(kind, berkas, data));
       out.push(...this.options(kind, berkas, data));
     }
     return out.filter(Boolean);
+  }
+
+  /** Text no record may hold (yaml-karakter; the Python reader refuses the whole file at its line). */
+  characters(kind, berkas, data) {
+    const bad = new RegExp(this.b.karakter_terlarang, "u");
+    const out = [];
+    const walk = (value, path) => {
+      if (typeof value === "string") {
+        const m = value.match(bad);
+        if (m) {
+          const hex = m[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+          out.push(this.finding(kind, berkas, path, "yaml-karakter", `U+${hex}: ${this.code("yaml-karakter").arti}`));
+        }
+      } else if (Array.isArray(value)) {
+        value.forEach((v, i) => walk(v, [...path, i]));
+      } else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+      }
+    };
+    walk(data, []);
+    return out;
   }
 
   /** check/naming.py for MS-Var and MS-Ind: abbreviations, classifications, konsep, Word equations. */
