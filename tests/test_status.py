@@ -93,7 +93,16 @@ def test_finished_activity_and_bad_time(catalog):
 
 def test_bad_as_of_time_is_a_usage_error(catalog):
     result = run(catalog.root, "--pada", "kemarin")
-    assert result.exit_code == 2 and "bukan tanggal dan jam dengan zona waktu" in result.output
+    assert result.exit_code == 2 and "tanggal dan jam dengan zona waktu" in result.output
+    assert "2025-02-03 atau 2025-02-03T09:00:00+07:00" in result.output
+
+
+def test_as_of_a_date_alone_is_its_start_in_wib(catalog):
+    catalog.write(f"{ACTIVITY}/kegiatan.yaml", with_log(KOMPROMIN, *KOMPROMIN_LOG))
+    day = json.loads(run(catalog.root, "--pada", "2025-02-05", "--format", "json").output)
+    moment = json.loads(run(catalog.root, "--pada", "2025-02-05T00:00:00+07:00", "--format", "json").output)
+    assert day == moment and day["kegiatan"][0]["langkah"] == 8
+    assert run(catalog.root, "--pada", "2025-02-30").exit_code == 2
 
 
 def test_as_of_a_past_date_ignores_later_events(catalog):

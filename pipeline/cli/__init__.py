@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import click
@@ -129,13 +129,21 @@ def now(sop) -> datetime:
     return datetime.now(sop.jam_kerja.zone).replace(microsecond=0)
 
 
-def parse_moment(value: str | None, sop, option: str) -> datetime:
+def parse_moment(value: str | None, sop, option: str, day: bool = False) -> datetime:
+    """``value`` as a moment with its zone; with ``day``, a date alone (2025-02-03) is 00.00 that
+    day in the SOP's zone (a reference time, as ``--pada`` takes it; an event's time is exact)."""
     if value is None:
         return now(sop)
     moment = parse_time(value)
+    if moment is None and day:
+        try:
+            moment = datetime.combine(date.fromisoformat(value), time(), sop.jam_kerja.zone)
+        except ValueError:
+            moment = None
     if moment is None:
+        example = "2025-02-03 atau 2025-02-03T09:00:00+07:00" if day else "2025-02-03T09:00:00+07:00"
         raise click.BadParameter(
-            f"'{value}' bukan tanggal dan jam dengan zona waktu; tulis misalnya 2025-02-03T09:00:00+07:00.",
+            f"'{value}' bukan {'tanggal, atau ' if day else ''}tanggal dan jam dengan zona waktu; tulis misalnya {example}.",
             param_hint=option,
         )
     return moment

@@ -42,7 +42,7 @@ from . import EXIT_ENVIRONMENT, EXIT_FINDINGS, echo_failure, echo_finding, main,
 @click.option(
     "--pada",
     default=None,
-    help="Waktu acuan dasbor keterlambatan (ISO, dengan zona). Bawaan: awal hari ini (WIB), agar hasil sama sepanjang hari.",
+    help="Waktu acuan dasbor keterlambatan (ISO, dengan zona; tanggal saja = pukul 00.00 WIB). Bawaan: awal hari ini (WIB), agar hasil sama sepanjang hari.",
 )
 def build(path: Path, out: Path, internal: bool, site_url: str | None, terbit: bool, pada: str | None) -> None:
     """Bangun portal katalog (MkDocs Material + indeks pencarian luring) dari metadata/.
@@ -104,7 +104,7 @@ def build_portal(path: Path, out: Path, *, internal=False, site_url=None, terbit
         click.secho(f"Portal tidak dibangun: {refused}", fg="red", bold=True)
         raise SystemExit(EXIT_FINDINGS)
     sop = schemas.sop
-    moment = parse_moment(pada, sop, "--pada") if pada else now(sop).replace(hour=0, minute=0, second=0)
+    moment = parse_moment(pada, sop, "--pada", day=True) if pada else now(sop).replace(hour=0, minute=0, second=0)
     # the public portal shows each activity's last approved version (read from git) while a revision is reviewed
     history = read_history(catalog, schemas)
     model = build_model(

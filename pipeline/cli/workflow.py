@@ -254,7 +254,10 @@ def _note(row: dict) -> str:
 
 @main.command(name="status")
 @click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--pada", help="Hitung status pada waktu ini, misalnya 2025-02-10T09:00:00+07:00 (bawaan: sekarang).")
+@click.option(
+    "--pada",
+    help="Hitung status pada waktu ini, misalnya 2025-02-10T09:00:00+07:00, atau 2025-02-10 (pukul 00.00 WIB); bawaan: sekarang.",
+)
 @format_option(["teks", "json"], "teks", "Bentuk keluaran: tabel untuk dibaca, json untuk alat lain.")
 @click.option("--untuk", "login", default=None, help="Hanya yang menunggu akun ini (akun GitHub), dengan tenggatnya.")
 def status_cmd(path: Path, pada: str | None, fmt: str, login: str | None) -> None:
@@ -269,7 +272,7 @@ def status_cmd(path: Path, pada: str | None, fmt: str, login: str | None) -> Non
     root = find_root(target)
     schemas = Schemas.find(root)
     sop = schemas.sop
-    moment = parse_moment(pada, sop, "--pada")
+    moment = parse_moment(pada, sop, "--pada", day=True)
     catalog = load_catalog(root)
     records = sorted(
         (r for r in catalog.of("kegiatan") if (root / r.path).resolve().is_relative_to(target) or target == root),
@@ -328,7 +331,9 @@ def status_cmd(path: Path, pada: str | None, fmt: str, login: str | None) -> Non
 @click.argument("base")
 @click.argument("head", default="HEAD")
 @click.option("--aktor", "actor", required=True, help="Akun GitHub pembuat PR.")
-@click.option("--pada", help="Waktu pemeriksaan untuk batas waktu peristiwa (bawaan: sekarang).")
+@click.option(
+    "--pada", help="Waktu pemeriksaan untuk batas waktu peristiwa (tanggal saja = pukul 00.00 WIB; bawaan: sekarang)."
+)
 @catalog_option()
 @format_option(
     ["teks", "json", "markdown"],
@@ -346,7 +351,7 @@ def check_pr_cmd(base: str, head: str, actor: str, pada: str | None, repo: Path,
     (bukan langkah yang dicatat dari GitHub) oleh pemegang perannya, di commit miliknya, dengan
     waktu yang tidak di masa depan. Kode keluar 1 jika ada galat.
     """
-    moment = parse_moment(pada, load_sop(), "--pada") if pada else None
+    moment = parse_moment(pada, load_sop(), "--pada", day=True) if pada else None
     try:
         report = check_pr(repo.resolve(), base, head, actor, now=moment)
     except BadRevision as exc:
