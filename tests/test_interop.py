@@ -429,7 +429,7 @@ def test_ddi_of_hostile_text_is_still_valid_xml(portal):
     from lxml import etree
 
     alur = events(1, 2, 3, 4, 5, 6, 7, 8, 9, 11)
-    odd = "Survei <b>&</b> \x0b\x1f kontrol ]]> selesai"
+    odd = "Survei <b>&</b> \t \u2028 \U0001f600 kontrol ]]> selesai"  # controls: refused (yaml-karakter)
     portal.write(
         f"{ACTIVITY}/kegiatan.yaml", SURVEI | {"alur": alur, "perencanaan": SURVEI["perencanaan"] | {"tujuan": odd}}
     )

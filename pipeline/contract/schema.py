@@ -7,6 +7,7 @@ options — is read from here; no other module keeps its own list of fields.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ..codes import SatudataError
 from ..layout import BUNDLED_SCHEMAS as BUNDLED
 from ..layout import KINDS
 from ..read.jsondata import JsonDataError, loads
+from ..read.loader import UNWRITABLE
 from ..sop.definition import Sop, load_sop
 
 
@@ -283,7 +285,16 @@ _LISTS = "daftar-kode-rusak"
 def _csv_rows(path: Path) -> tuple[dict, ...]:
     try:
         with open(path, encoding="utf-8", newline="") as fh:
-            return tuple(csv.DictReader(fh))
+            text = fh.read()
+        bad = UNWRITABLE.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            raise RulesError(
+                f"{_rule_file(path)} baris {line}: karakter kendali U+{ord(bad.group()):04X} (yaml-karakter), yang "
+                "tidak dapat ditampilkan portal maupun ditulis ke XML dan Excel.",
+                kode=_LISTS,
+            )
+        return tuple(csv.DictReader(io.StringIO(text, newline="")))
     except OSError as exc:
         raise RulesError(f"{_rule_file(path)}: tidak dapat dibaca ({exc.strerror or exc}).", kode=_LISTS) from None
     except (UnicodeDecodeError, csv.Error) as exc:
