@@ -93,6 +93,7 @@ def test_unsafe_tags_rejected():
         ('a: {"x\\x02": 1}\n', 1, "U+0002"),  # flow style: libyaml's composer hands it over
         ("a: 1\nb: x\x7fy\n", 2, "U+007F"),  # raw: libyaml refuses it before parsing
         ("a: 'x\x9f'\n", 1, "U+009F"),
+        ("a: \u00e9\u00e9\u00e9\n" * 40 + "b: x\x7f\n" + "c: 1\n" * 40, 41, "U+007F"),  # libyaml counts bytes
     ],
 )
 def test_text_that_xml_and_html_cannot_carry_is_refused_with_its_line(text, line, char):

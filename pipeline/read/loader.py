@@ -247,9 +247,10 @@ def parse_events(text: str) -> Document:
             "dan tanda kutip yang belum ditutup di sekitar baris ini.",
             _where(mark),
         ) from None
-    except yaml.reader.ReaderError as exc:  # a raw control character: no mark, a position
-        line = text.count("\n", 0, exc.position) + 1
+    except yaml.reader.ReaderError as exc:  # a raw control character: no mark; libyaml's position counts bytes
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        at = text.find(char)  # the reader stops at its first occurrence
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
         if UNWRITABLE.fullmatch(char):
             raise _unwritable(char, line) from None
         raise LoadError("yaml-sintaks", f"YAML tidak dapat dibaca: {exc}.", "Periksa isi berkas.", line) from None
