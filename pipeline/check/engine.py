@@ -238,6 +238,7 @@ def _check_all(schemas: Schemas, tasks: list[Task], whole: bool, workers: int | 
         yield _check_batch(tasks, whole, schemas)
         return
     stats.workers = workers
+    schemas.codelists  # noqa: B018  (a broken code list is refused here, not in each worker)
     size = max(50, min(2000, len(tasks) // (workers * 8)))
     batches = [list(map(tuple, batch)) for batch in _batches(tasks, size)]
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(schemas.root),)) as pool:
@@ -602,6 +603,7 @@ def _walk_and_check(root, schemas, opds, workers, stats, index, by_key):
     their files, so the walk runs in parallel too. (tree findings, rows)."""
     workers = workers or os.cpu_count() or 1
     stats.workers = workers
+    schemas.codelists  # noqa: B018  (a broken code list is refused here, not in each worker)
     _, tree = discover_scoped(root, set())  # the top of metadata/; the workers say the rest
     rows: list[Row] = []
     size = max(1, len(opds) // (workers * 32))  # small shares: no worker waits long for the last

@@ -355,10 +355,12 @@ class Schemas:
     def _json(self, name: str) -> dict:
         return read_rule_json(self.root / name)
 
-    def verify(self) -> Schemas:
+    def verify(self, lists: bool = True) -> Schemas:
         """Read every rule now, so that a broken rule file is one :class:`RulesError` before any
         record is judged, never a crash half-way: each record schema must be a valid JSON Schema
-        2020-12 (as jsonschema-rs compiles it), the code lists must read, and sop.yaml must hold."""
+        2020-12 (as jsonschema-rs compiles it), the code lists must read (unless ``lists`` is
+        false: they are then read, and refused, when the first record is checked), and sop.yaml
+        must hold."""
         import jsonschema_rs
 
         for kind, record in self.records.items():
@@ -367,7 +369,8 @@ class Schemas:
             except (jsonschema_rs.ValidationError, ValueError) as exc:
                 first = str(exc).split("\n", 1)[0]
                 raise RulesError(f"schemas/{kind}.schema.json: bukan JSON Schema 2020-12 yang sah ({first}).") from None
-        self.codelists  # noqa: B018
+        if lists:
+            self.codelists  # noqa: B018
         self.sop  # noqa: B018
         return self
 
@@ -416,11 +419,11 @@ class Schemas:
         return RecordSchema("katalog", json.loads(path.read_text(encoding="utf-8")))
 
     @classmethod
-    def find(cls, catalog_root: Path) -> Schemas:
+    def find(cls, catalog_root: Path, lists: bool = True) -> Schemas:
         """The catalog's own ``schemas/`` if it has one, else the schemas shipped with the tool,
         verified (:meth:`verify`)."""
         own = Path(catalog_root) / "schemas"
-        return cls(own if (own / "kegiatan.schema.json").is_file() else BUNDLED).verify()
+        return cls(own if (own / "kegiatan.schema.json").is_file() else BUNDLED).verify(lists)
 
 
 def values_at(data: Any, pattern: tuple) -> list[tuple[tuple, Any]]:
