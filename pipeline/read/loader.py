@@ -112,8 +112,8 @@ def _unwritable(char: str, line: int | None) -> LoadError:
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
-    if event.style == '"' and UNWRITABLE.search(event.value):
-        raise _unwritable(UNWRITABLE.search(event.value).group(), event.start_mark.line + 1)
+    if event.style == '"' and (bad := UNWRITABLE.search(event.value)):
+        raise _unwritable(bad.group(), event.start_mark.line + 1)
     tag = event.tag
     if tag is None or tag == "!":
         return resolve_plain(event.value) if event.implicit[0] else event.value
